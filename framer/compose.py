@@ -1,0 +1,126 @@
+"""Pixels: render the placed portrait on the canvas, then lay the frame over it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from math import ceil, floor
+
+import cv2
+import numpy as np
+from PIL import Image
+
+from .geometry import Box, Placement
+
+FILL_DETAIL = 48  # the fill is made at about this many px across, then enlarged: a soft wash of colour
+SEAM = 0.03  # share of the canvas over which the photo fades into the fill
+
+
+@dataclass(frozen=True)
+class PreparedFrame:
+    """A frame scaled to the output size and split once, ready to lay over any number of portraits."""
+
+    rgb: Image.Image
+    alpha: Image.Image
+    window: Box  # in canvas pixels
+
+    @property
+    def size(self) -> tuple[int, int]:
+        return self.rgb.size
+
+    @classmethod
+    def from_image(cls, image: Image.Image, window: Box, size: tuple[int, int]) -> PreparedFrame:
+        """Scale an RGBA frame `image` whose window is `window` (image px) to `size`."""
+        rgba = image.convert("RGBA")
+        if rgba.size != size:
+            rgba = rgba.resize(size, Image.Resampling.LANCZOS)  # Pillow resamples RGBA premultiplied
+        sx, sy = size[0] / image.width, size[1] / image.height
+        return cls(rgba.convert("RGB"), rgba.getchannel("A"), window.scaled(sx, sy))
+
+
+def render_portrait(photo: np.ndarray, placement: Placement, size: tuple[int, int]) -> np.ndarray:
+    """The canvas (`size`, RGB) showing `photo` through `placement`.
+
+    Where the crop reaches past the photo's edges, the canvas shows a blurred, stretched copy of the
+    photo and the photo fades into it over a short seam, so there are never flat bars.
+    """
+    ph, pw = photo.shape[:2]
+    cw, ch = size
+    s = placement.scale
+    crop = placement.crop
+    # The part of the photo that is on the canvas, in photo px, then in canvas px.
+    x0, y0 = max(crop.x, 0.0), max(crop.y, 0.0)
+    x1, y1 = min(crop.right, float(pw)), min(crop.bottom, float(ph))
+    if x1 <= x0 or y1 <= y0:
+        return _fill(photo, placement, size)
+    px0, py0, px1, py1 = floor(x0), floor(y0), ceil(x1), ceil(y1)
+    cx0, cy0 = round((px0 - crop.x) * s), round((py0 - crop.y) * s)
+    cx1, cy1 = round((px1 - crop.x) * s), round((py1 - crop.y) * s)
+    region = photo[py0:py1, px0:px1]
+    interpolation = cv2.INTER_AREA if s < 1 else cv2.INTER_CUBIC
+    scaled = cv2.resize(region, (max(1, cx1 - cx0), max(1, cy1 - cy0)), interpolation=interpolation)
+
+    # Clip the scaled region to the canvas.
+    dx0, dy0 = max(cx0, 0), max(cy0, 0)
+    dx1, dy1 = min(cx1, cw), min(cy1, ch)
+    visible = scaled[dy0 - cy0 : dy1 - cy0, dx0 - cx0 : dx1 - cx0]
+    if (dx0, dy0, dx1, dy1) == (0, 0, cw, ch):
+        return np.ascontiguousarray(visible)
+
+    canvas = _fill(photo, placement, size)
+    weight = _seam_weights((dx0, dy0, dx1, dy1), size, max(2, round(SEAM * max(size))))
+    area = canvas[dy0:dy1, dx0:dx1].astype(np.float32)
+    blended = area + (visible.astype(np.float32) - area) * weight[..., None]
+    canvas[dy0:dy1, dx0:dx1] = np.clip(blended + 0.5, 0, 255).astype(np.uint8)
+    return canvas
+
+
+def _fill(photo: np.ndarray, placement: Placement, size: tuple[int, int]) -> np.ndarray:
+    """The photo's own colours carried out past its edges (edge pixels stretched), heavily blurred."""
+    cw, ch = size
+    k = FILL_DETAIL / max(size)
+    small_w, small_h = max(2, round(cw * k)), max(2, round(ch * k))
+    s = placement.scale * k  # small-canvas px per photo px
+    if s < 1:
+        # Shrink the photo first so warpAffine, which samples without averaging, does not alias.
+        ph, pw = photo.shape[:2]
+        shrunk = cv2.resize(
+            photo, (max(1, round(pw * s)), max(1, round(ph * s))), interpolation=cv2.INTER_AREA
+        )
+        source, sx, sy = shrunk, shrunk.shape[1] / pw, shrunk.shape[0] / ph
+    else:
+        source, sx, sy = photo, 1.0, 1.0
+    crop = placement.crop
+    matrix = np.array(
+        [[s / sx, 0, -crop.x * s], [0, s / sy, -crop.y * s]], dtype=np.float64
+    )
+    small = cv2.warpAffine(
+        source, matrix, (small_w, small_h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+    )
+    small = cv2.GaussianBlur(small, (0, 0), sigmaX=FILL_DETAIL / 16)
+    return cv2.resize(small, size, interpolation=cv2.INTER_CUBIC)
+
+
+def _seam_weights(rect: tuple[int, int, int, int], size: tuple[int, int], seam: int) -> np.ndarray:
+    """Weights (1 = photo) over `rect` that ramp from 0 to 1 across `seam` px at each inner edge."""
+    x0, y0, x1, y1 = rect
+    cw, ch = size
+
+    def ramp(n: int, fade_start: bool, fade_end: bool) -> np.ndarray:
+        i = np.arange(n, dtype=np.float32) + 0.5
+        w = np.ones(n, dtype=np.float32)
+        if fade_start:
+            w = np.minimum(w, i / seam)
+        if fade_end:
+            w = np.minimum(w, (n - i) / seam)
+        return np.clip(w, 0.0, 1.0)
+
+    wx = ramp(x1 - x0, x0 > 0, x1 < cw)
+    wy = ramp(y1 - y0, y0 > 0, y1 < ch)
+    return np.outer(wy, wx)
+
+
+def lay_frame(portrait: np.ndarray, frame: PreparedFrame) -> Image.Image:
+    """The portrait canvas with the frame laid over it (the frame's alpha decides)."""
+    out = Image.fromarray(portrait)
+    out.paste(frame.rgb, (0, 0), frame.alpha)
+    return out

@@ -1,0 +1,41 @@
+"""The one error hierarchy, and the exit codes the command line maps outcomes to."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """What `framer` tells the shell: 0 all framed, 1 some photos need a look, 2 usage, 3 campaign closed."""
+
+    OK = 0
+    SOME_FAILED = 1
+    USAGE = 2
+    OUTSIDE_CAMPAIGN = 3
+    INTERRUPTED = 130
+
+
+class FramerError(Exception):
+    """A user-facing error: its message is shown as is, without a traceback."""
+
+    exit_code: ExitCode = ExitCode.SOME_FAILED
+
+
+class FrameError(FramerError):
+    """A frame that cannot be used: missing, unreadable, or with malformed metadata."""
+
+    exit_code = ExitCode.USAGE
+
+
+class CampaignClosed(FramerError):
+    """The frame's campaign has ended and the user did not ask to frame anyway."""
+
+    exit_code = ExitCode.OUTSIDE_CAMPAIGN
+
+
+class PhotoError(FramerError):
+    """One photo could not be framed (unreadable, not an image, unsupported); the batch goes on."""
+
+
+class OutputError(FramerError):
+    """An output cannot be written where it should go (it would replace an input, or the folder is not writable)."""

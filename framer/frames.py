@@ -1,0 +1,163 @@
+"""Frames as data: a folder holding the frame image and a `frame.toml` that describes it.
+
+    frames/dx-2023/
+        frame.png     RGBA, opaque artwork around a transparent window
+        frame.toml    name, title, image, output_size, [window], [campaign]
+        draw.py       the script that draws frame.png (built-in frames only)
+
+Built-in frames ship as package data (`framer.builtin_frames`); a frame folder elsewhere loads the same way.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from datetime import date
+from importlib.resources import files
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .campaign import Campaign
+from .errors import FrameError
+from .geometry import Box
+
+METADATA = "frame.toml"
+DEFAULT_FRAME = "dx-2023"
+
+
+@dataclass(frozen=True)
+class Frame:
+    """A frame's metadata, and where its image is."""
+
+    name: str
+    title: str
+    image_path: Traversable
+    window: Box  # in the frame image's pixels
+    window_shape: str
+    output_size: int | None
+    campaign: Campaign | None
+
+    def open_image(self):  # -> PIL.Image.Image (Pillow is imported lazily, for a fast --help)
+        """The frame image, decoded, as RGBA."""
+        from PIL import Image
+
+        with self.image_path.open("rb") as f, Image.open(f) as im:
+            im.load()
+            if "A" not in im.getbands() and "transparency" not in im.info:
+                raise FrameError(f"{self.image_path}: the frame image has no transparency")
+            return im.convert("RGBA")
+
+
+def builtin_root() -> Traversable:
+    return files("framer.builtin_frames")
+
+
+def builtin_names() -> list[str]:
+    """The names of the frames that ship with framer."""
+    return sorted(p.name for p in builtin_root().iterdir() if p.is_dir() and (p / METADATA).is_file())
+
+
+def load_frame(name_or_path: str | Path) -> Frame:
+    """A built-in frame by name, or a frame folder (or its frame.toml) by path."""
+    if isinstance(name_or_path, str) and name_or_path in builtin_names():
+        return parse_frame(builtin_root() / name_or_path)
+    path = Path(name_or_path)
+    if path.is_file() and path.name == METADATA:
+        path = path.parent
+    if not (path / METADATA).is_file():
+        known = ", ".join(builtin_names())
+        raise FrameError(f"no frame named {name_or_path!r} (built-in frames: {known}; or give a frame folder)")
+    return parse_frame(path)
+
+
+def parse_frame(folder: Traversable | Path) -> Frame:
+    """Read and validate `folder/frame.toml`; errors name the file and the field."""
+    meta_path = folder / METADATA
+    try:
+        data = tomllib.loads(meta_path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as e:
+        raise FrameError(f"{meta_path}: not valid TOML ({e})") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise FrameError(f"{meta_path}: cannot read it ({e})") from None
+    fields = _Fields(meta_path, data)
+
+    image_path = folder / fields.text("image")
+    if not image_path.is_file():
+        raise FrameError(f"{meta_path}: field 'image' names {fields.text('image')!r}, which is not in {folder}")
+    window = fields.table("window")
+    box = Box(*(float(fields.number(f"window.{k}", window)) for k in ("x", "y", "width", "height")))
+    if box.w <= 0 or box.h <= 0:
+        raise FrameError(f"{meta_path}: field 'window' must have a positive width and height")
+    output_size = fields.number("output_size", required=False)
+    if output_size is not None and not (16 <= output_size <= 8192):
+        raise FrameError(f"{meta_path}: field 'output_size' must be between 16 and 8192, got {output_size}")
+
+    campaign = None
+    if "campaign" in data:
+        table = fields.table("campaign")
+        start, end = fields.date("campaign.start", table), fields.date("campaign.end", table)
+        zone = fields.text("campaign.timezone", table)
+        try:
+            ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise FrameError(f"{meta_path}: field 'campaign.timezone': unknown time zone {zone!r}") from None
+        if end < start:
+            raise FrameError(f"{meta_path}: field 'campaign.end' ({end}) is before 'campaign.start' ({start})")
+        campaign = Campaign(start, end, zone)
+
+    return Frame(
+        name=fields.text("name"),
+        title=fields.text("title", required=False) or fields.text("name"),
+        image_path=image_path,
+        window=box,
+        window_shape=str(window.get("shape", "rectangle")),
+        output_size=int(output_size) if output_size is not None else None,
+        campaign=campaign,
+    )
+
+
+class _Fields:
+    """Typed access to a TOML table that reports the file and the field on any problem."""
+
+    def __init__(self, path: object, data: dict[str, Any]) -> None:
+        self.path, self.data = path, data
+
+    def _get(self, key: str, table: dict[str, Any] | None, required: bool) -> Any:
+        value = (self.data if table is None else table).get(key.rpartition(".")[2])
+        if value is None and required:
+            raise FrameError(f"{self.path}: field '{key}' is missing")
+        return value
+
+    def _wrong(self, key: str, expected: str, value: Any) -> FrameError:
+        return FrameError(f"{self.path}: field '{key}' must be {expected}, got {value!r}")
+
+    def text(self, key: str, table: dict[str, Any] | None = None, required: bool = True) -> str:
+        value = self._get(key, table, required)
+        if value is not None and (not isinstance(value, str) or not value.strip()):
+            raise self._wrong(key, "a non-empty string", value)
+        return value
+
+    def number(self, key: str, table: dict[str, Any] | None = None, required: bool = True) -> float | None:
+        value = self._get(key, table, required)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
+            raise self._wrong(key, "a number", value)
+        return value
+
+    def date(self, key: str, table: dict[str, Any]) -> date:
+        value = self._get(key, table, True)
+        if isinstance(value, str):
+            try:
+                return date.fromisoformat(value)
+            except ValueError:
+                raise self._wrong(key, "a date like 2023-10-01", value) from None
+        if not isinstance(value, date) or hasattr(value, "hour"):
+            raise self._wrong(key, "a date like 2023-10-01", value)
+        return value
+
+    def table(self, key: str) -> dict[str, Any]:
+        value = self._get(key, None, True)
+        if not isinstance(value, dict):
+            raise self._wrong(key, "a table", value)
+        return value
