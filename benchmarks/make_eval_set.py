@@ -13,7 +13,11 @@ from pathlib import Path
 
 from PIL import Image, ImageOps
 
-STORE_FOR_ORIENTATION = {3: Image.Transpose.ROTATE_180, 6: Image.Transpose.ROTATE_90, 8: Image.Transpose.ROTATE_270}
+STORE_FOR_ORIENTATION = {
+    3: Image.Transpose.ROTATE_180,
+    6: Image.Transpose.ROTATE_90,
+    8: Image.Transpose.ROTATE_270,
+}
 SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".bmp", ".tif", ".tiff"}
 
 
@@ -26,12 +30,16 @@ def make(src_dir: Path, out_dir: Path) -> int:
         (out_dir / src.name).write_bytes(src.read_bytes())
         # 12 MP, keeping the photo's shape.
         scale = (12_000_000 / (upright.width * upright.height)) ** 0.5
-        big = upright.resize((round(upright.width * scale), round(upright.height * scale)), Image.Resampling.LANCZOS)
+        big = upright.resize(
+            (round(upright.width * scale), round(upright.height * scale)), Image.Resampling.LANCZOS
+        )
         big.save(out_dir / f"{src.stem}_12mp.jpg", quality=88)
         for orientation, transpose in STORE_FOR_ORIENTATION.items():
             exif = Image.Exif()
             exif[0x0112] = orientation
-            upright.transpose(transpose).save(out_dir / f"{src.stem}_exif{orientation}.jpg", quality=92, exif=exif)
+            upright.transpose(transpose).save(
+                out_dir / f"{src.stem}_exif{orientation}.jpg", quality=92, exif=exif
+            )
         n += 5
     return n
 

@@ -14,7 +14,7 @@ import errno
 import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .compose import PreparedFrame
@@ -39,7 +39,7 @@ class Settings:
     fmt: str = "jpg"
     quality: int = 92
     overwrite: bool = False
-    adjust: Adjust = Adjust()
+    adjust: Adjust = field(default_factory=Adjust)
 
 
 def plan(inputs: Iterable[Path], output_dir: Path | None, fmt: str) -> list[Job]:

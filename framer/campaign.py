@@ -72,10 +72,8 @@ class CampaignStatus:
         if self.phase is Phase.DURING:
             last = " (the last day)" if self.on == c.end else ""
             return (
-                f"Today is day {self.day_number} of {self.length}{last} of the {frame_name} campaign ({span}). "
+                f"Today is day {self.day_number} of {self.length}{last} "
+                f"of the {frame_name} campaign ({span}). "
                 f"Switch back to your usual picture on {self.switch_back:%Y-%m-%d}."
             )
-        return (
-            f"The {frame_name} campaign ran {span} and has ended. "
-            "To frame anyway, add --ignore-window."
-        )
+        return f"The {frame_name} campaign ran {span} and has ended. To frame anyway, add --ignore-window."

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -10,14 +12,14 @@ from typing import TYPE_CHECKING
 import click
 
 from . import __version__
-from .errors import ExitCode, FramerError
-from .frames import DEFAULT_FRAME
+from .campaign import Phase
+from .errors import CampaignClosed, FramerError
+from .frames import DEFAULT_FRAME, Frame, load_frame
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from .campaign import CampaignStatus
-    from .frames import Frame
+    from .report import Record
 
 
 class Fail(click.ClickException):
@@ -62,25 +64,66 @@ def cli() -> None:
     help="Folder for the framed copies (sub-folders of a folder given are kept). "
     "Default: NAME-framed.EXT beside a photo, FOLDER-framed/ beside a folder.",
 )
-@click.option("--frame", "frame_name", default=DEFAULT_FRAME, show_default=True, metavar="NAME|FOLDER",
-              help="A built-in frame's name, or a frame folder (holding frame.toml).")
-@click.option("--format", "fmt", type=click.Choice(["jpg", "png", "webp"]), default="jpg", show_default=True,
-              help="Output file format.")
-@click.option("--size", type=click.IntRange(64, 8192), metavar="PX",
-              help="Output size in pixels (the longer side).  [default: the frame's, 1080 for dx-2023]")
-@click.option("--quality", type=click.IntRange(1, 100), default=92, show_default=True,
-              help="JPEG/WebP quality.")
-@click.option("--zoom", type=click.FloatRange(0.3, 3.0), default=1.0, show_default=True,
-              help="One photo only: make the face bigger (>1) or smaller (<1).")
-@click.option("--shift", callback=parse_shift, metavar="DX,DY",
-              help="One photo only: move the photo right/down by fractions of the window, e.g. 0,0.05.")
-@click.option("--face", "face_index", type=click.IntRange(1), default=1, show_default=True,
-              help="One photo only: which face to frame when there are several (1 = the largest).")
+@click.option(
+    "--frame",
+    "frame_name",
+    default=DEFAULT_FRAME,
+    show_default=True,
+    metavar="NAME|FOLDER",
+    help="A built-in frame's name, or a frame folder (holding frame.toml).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jpg", "png", "webp"]),
+    default="jpg",
+    show_default=True,
+    help="Output file format.",
+)
+@click.option(
+    "--size",
+    type=click.IntRange(64, 8192),
+    metavar="PX",
+    help="Output size in pixels (the longer side).  [default: the frame's, 1080 for dx-2023]",
+)
+@click.option(
+    "--quality", type=click.IntRange(1, 100), default=92, show_default=True, help="JPEG/WebP quality."
+)
+@click.option(
+    "--zoom",
+    type=click.FloatRange(0.3, 3.0),
+    default=1.0,
+    show_default=True,
+    help="One photo only: make the face bigger (>1) or smaller (<1).",
+)
+@click.option(
+    "--shift",
+    callback=parse_shift,
+    metavar="DX,DY",
+    help="One photo only: move the face right/down by fractions of the window, e.g. 0,0.05.",
+)
+@click.option(
+    "--face",
+    "face_index",
+    type=click.IntRange(1),
+    default=1,
+    show_default=True,
+    help="One photo only: which face to frame when there are several (1 = the largest).",
+)
 @click.option("--overwrite", is_flag=True, help="Replace outputs that already exist.")
-@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write a JSON Lines report, one line per photo.")
-@click.option("--date", "on_date", type=click.DateTime(["%Y-%m-%d"]), metavar="YYYY-MM-DD",
-              help="Judge the campaign window as if today were this date.")
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write a JSON Lines report, one line per photo.",
+)
+@click.option(
+    "--date",
+    "on_date",
+    type=click.DateTime(["%Y-%m-%d"]),
+    metavar="YYYY-MM-DD",
+    help="Judge the campaign window as if today were this date.",
+)
 @click.option("--ignore-window", is_flag=True, help="Frame even after the frame's campaign has ended.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 def apply(
@@ -112,120 +155,86 @@ def apply(
     2 usage error, 3 the frame's campaign has ended (see --ignore-window).
     """
     from rich.console import Console
+    from rich.markup import escape
 
-    console = Console(stderr=True, quiet=quiet, highlight=False, soft_wrap=True)
-    try:
-        code = _apply(
-            console, inputs, output_dir, frame_name, fmt, size, quality, (zoom, shift, face_index - 1),
-            overwrite, report_path, on_date.date() if on_date else None, ignore_window, quiet,
-        )
-    except FramerError as e:
-        raise Fail(e) from None
-    sys.exit(int(code))
-
-
-def _apply(
-    console: Console,
-    inputs: tuple[Path, ...],
-    output_dir: Path | None,
-    frame_name: str,
-    fmt: str,
-    size: int | None,
-    quality: int,
-    nudge: tuple[float, tuple[float, float], int],
-    overwrite: bool,
-    report_path: Path | None,
-    on_date: date | None,
-    ignore_window: bool,
-    quiet: bool,
-) -> ExitCode:
     from . import batch
-    from .frames import load_frame
+    from .compose import PreparedFrame
     from .pipeline import Adjust
     from .report import Report
 
-    frame = load_frame(frame_name)
-    _check_campaign(console, frame, on_date, ignore_window)
+    console = Console(stderr=True, quiet=quiet, highlight=False, soft_wrap=True)
+    with user_errors():
+        frame = load_frame(frame_name)
+        _check_campaign(console, frame, on_date.date() if on_date else None, ignore_window)
 
-    jobs = batch.plan(inputs, output_dir, fmt)
-    if not jobs:
-        raise click.UsageError("no photos found in the folders given (looked for JPEG, PNG, WebP, GIF, BMP, TIFF)")
-    adjust = Adjust(zoom=nudge[0], shift=nudge[1], face=nudge[2])
-    if adjust != Adjust() and len(jobs) > 1:
-        raise click.UsageError("--zoom, --shift and --face apply to one photo at a time; give a single photo")
-    settings = batch.Settings(fmt=fmt, quality=quality, overwrite=overwrite, adjust=adjust)
+        jobs = batch.plan(inputs, output_dir, fmt)
+        if not jobs:
+            raise click.UsageError("no photos found there (framer looks for JPEG, PNG, WebP, GIF, BMP, TIFF)")
+        adjust = Adjust(zoom=zoom, shift=shift, face=face_index - 1)
+        if adjust != Adjust() and len(jobs) > 1:
+            raise click.UsageError("--zoom, --shift and --face apply to one photo at a time; give one photo")
+        settings = batch.Settings(fmt=fmt, quality=quality, overwrite=overwrite, adjust=adjust)
+        prepared = PreparedFrame.for_output(frame.open_image(), frame.window, size or frame.output_size)
 
-    from .compose import PreparedFrame
-    from .detect import FaceDetector
+        from .detect import FaceDetector  # OpenCV loads here, once the arguments are known to be good
 
-    frame_image = frame.open_image()
-    side = size or frame.output_size or max(frame_image.size)
-    scale = side / max(frame_image.size)
-    canvas = (max(1, round(frame_image.width * scale)), max(1, round(frame_image.height * scale)))
-    prepared = PreparedFrame.from_image(frame_image, frame.window, canvas)
-    detector = FaceDetector()
+        detector = FaceDetector()
+        with ExitStack() as stack:
+            sink = stack.enter_context(report_path.open("w", encoding="utf-8")) if report_path else None
+            report = Report(sink)
+            advance = stack.enter_context(progress(console, len(jobs), enabled=not quiet))
 
-    report_file = report_path.open("w", encoding="utf-8") if report_path else None
-    try:
-        report = Report(report_file)
-        with _progress(console, len(jobs), quiet) as advance:
-            def done(record):  # noqa: ANN001 - a Record
+            def done(record: Record) -> None:
                 for problem in record.problems():
-                    console.print(f"[bold]{record.input}[/]: {problem}")
+                    console.print(f"[bold]{escape(record.input)}[/]: {escape(problem)}")
                 advance()
 
             batch.run(jobs, prepared, detector, settings, report, on_done=done)
-    finally:
-        if report_file:
-            report_file.close()
 
     for line in report.summary():
         console.print(line)
     if len(jobs) == 1 and report.framed:
         console.print(f"Wrote {jobs[0].output}")
     elif report.framed:
-        where = output_dir or ", ".join(sorted({str(j.output.parent) for j in jobs}))
-        console.print(f"Framed copies are in {where}")
+        console.print(
+            f"Framed copies are in {output_dir or ', '.join(sorted({str(j.output.parent) for j in jobs}))}"
+        )
     if report_path:
         console.print(f"Report: {report_path}")
-    return report.exit_code
+    sys.exit(int(report.exit_code))
 
 
-def _check_campaign(console: Console, frame: Frame, on_date: date | None, ignore_window: bool) -> CampaignStatus | None:
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn framer's user-facing errors into 'Error: ...' and their exit code: the one place that does."""
+    try:
+        yield
+    except FramerError as e:
+        raise Fail(e) from None
+
+
+def _check_campaign(console: Console, frame: Frame, on_date: date | None, ignore_window: bool) -> None:
     """Say where today stands in the frame's campaign; refuse after its end unless told to go on."""
-    from .campaign import Phase
-    from .errors import CampaignClosed
-
     if frame.campaign is None:
-        return None
+        return
     status = frame.campaign.status(on_date or frame.campaign.today())
-    if status.phase is Phase.AFTER and not ignore_window:
-        raise CampaignClosed(status.message(frame.name))
-    console.print(status.message(frame.name) if status.phase is not Phase.AFTER
-                  else f"The {frame.name} campaign has ended; framing anyway (--ignore-window).")
-    return status
+    if status.phase is Phase.AFTER:
+        if not ignore_window:
+            raise CampaignClosed(status.message(frame.name))
+        console.print(f"The {frame.name} campaign has ended; framing anyway (--ignore-window).")
+    else:
+        console.print(status.message(frame.name))
 
 
-class _progress:
-    """A transient progress bar on stderr, or nothing when quiet or not on a terminal."""
+@contextmanager
+def progress(console: Console, total: int, enabled: bool) -> Iterator[Callable[[], None]]:
+    """A transient progress bar on stderr; a do-nothing one when quiet, off a terminal, or for one photo."""
+    if not (enabled and console.is_terminal and total > 1):
+        yield lambda: None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    def __init__(self, console: Console, total: int, quiet: bool) -> None:
-        self.console, self.total = console, total
-        self.enabled = not quiet and console.is_terminal and total > 1
-        self.bar = None
-
-    def __enter__(self):  # noqa: ANN204
-        if not self.enabled:
-            return lambda: None
-        from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
-                                   TimeRemainingColumn)
-
-        self.bar = Progress(TextColumn("Framing"), BarColumn(), MofNCompleteColumn(),
-                            TimeRemainingColumn(), console=self.console, transient=True)
-        self.bar.start()
-        task = self.bar.add_task("framing", total=self.total)
-        return lambda: self.bar.advance(task)
-
-    def __exit__(self, *exc: object) -> None:
-        if self.bar is not None:
-            self.bar.stop()
+    columns = (TextColumn("Framing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task("framing", total=total)
+        yield lambda: bar.advance(task)

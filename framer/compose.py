@@ -28,6 +28,13 @@ class PreparedFrame:
         return self.rgb.size
 
     @classmethod
+    def for_output(cls, image: Image.Image, window: Box, side: int | None) -> PreparedFrame:
+        """Scale `image` so its longer side is `side` px (default: as it is), keeping its shape."""
+        scale = (side or max(image.size)) / max(image.size)
+        size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+        return cls.from_image(image, window, size)
+
+    @classmethod
     def from_image(cls, image: Image.Image, window: Box, size: tuple[int, int]) -> PreparedFrame:
         """Scale an RGBA frame `image` whose window is `window` (image px) to `size`."""
         rgba = image.convert("RGBA")
@@ -90,9 +97,7 @@ def _fill(photo: np.ndarray, placement: Placement, size: tuple[int, int]) -> np.
     else:
         source, sx, sy = photo, 1.0, 1.0
     crop = placement.crop
-    matrix = np.array(
-        [[s / sx, 0, -crop.x * s], [0, s / sy, -crop.y * s]], dtype=np.float64
-    )
+    matrix = np.array([[s / sx, 0, -crop.x * s], [0, s / sy, -crop.y * s]], dtype=np.float64)
     small = cv2.warpAffine(
         source, matrix, (small_w, small_h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
     )

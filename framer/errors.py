@@ -38,4 +38,4 @@ class PhotoError(FramerError):
 
 
 class OutputError(FramerError):
-    """An output cannot be written where it should go (it would replace an input, or the folder is not writable)."""
+    """An output cannot be written where it should go (it exists, or it would replace an input)."""

@@ -16,12 +16,15 @@ from datetime import date
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .campaign import Campaign
 from .errors import FrameError
 from .geometry import Box
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 METADATA = "frame.toml"
 DEFAULT_FRAME = "dx-2023"
@@ -39,9 +42,9 @@ class Frame:
     output_size: int | None
     campaign: Campaign | None
 
-    def open_image(self):  # -> PIL.Image.Image (Pillow is imported lazily, for a fast --help)
+    def open_image(self) -> Image.Image:
         """The frame image, decoded, as RGBA."""
-        from PIL import Image
+        from PIL import Image  # lazily: `framer --help` must not load Pillow
 
         with self.image_path.open("rb") as f, Image.open(f) as im:
             im.load()
@@ -68,7 +71,9 @@ def load_frame(name_or_path: str | Path) -> Frame:
         path = path.parent
     if not (path / METADATA).is_file():
         known = ", ".join(builtin_names())
-        raise FrameError(f"no frame named {name_or_path!r} (built-in frames: {known}; or give a frame folder)")
+        raise FrameError(
+            f"no frame named {name_or_path!r} (built-in frames: {known}; or give a frame folder)"
+        )
     return parse_frame(path)
 
 
@@ -85,12 +90,14 @@ def parse_frame(folder: Traversable | Path) -> Frame:
 
     image_path = folder / fields.text("image")
     if not image_path.is_file():
-        raise FrameError(f"{meta_path}: field 'image' names {fields.text('image')!r}, which is not in {folder}")
+        raise FrameError(
+            f"{meta_path}: field 'image' names {fields.text('image')!r}, which is not in {folder}"
+        )
     window = fields.table("window")
     box = Box(*(float(fields.number(f"window.{k}", window)) for k in ("x", "y", "width", "height")))
     if box.w <= 0 or box.h <= 0:
         raise FrameError(f"{meta_path}: field 'window' must have a positive width and height")
-    output_size = fields.number("output_size", required=False)
+    output_size = fields.optional_number("output_size")
     if output_size is not None and not (16 <= output_size <= 8192):
         raise FrameError(f"{meta_path}: field 'output_size' must be between 16 and 8192, got {output_size}")
 
@@ -104,12 +111,14 @@ def parse_frame(folder: Traversable | Path) -> Frame:
         except (ZoneInfoNotFoundError, ValueError):
             raise FrameError(f"{meta_path}: field 'campaign.timezone': unknown time zone {zone!r}") from None
         if end < start:
-            raise FrameError(f"{meta_path}: field 'campaign.end' ({end}) is before 'campaign.start' ({start})")
+            raise FrameError(
+                f"{meta_path}: field 'campaign.end' ({end}) is before 'campaign.start' ({start})"
+            )
         campaign = Campaign(start, end, zone)
 
     return Frame(
         name=fields.text("name"),
-        title=fields.text("title", required=False) or fields.text("name"),
+        title=fields.optional_text("title") or fields.text("name"),
         image_path=image_path,
         window=box,
         window_shape=str(window.get("shape", "rectangle")),
@@ -133,14 +142,26 @@ class _Fields:
     def _wrong(self, key: str, expected: str, value: Any) -> FrameError:
         return FrameError(f"{self.path}: field '{key}' must be {expected}, got {value!r}")
 
-    def text(self, key: str, table: dict[str, Any] | None = None, required: bool = True) -> str:
-        value = self._get(key, table, required)
+    def text(self, key: str, table: dict[str, Any] | None = None) -> str:
+        value = self.optional_text(key, table)
+        if value is None:
+            raise FrameError(f"{self.path}: field '{key}' is missing")
+        return value
+
+    def optional_text(self, key: str, table: dict[str, Any] | None = None) -> str | None:
+        value = self._get(key, table, required=False)
         if value is not None and (not isinstance(value, str) or not value.strip()):
             raise self._wrong(key, "a non-empty string", value)
         return value
 
-    def number(self, key: str, table: dict[str, Any] | None = None, required: bool = True) -> float | None:
-        value = self._get(key, table, required)
+    def number(self, key: str, table: dict[str, Any] | None = None) -> float:
+        value = self.optional_number(key, table)
+        if value is None:
+            raise FrameError(f"{self.path}: field '{key}' is missing")
+        return value
+
+    def optional_number(self, key: str, table: dict[str, Any] | None = None) -> float | None:
+        value = self._get(key, table, required=False)
         if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
             raise self._wrong(key, "a number", value)
         return value

@@ -135,7 +135,9 @@ def anchor(window: Box) -> tuple[float, float]:
     return window.cx, window.y + EYE_LINE * window.h
 
 
-def nudge(placement: Placement, window: Box, zoom: float = 1.0, shift: tuple[float, float] = (0.0, 0.0)) -> Placement:
+def nudge(
+    placement: Placement, window: Box, zoom: float = 1.0, shift: tuple[float, float] = (0.0, 0.0)
+) -> Placement:
     """A person's correction: enlarge by `zoom` about the anchor, then move the photo right/down by
     `shift` (fractions of the window's width and height)."""
     if zoom <= 0:

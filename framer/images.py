@@ -59,7 +59,7 @@ def to_rgb(im: Image.Image) -> Image.Image:
         im = im.convert("RGBA")
     if im.mode in ("RGBA", "LA", "PA", "RGBa", "La"):
         im = im.convert("RGBA")
-        background = Image.new("RGBA", im.size, PAPER_WHITE + (255,))
+        background = Image.new("RGBA", im.size, (*PAPER_WHITE, 255))
         im = Image.alpha_composite(background, im)
     return im.convert("RGB") if im.mode != "RGB" else im
 

@@ -1,4 +1,4 @@
-"""What happened to each photo: one Record per input, and the Report that counts them and decides the exit code."""
+"""What happened to each photo: a Record per input; the Report counts them and decides the exit code."""
 
 from __future__ import annotations
 

@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import numpy as np
 import pytest
-from PIL import Image
 
 from framer.compose import PreparedFrame
 from framer.detect import FaceDetector
 from framer.frames import load_frame
-from framer.geometry import Box
-
-DATA = Path(__file__).parent / "data"
-TEST_SIZE = 540  # half the default output: the same geometry, a quarter of the pixels
+from helpers import TEST_SIZE
 
 
 @pytest.fixture(scope="session")
@@ -26,21 +19,3 @@ def detector() -> FaceDetector:
 def frame() -> PreparedFrame:
     dx = load_frame("dx-2023")
     return PreparedFrame.from_image(dx.open_image(), dx.window, (TEST_SIZE, TEST_SIZE))
-
-
-def faces_in(detector: FaceDetector, image: Image.Image | np.ndarray) -> list:
-    """Faces an independent look at an output finds (largest first)."""
-    return detector(np.asarray(image.convert("RGB")) if isinstance(image, Image.Image) else image)
-
-
-def assert_face_placed(detector: FaceDetector, image: Image.Image, window: Box) -> None:
-    """The largest face in `image` is upright, centred in `window` and about 45 % of its height."""
-    found = faces_in(detector, image)
-    assert found, "no face in the output"
-    face = found[0]
-    assert face.upright, "the face in the output is not upright"
-    box = face.box
-    assert abs(box.cx - window.cx) < 0.05 * window.w, f"face centre {box.cx:.0f} vs window {window.cx:.0f}"
-    assert 0.35 < box.h / window.h < 0.55, f"face is {box.h / window.h:.0%} of the window's height"
-    assert window.y < box.y and box.bottom < window.bottom
-    assert window.y + 0.3 * window.h < face.eye_y < window.y + 0.55 * window.h, "eyes not near the middle"

@@ -77,7 +77,9 @@ def test_crop_covers_exactly_the_canvas(pf: tuple, cw: tuple) -> None:
     (_, face), (canvas, window) = pf, cw
     p = place_face(face, canvas, window)
     whole = p.to_canvas(p.crop)
-    assert math.isclose(whole.x, 0, abs_tol=1e-6 * canvas[0]) and math.isclose(whole.y, 0, abs_tol=1e-6 * canvas[1])
+    assert math.isclose(whole.x, 0, abs_tol=1e-6 * canvas[0]) and math.isclose(
+        whole.y, 0, abs_tol=1e-6 * canvas[1]
+    )
     assert math.isclose(whole.w, canvas[0], rel_tol=1e-9) and math.isclose(whole.h, canvas[1], rel_tol=1e-9)
 
 
@@ -90,8 +92,13 @@ def test_eyes_sit_a_little_above_the_middle() -> None:
     assert eye_on_canvas < window.cy
 
 
-@given(photo_and_face(), canvas_and_window(),
-       st.floats(min_value=0.3, max_value=3.0), st.floats(-1, 1), st.floats(-1, 1))
+@given(
+    photo_and_face(),
+    canvas_and_window(),
+    st.floats(min_value=0.3, max_value=3.0),
+    st.floats(-1, 1),
+    st.floats(-1, 1),
+)
 def test_nudge_zooms_about_the_anchor_and_shifts_by_window_fractions(
     pf: tuple, cw: tuple, zoom: float, dx: float, dy: float
 ) -> None:
@@ -112,7 +119,9 @@ def test_nudge_without_change_is_identity() -> None:
 
 
 @given(sizes, sizes, st.integers(64, 4096), st.integers(64, 4096))
-def test_no_face_fallback_stays_inside_the_photo_at_the_top_centre(pw: int, ph: int, cw: int, ch: int) -> None:
+def test_no_face_fallback_stays_inside_the_photo_at_the_top_centre(
+    pw: int, ph: int, cw: int, ch: int
+) -> None:
     p = place_without_face((pw, ph), (cw, ch))
     c = p.crop
     tol = 1e-6 * max(pw, ph)

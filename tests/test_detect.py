@@ -1,0 +1,65 @@
+"""Face detection on the real photos."""
+
+from __future__ import annotations
+
+import hashlib
+from importlib.resources import files
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from framer.detect import MODEL_NAME, MODEL_SHA256, FaceDetector
+from helpers import DATA
+
+
+def test_vendored_model_is_the_published_yunet_2023mar() -> None:
+    data = (files("framer") / "models" / MODEL_NAME).read_bytes()
+    assert len(data) == 232_589
+    assert hashlib.sha256(data).hexdigest() == MODEL_SHA256
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        # Boxes measured once by eye on the originals: the face, forehead to chin.
+        ("astronaut.png", (178, 63, 92, 112)),
+        ("grace_hopper.jpg", (178, 123, 176, 211)),
+    ],
+)
+def test_finds_the_face_on_real_photos(detector: FaceDetector, name: str, expected: tuple) -> None:
+    faces = detector(np.asarray(Image.open(DATA / name).convert("RGB")))
+    assert len(faces) == 1
+    box = faces[0].box
+    x, y, w, h = expected
+    assert abs(box.x - x) < 0.1 * w and abs(box.y - y) < 0.1 * h
+    assert abs(box.w - w) < 0.15 * w and abs(box.h - h) < 0.15 * h
+    assert faces[0].upright
+    assert box.y < faces[0].eye_y < box.cy, "eyes in the upper half of the face box"
+
+
+def test_no_face_on_a_cat(detector: FaceDetector) -> None:
+    assert detector(np.asarray(Image.open(DATA / "chelsea.png").convert("RGB"))) == []
+
+
+def test_boxes_are_in_the_photos_own_pixels_at_any_size(detector: FaceDetector) -> None:
+    """The 12 MP copy is found at the same place as the original, scaled: no detection-size leak."""
+    small = detector(np.asarray(Image.open(DATA / "grace_hopper.jpg").convert("RGB")))[0].box
+    big = detector(np.asarray(Image.open(DATA / "hopper_12mp.jpg").convert("RGB")))[0].box
+    s = 3000 / 512  # hopper_12mp enlarges the photo to 3000 px wide, centred on a 4000 px tall canvas
+    offset_y = (4000 - 600 * s) / 2
+    assert abs(big.cx - small.cx * s) < 0.05 * big.w
+    assert abs(big.cy - (small.cy * s + offset_y)) < 0.05 * big.h
+    assert abs(big.h - small.h * s) < 0.1 * big.h
+
+
+def test_several_faces_come_largest_first(detector: FaceDetector) -> None:
+    hopper = Image.open(DATA / "grace_hopper.jpg").convert("RGB")
+    astronaut = Image.open(DATA / "astronaut.png").convert("RGB").resize((256, 256))
+    group = Image.new("RGB", (900, 600), (200, 200, 200))
+    group.paste(astronaut, (20, 150))
+    group.paste(hopper, (350, 0))
+    faces = detector(np.asarray(group))
+    assert len(faces) == 2
+    assert faces[0].box.x > 350 and faces[1].box.x < 300
+    assert faces[0].box.h > faces[1].box.h

@@ -1,0 +1,105 @@
+"""Decoding every kind of photo to upright RGB, encoding without metadata, atomic writes."""
+
+from __future__ import annotations
+
+import io
+import os
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from framer.detect import FaceDetector
+from framer.errors import OutputError, PhotoError
+from framer.images import encode, load_photo, to_rgb, write_atomic
+from helpers import DATA
+
+VARIANTS = [
+    "grace_hopper.jpg",
+    "hopper_exif3.jpg",
+    "hopper_exif6.jpg",
+    "hopper_exif8.jpg",
+    "hopper_gray.jpg",
+    "hopper_cmyk.jpg",
+    "hopper_palette.gif",
+    "hopper.webp",
+    "hopper_12mp.jpg",
+    "hopper_tiny.jpg",
+    "astronaut.png",
+    "astronaut_rgba.png",
+    "astronaut_gray16.png",
+    "astronaut_edge.jpg",
+]
+
+
+@pytest.mark.parametrize("name", VARIANTS)
+def test_every_variant_decodes_upright_rgb_with_its_face(detector: FaceDetector, name: str) -> None:
+    rgb = load_photo(DATA / name)
+    assert rgb.dtype == np.uint8 and rgb.ndim == 3 and rgb.shape[2] == 3
+    faces = detector(rgb)
+    assert len(faces) == 1 and faces[0].upright
+
+
+@pytest.mark.parametrize("orientation", [3, 6, 8])
+def test_exif_orientation_gives_the_upright_picture(orientation: int) -> None:
+    upright = load_photo(DATA / "grace_hopper.jpg").astype(np.int16)
+    rotated = load_photo(DATA / f"hopper_exif{orientation}.jpg").astype(np.int16)
+    assert rotated.shape == upright.shape
+    assert np.abs(rotated - upright).mean() < 4  # the same picture, give or take JPEG noise
+
+
+def test_sixteen_bit_keeps_its_tonal_range() -> None:
+    deep = load_photo(DATA / "astronaut_gray16.png")
+    eight = np.asarray(Image.open(DATA / "astronaut.png").convert("L"))
+    assert np.abs(deep[..., 0].astype(int) - eight).max() <= 1
+    assert deep.max() > 200  # not clipped to black or blown to white
+
+
+def test_transparency_becomes_white_not_black() -> None:
+    rgb = load_photo(DATA / "astronaut_rgba.png")
+    assert (rgb[:, :40] == 255).all()
+
+
+def test_float_images_in_zero_to_one_are_scaled() -> None:
+    im = Image.fromarray(np.full((4, 4), 0.5, np.float32), mode="F")
+    assert to_rgb(im).getpixel((0, 0)) == (128, 128, 128)
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"", "not an image"),
+        (b"%PDF-1.4 this is a document", "not an image"),
+        ((DATA / "grace_hopper.jpg").read_bytes()[:2000], "damaged or incomplete"),
+    ],
+    ids=["empty", "pdf-named-jpg", "truncated-jpeg"],
+)
+def test_bad_files_get_a_plain_reason(tmp_path, content: bytes, reason: str) -> None:
+    path = tmp_path / "photo.jpg"
+    path.write_bytes(content)
+    with pytest.raises(PhotoError, match=reason):
+        load_photo(path)
+
+
+@pytest.mark.parametrize("fmt", ["jpg", "png", "webp"])
+def test_outputs_carry_no_metadata(fmt: str) -> None:
+    exif = Image.Exif()
+    exif[0x010F] = "SecretCam"  # Make
+    im = Image.new("RGB", (32, 32), "red")
+    im.info["exif"] = exif.tobytes()
+    data = encode(im, fmt)
+    out = Image.open(io.BytesIO(data))
+    assert out.format == {"jpg": "JPEG", "png": "PNG", "webp": "WEBP"}[fmt]
+    assert not out.getexif()
+    assert b"SecretCam" not in data and b"Exif" not in data
+
+
+def test_atomic_write_never_replaces_without_overwrite(tmp_path) -> None:
+    target = tmp_path / "out" / "a.jpg"
+    write_atomic(target, b"first", overwrite=False)
+    with pytest.raises(OutputError, match="already exists"):
+        write_atomic(target, b"second", overwrite=False)
+    assert target.read_bytes() == b"first"
+    write_atomic(target, b"third", overwrite=True)
+    assert target.read_bytes() == b"third"
+    assert os.listdir(target.parent) == ["a.jpg"], "no temporary files left behind"

@@ -1,0 +1,116 @@
+"""One photo through the whole pipeline, judged by detecting the face again in the output."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from framer.compose import PreparedFrame, render_portrait
+from framer.detect import FaceDetector
+from framer.geometry import Box, Placement
+from framer.images import load_photo
+from framer.pipeline import EDGES_FILLED, LOW_RESOLUTION, NO_FACE, SEVERAL_FACES, Adjust, frame_photo
+from helpers import DATA, assert_face_placed, faces_in
+
+PHOTOS = [
+    "grace_hopper.jpg",
+    "astronaut.png",
+    "hopper_exif6.jpg",
+    "hopper_exif3.jpg",
+    "hopper_gray.jpg",
+    "astronaut_rgba.png",
+    "hopper_tiny.jpg",
+    "hopper_12mp.jpg",
+    "astronaut_edge.jpg",
+    "hopper_cmyk.jpg",
+]
+
+
+@pytest.mark.parametrize("name", PHOTOS)
+def test_face_lands_in_the_window(detector: FaceDetector, frame: PreparedFrame, name: str) -> None:
+    framed = frame_photo(load_photo(DATA / name), detector, frame)
+    assert framed.image.size == frame.size and framed.image.mode == "RGB"
+    assert framed.faces == 1 and framed.found_face
+    assert_face_placed(detector, framed.image, frame.window)
+
+
+def test_the_frame_is_on_top(detector: FaceDetector, frame: PreparedFrame) -> None:
+    framed = frame_photo(load_photo(DATA / "grace_hopper.jpg"), detector, frame)
+    out = np.asarray(framed.image).astype(int)
+    opaque = np.asarray(frame.alpha) == 255
+    assert np.abs(out[opaque] - np.asarray(frame.rgb).astype(int)[opaque]).max() <= 1
+
+
+def test_tight_photo_is_filled_from_itself_not_with_bars(
+    detector: FaceDetector, frame: PreparedFrame
+) -> None:
+    photo = load_photo(DATA / "astronaut_edge.jpg")  # the face 60 px from the left edge
+    framed = frame_photo(photo, detector, frame)
+    assert EDGES_FILLED in framed.warnings
+    assert_face_placed(detector, framed.image, frame.window)  # not slid sideways to avoid the fill
+
+    canvas = render_portrait(photo, framed.placement, frame.size).astype(float)
+    edge = round(-framed.placement.crop.x * framed.placement.scale)  # where the photo's left edge lands
+    assert 20 < edge < frame.size[0] // 2
+    fill = canvas[:, : edge - 10]
+    assert fill.std(axis=(0, 1)).max() > 2, "the fill is a flat bar"
+    # No hard seam: neighbouring columns across the photo's edge differ no more than inside the photo.
+    steps = np.abs(np.diff(canvas, axis=1)).mean(axis=(0, 2))
+    assert steps[edge - 3 : edge + 3].max() < 3 * np.median(steps[edge + 20 : edge + 200]) + 2
+
+
+def test_no_face_is_framed_from_the_top_centre_and_flagged(
+    detector: FaceDetector, frame: PreparedFrame
+) -> None:
+    photo = load_photo(DATA / "chelsea.png")
+    framed = frame_photo(photo, detector, frame)
+    assert framed.faces == 0 and framed.face is None and not framed.found_face
+    assert framed.warnings == [NO_FACE]
+    crop = framed.placement.crop
+    assert crop.x >= 0 and crop.y >= 0 and crop.right <= photo.shape[1] and crop.bottom <= photo.shape[0]
+    assert abs(crop.cx - photo.shape[1] / 2) < 1
+
+
+def group_photo() -> np.ndarray:
+    hopper = Image.open(DATA / "grace_hopper.jpg").convert("RGB")
+    astronaut = Image.open(DATA / "astronaut.png").convert("RGB").resize((300, 300))
+    group = Image.new("RGB", (1000, 600), (180, 180, 180))
+    group.paste(astronaut, (20, 150))
+    group.paste(hopper, (450, 0))
+    return np.asarray(group)
+
+
+def test_several_faces_frames_the_largest_and_says_so(detector: FaceDetector, frame: PreparedFrame) -> None:
+    framed = frame_photo(group_photo(), detector, frame)
+    assert framed.faces == 2 and SEVERAL_FACES in framed.warnings
+    assert framed.face is not None and framed.face.x > 450  # Grace Hopper's, the larger face
+    assert_face_placed(detector, framed.image, frame.window)
+
+
+def test_a_person_can_pick_another_face(detector: FaceDetector, frame: PreparedFrame) -> None:
+    framed = frame_photo(group_photo(), detector, frame, Adjust(face=1))
+    assert framed.face is not None and framed.face.x < 300  # the astronaut
+    assert_face_placed(detector, framed.image, frame.window)
+
+
+def test_tiny_photo_is_enlarged_with_a_warning(detector: FaceDetector, frame: PreparedFrame) -> None:
+    framed = frame_photo(load_photo(DATA / "hopper_tiny.jpg"), detector, frame)
+    assert LOW_RESOLUTION in framed.warnings
+    assert framed.placement.scale > 2.5
+
+
+def test_zoom_and_shift_move_the_face_as_asked(detector: FaceDetector, frame: PreparedFrame) -> None:
+    photo = load_photo(DATA / "grace_hopper.jpg")
+    plain = faces_in(detector, frame_photo(photo, detector, frame).image)[0].box
+    nudged = faces_in(
+        detector, frame_photo(photo, detector, frame, Adjust(zoom=1.2, shift=(0.1, 0.0))).image
+    )[0].box
+    assert nudged.h / plain.h == pytest.approx(1.2, rel=0.08)
+    assert nudged.cx - plain.cx == pytest.approx(0.1 * frame.window.w, abs=0.03 * frame.window.w)
+
+
+def test_render_fast_path_is_a_plain_crop() -> None:
+    photo = (np.arange(200 * 300 * 3) % 251).astype(np.uint8).reshape(200, 300, 3)
+    p = Placement(1.0, Box(50, 40, 100, 100))
+    assert np.array_equal(render_portrait(photo, p, (100, 100)), photo[40:140, 50:150])
