@@ -48,6 +48,20 @@ def test_exif_orientation_gives_the_upright_picture(orientation: int) -> None:
     assert np.abs(rotated - upright).mean() < 4  # the same picture, give or take JPEG noise
 
 
+@pytest.mark.parametrize(("fmt", "mode"), [("BMP", "RGB"), ("TIFF", "RGB"), ("TIFF", "I;16"), ("PNG", "LA")])
+def test_other_containers_and_modes(tmp_path, detector: FaceDetector, fmt: str, mode: str) -> None:
+    hopper = Image.open(DATA / "grace_hopper.jpg")
+    im = (
+        Image.fromarray(np.asarray(hopper.convert("L"), np.uint16) * 257)
+        if mode == "I;16"
+        else hopper.convert(mode)
+    )
+    path = tmp_path / f"hopper.{fmt.lower()}"
+    im.save(path, fmt)
+    faces = detector(load_photo(path))
+    assert len(faces) == 1 and faces[0].upright
+
+
 def test_sixteen_bit_keeps_its_tonal_range() -> None:
     deep = load_photo(DATA / "astronaut_gray16.png")
     eight = np.asarray(Image.open(DATA / "astronaut.png").convert("L"))
