@@ -115,7 +115,7 @@ def cli() -> None:
     "--report",
     "report_path",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Write a JSON Lines report, one line per photo.",
+    help="Write a report, one row per photo: JSON Lines, or CSV if FILE ends in .csv.",
 )
 @click.option(
     "--date",
@@ -160,7 +160,7 @@ def apply(
     from . import batch
     from .compose import PreparedFrame
     from .pipeline import Adjust
-    from .report import Report
+    from .report import Report, ReportFile
 
     console = Console(stderr=True, quiet=quiet, highlight=False, soft_wrap=True)
     with user_errors():
@@ -180,7 +180,7 @@ def apply(
 
         detector = FaceDetector()
         with ExitStack() as stack:
-            sink = stack.enter_context(report_path.open("w", encoding="utf-8")) if report_path else None
+            sink = stack.enter_context(ReportFile(report_path)) if report_path else None
             report = Report(sink)
             advance = stack.enter_context(progress(console, len(jobs), enabled=not quiet))
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from collections import Counter
-from dataclasses import asdict, dataclass, field
-from typing import TextIO
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
 
 from .errors import ExitCode
 
@@ -43,10 +44,77 @@ class Record:
         return [WARNING_TEXT[w] for w in self.warnings if w in NEEDS_A_LOOK]
 
 
-class Report:
-    """Counts outcomes as records arrive, streams them to a JSON Lines sink, and owns the exit code."""
+COLUMNS = [f.name for f in fields(Record)]
 
-    def __init__(self, sink: TextIO | None = None) -> None:
+
+class ReportFile:
+    """A report on disk, one row per photo: JSON Lines, or CSV when the name ends in .csv.
+
+    The CSV is UTF-8 with a byte-order mark so that Excel shows Vietnamese names correctly; boxes are
+    written as "x y w h" and warnings joined with "; ". Rows are flushed as they come, so a run that is
+    cut short still leaves a report of what it did.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.is_csv = path.suffix.lower() == ".csv"
+        self._file = path.open("w", encoding="utf-8-sig" if self.is_csv else "utf-8", newline="")
+        self._csv = csv.DictWriter(self._file, COLUMNS) if self.is_csv else None
+        if self._csv:
+            self._csv.writeheader()
+
+    def write(self, record: Record) -> None:
+        if self._csv:
+            self._csv.writerow(_flat(record))
+        else:
+            self._file.write(json.dumps(asdict(record), ensure_ascii=False) + "\n")
+        self._file.flush()
+
+    def close(self) -> None:
+        self._file.close()
+
+    def __enter__(self) -> ReportFile:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _flat(record: Record) -> dict[str, object]:
+    row: dict[str, object] = asdict(record)
+    for key, box in (("face", record.face), ("crop", record.crop)):
+        row[key] = " ".join(str(v) for v in box) if box is not None else ""
+    row["warnings"] = "; ".join(record.warnings)
+    row["output"] = record.output or ""
+    row["error"] = record.error or ""
+    return row
+
+
+def read_records(path: Path) -> list[Record]:
+    """The records of a report written by ReportFile (JSON Lines or CSV)."""
+    if path.suffix.lower() != ".csv":
+        with path.open(encoding="utf-8") as f:
+            return [Record(**json.loads(line)) for line in f if line.strip()]
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        return [
+            Record(
+                input=row["input"],
+                output=row["output"] or None,
+                status=row["status"],
+                faces=int(row["faces"] or 0),
+                face=[int(v) for v in row["face"].split()] or None,
+                crop=[int(v) for v in row["crop"].split()] or None,
+                warnings=[w for w in row["warnings"].split("; ") if w],
+                error=row["error"] or None,
+            )
+            for row in csv.DictReader(f)
+        ]
+
+
+class Report:
+    """Counts outcomes as records arrive, passes each to the report file if any, and owns the exit code."""
+
+    def __init__(self, sink: ReportFile | None = None) -> None:
         self.sink = sink
         self.statuses: Counter[str] = Counter()
         self.warnings: Counter[str] = Counter()
@@ -55,8 +123,7 @@ class Report:
         self.statuses[record.status] += 1
         self.warnings.update(record.warnings)
         if self.sink is not None:
-            self.sink.write(json.dumps(asdict(record), ensure_ascii=False) + "\n")
-            self.sink.flush()  # a run that is cut short still leaves a report of what it did
+            self.sink.write(record)
 
     @property
     def total(self) -> int:
