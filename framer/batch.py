@@ -11,17 +11,27 @@ Inputs are never written, and an existing output is never replaced unless `overw
 from __future__ import annotations
 
 import errno
+import multiprocessing
 import os
+import signal
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, as_completed, wait
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
+import cv2
+
+from . import __version__
 from .compose import PreparedFrame
+from .detect import FaceDetector
 from .errors import FramerError, OutputError, PhotoError
-from .images import PHOTO_SUFFIXES, encode, load_photo, write_atomic
-from .pipeline import Adjust, Detector, frame_photo
-from .report import ERROR, NO_FACE, OK, SKIPPED, Record, Report
+from .frames import Frame
+from .images import PHOTO_SUFFIXES, encode, remove_stale_temporaries, write_atomic
+from .journal import Journal, append, job_key, settings_digest
+from .pipeline import Adjust, frame_file
+from .report import ERROR, NO_FACE, NOT_OURS, OK, SKIPPED, UP_TO_DATE, Record, Report
 
 # Write failures that will hit every later photo too: stop the batch rather than fail 2,000 times.
 FATAL_WRITE_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS}
@@ -31,7 +41,9 @@ FATAL_WRITE_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS}
 class Job:
     source: Path
     output: Path
+    root: Path | None = None  # the output folder the journal lives in; None for a photo framed beside itself
     renamed: bool = False  # the output name keeps the source's extension to avoid a clash
+    adjust: Adjust = field(default_factory=Adjust)
 
 
 @dataclass(frozen=True)
@@ -39,7 +51,17 @@ class Settings:
     fmt: str = "jpg"
     quality: int = 92
     overwrite: bool = False
-    adjust: Adjust = field(default_factory=Adjust)
+
+
+@dataclass(frozen=True)
+class Task:
+    """What a worker needs to frame one photo (small, so it crosses to another process cheaply)."""
+
+    job: Job
+    settings: Settings
+    replace: bool  # may replace an existing output
+    journal: Path | None = None
+    key: str = ""
 
 
 def plan(inputs: Iterable[Path], output_dir: Path | None, fmt: str) -> list[Job]:
@@ -51,9 +73,9 @@ def plan(inputs: Iterable[Path], output_dir: Path | None, fmt: str) -> list[Job]
             skip = [root, output_dir] if output_dir is not None else [root]
             for source in walk(given, skip=skip):
                 rel = source.relative_to(given)
-                jobs.append(Job(source, root / rel.parent / f"{source.stem}.{fmt}"))
+                jobs.append(Job(source, root / rel.parent / f"{source.stem}.{fmt}", root))
         elif output_dir is not None:
-            jobs.append(Job(given, output_dir / f"{given.stem}.{fmt}"))
+            jobs.append(Job(given, output_dir / f"{given.stem}.{fmt}", output_dir))
         else:
             jobs.append(Job(given, given.with_name(f"{given.stem}-framed.{fmt}")))
     return _resolve_clashes(_unique(jobs), fmt)
@@ -103,53 +125,150 @@ def _resolve_clashes(jobs: list[Job], fmt: str) -> list[Job]:
 
 def run(
     jobs: list[Job],
-    frame: PreparedFrame,
-    detector: Detector,
+    frame: Frame,
+    side: int | None,
     settings: Settings,
     report: Report,
+    workers: int = 1,
     on_done: Callable[[Record], None] = lambda record: None,
 ) -> None:
-    """Frame every job in turn; each outcome goes to `report`, then to `on_done` (for progress)."""
+    """Frame every job, in `workers` processes; each outcome goes to `report`, then to `on_done`.
+
+    Photos whose output is up to date are skipped without being opened. On Ctrl-C the photos being
+    framed are finished, the rest are not started, and KeyboardInterrupt goes up to the caller.
+    """
     inputs = {os.path.realpath(job.source) for job in jobs}
-    for job in jobs:
-        record = process(job, frame, detector, settings, inputs)
+    digest = settings_digest(
+        __version__, frame.name, frame.digest(), frame.window, side, settings.fmt, settings.quality
+    )
+    journals = {root: Journal(root) for root in {job.root for job in jobs if job.root is not None}}
+    for journal in journals.values():
+        remove_stale_temporaries(journal.root)
+
+    def emit(record: Record) -> None:
         report.add(record)
         on_done(record)
 
+    tasks = (triage(job, settings, inputs, journals, digest) for job in jobs)
+    if workers <= 1:
+        worker = Worker(frame, side)
+        for item in tasks:
+            emit(item if isinstance(item, Record) else worker(item))
+        return
 
-def process(
-    job: Job, frame: PreparedFrame, detector: Detector, settings: Settings, inputs: set[str]
-) -> Record:
-    """Frame one photo and write its output; any problem with this photo becomes its record."""
+    context = multiprocessing.get_context(
+        "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    )  # never fork: a fork after OpenCV started its threads can hang
+    pending: set[Future[Record]] = set()
+    with ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_start_worker, initargs=(frame, side)
+    ) as pool:
+        try:
+            for item in tasks:
+                if isinstance(item, Record):
+                    emit(item)
+                    continue
+                pending.add(pool.submit(_work, item))
+                if len(pending) >= 2 * workers:  # a short queue: memory stays flat for any batch size
+                    done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        emit(future.result())
+            for future in as_completed(pending):
+                emit(future.result())
+        except KeyboardInterrupt:
+            for future in pending:
+                future.cancel()
+            pool.shutdown(wait=True, cancel_futures=True)
+            for future in pending:
+                if future.done() and not future.cancelled() and future.exception() is None:
+                    emit(future.result())
+            raise
+
+
+def triage(
+    job: Job, settings: Settings, inputs: set[str], journals: dict[Path, Journal], digest: str
+) -> Record | Task:
+    """Decide, without opening the photo, whether it needs framing: a Task, or already its Record."""
     record = Record(input=str(job.source), output=str(job.output), status=ERROR)
     if job.renamed:
         record.warnings.append("renamed")
     if os.path.realpath(job.output) in inputs:
         record.error = "its output would replace an input photo: choose another output folder (-o)"
         return record
-    if job.output.exists() and not settings.overwrite:
-        record.status = SKIPPED
-        return record
+    journal = journals.get(job.root) if job.root is not None else None
     try:
-        framed = frame_photo(load_photo(job.source), detector, frame, settings.adjust)
-        data = encode(framed.image, settings.fmt, settings.quality)
-        write_atomic(job.output, data, overwrite=settings.overwrite)
+        key = job_key(digest, job.source, job.adjust)
     except OSError as e:
-        if e.errno in FATAL_WRITE_ERRORS:
-            raise OutputError(f"cannot write {job.output}: {e.strerror}; stopped") from None
-        record.error = f"cannot write the output: {e.strerror or e}"
+        record.error = f"cannot read the file ({e.strerror})"
         return record
-    except (PhotoError, OutputError) as e:
-        record.error = str(e)
+    replace = settings.overwrite
+    if job.output.exists() and not settings.overwrite:
+        if journal is not None and journal.is_done(job.output, key):
+            record.status = SKIPPED
+            record.warnings.append(UP_TO_DATE)
+            return record
+        if journal is None or not journal.made(job.output):
+            record.status = SKIPPED
+            record.warnings.append(NOT_OURS)
+            return record
+        replace = True  # framer made it in an earlier run, from another input or settings: redo it
+    return Task(job, settings, replace, journal.path if journal else None, key)
+
+
+class Worker:
+    """Frames photos with one detector and one prepared frame, built once."""
+
+    def __init__(self, frame: Frame, side: int | None) -> None:
+        self.frame = PreparedFrame.for_output(frame.open_image(), frame.window, side or frame.output_size)
+        self.detector = FaceDetector()
+
+    def __call__(self, task: Task) -> Record:
+        """Frame one photo and write its output; any problem with this photo becomes its record."""
+        job = task.job
+        record = Record(input=str(job.source), output=str(job.output), status=ERROR)
+        if job.renamed:
+            record.warnings.append("renamed")
+        try:
+            framed = frame_file(job.source, self.detector, self.frame, job.adjust)
+            data = encode(framed.image, task.settings.fmt, task.settings.quality)
+            note = None
+            if task.journal is not None:
+                line = Journal.line_for(task.journal.parent, job.output, task.key)
+                note = partial(append, task.journal, line)
+            write_atomic(job.output, data, overwrite=task.replace, before_rename=note)
+        except OSError as e:
+            if e.errno in FATAL_WRITE_ERRORS:
+                raise OutputError(f"cannot write {job.output}: {e.strerror}; stopped") from None
+            record.error = f"cannot write the output: {e.strerror or e}"
+            return record
+        except (PhotoError, OutputError) as e:
+            record.error = str(e)
+            return record
+        except FramerError:
+            raise
+        except Exception as e:  # a bug must not cost the other 1,999 photos: record it and go on
+            record.error = f"unexpected error ({type(e).__name__}: {e}); please report it"
+            return record
+        record.status = OK if framed.found_face else NO_FACE
+        record.faces = framed.faces
+        record.face = framed.face.rounded() if framed.face else None
+        record.crop = framed.placement.crop.rounded()
+        record.warnings += framed.warnings
         return record
-    except FramerError:
-        raise
-    except Exception as e:  # a bug must not cost the other 1,999 photos: record it and go on
-        record.error = f"unexpected error ({type(e).__name__}: {e}); please report it"
-        return record
-    record.status = OK if framed.found_face else NO_FACE
-    record.faces = framed.faces
-    record.face = framed.face.rounded() if framed.face else None
-    record.crop = framed.placement.crop.rounded()
-    record.warnings += framed.warnings
-    return record
+
+
+_worker: Worker | None = None
+
+
+def _start_worker(frame: Frame, side: int | None) -> None:
+    """In each worker process: one OpenCV thread (the processes are the parallelism), Ctrl-C left to
+    the parent, and the detector and frame built once."""
+    global _worker
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    cv2.setNumThreads(1)
+    _worker = Worker(frame, side)
+
+
+def _work(task: Task) -> Record:
+    assert _worker is not None, "worker not started"
+    return _worker(task)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -13,13 +15,14 @@ import click
 
 from . import __version__
 from .campaign import Phase
-from .errors import CampaignClosed, FramerError
+from .errors import CampaignClosed, ExitCode, FramerError
 from .frames import DEFAULT_FRAME, Frame, load_frame
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from .report import Record
+    from . import batch
+    from .report import Record, Report
 
 
 class Fail(click.ClickException):
@@ -125,6 +128,29 @@ def cli() -> None:
     help="Judge the campaign window as if today were this date.",
 )
 @click.option("--ignore-window", is_flag=True, help="Frame even after the frame's campaign has ended.")
+@click.option(
+    "--adjust",
+    "adjust_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    metavar="FILE.csv",
+    help="Corrections for some photos: a CSV with columns file, zoom, dx, dy, face. "
+    "Re-running redoes just the photos it changes.",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(1, 256),
+    default=os.cpu_count() or 1,
+    show_default="the machine's cores",
+    help="Photos framed in parallel.",
+)
+@click.option(
+    "--review",
+    "review_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE.html",
+    help="Also write the review page (see framer review) for this run.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 def apply(
     inputs: tuple[Path, ...],
@@ -140,6 +166,9 @@ def apply(
     report_path: Path | None,
     on_date: datetime | None,
     ignore_window: bool,
+    adjust_path: Path | None,
+    jobs: int,
+    review_path: Path | None,
     quiet: bool,
 ) -> None:
     """Frame photos: files, or folders searched recursively.
@@ -158,7 +187,7 @@ def apply(
     from rich.markup import escape
 
     from . import batch
-    from .compose import PreparedFrame
+    from .adjust import apply_adjustments, read_adjustments
     from .pipeline import Adjust
     from .report import Report, ReportFile
 
@@ -167,41 +196,71 @@ def apply(
         frame = load_frame(frame_name)
         _check_campaign(console, frame, on_date.date() if on_date else None, ignore_window)
 
-        jobs = batch.plan(inputs, output_dir, fmt)
-        if not jobs:
+        todo = batch.plan(inputs, output_dir, fmt)
+        if not todo:
             raise click.UsageError("no photos found there (framer looks for JPEG, PNG, WebP, GIF, BMP, TIFF)")
-        adjust = Adjust(zoom=zoom, shift=shift, face=face_index - 1)
-        if adjust != Adjust() and len(jobs) > 1:
-            raise click.UsageError("--zoom, --shift and --face apply to one photo at a time; give one photo")
-        settings = batch.Settings(fmt=fmt, quality=quality, overwrite=overwrite, adjust=adjust)
-        prepared = PreparedFrame.for_output(frame.open_image(), frame.window, size or frame.output_size)
+        nudge = Adjust(zoom=zoom, shift=shift, face=face_index - 1)
+        if nudge != Adjust():
+            if len(todo) > 1:
+                raise click.UsageError(
+                    "--zoom, --shift and --face apply to one photo; for several, use --adjust FILE.csv"
+                )
+            todo = [replace(todo[0], adjust=nudge)]
+        if adjust_path:
+            todo = apply_adjustments(todo, read_adjustments(adjust_path), inputs)
+        settings = batch.Settings(fmt=fmt, quality=quality, overwrite=overwrite)
 
-        from .detect import FaceDetector  # OpenCV loads here, once the arguments are known to be good
-
-        detector = FaceDetector()
+        report = Report(keep=review_path is not None)
+        interrupted = False
         with ExitStack() as stack:
-            sink = stack.enter_context(ReportFile(report_path)) if report_path else None
-            report = Report(sink)
-            advance = stack.enter_context(progress(console, len(jobs), enabled=not quiet))
+            report.sink = stack.enter_context(ReportFile(report_path)) if report_path else None
+            advance = stack.enter_context(progress(console, len(todo), enabled=not quiet))
 
             def done(record: Record) -> None:
                 for problem in record.problems():
                     console.print(f"[bold]{escape(record.input)}[/]: {escape(problem)}")
                 advance()
 
-            batch.run(jobs, prepared, detector, settings, report, on_done=done)
+            try:
+                batch.run(todo, frame, size, settings, report, workers=min(jobs, len(todo)), on_done=done)
+            except KeyboardInterrupt:
+                interrupted = True
 
-    for line in report.summary():
-        console.print(line)
-    if len(jobs) == 1 and report.framed:
-        console.print(f"Wrote {jobs[0].output}")
+    _print_summary(console, report, todo, output_dir, report_path, interrupted)
+    if review_path and report.records is not None:
+        from .review import write_review
+
+        write_review(report.records, review_path)
+        console.print(f"Review page: {review_path}")
+    sys.exit(int(ExitCode.INTERRUPTED if interrupted else report.exit_code))
+
+
+def _print_summary(
+    console: Console,
+    report: Report,
+    todo: list[batch.Job],
+    output_dir: Path | None,
+    report_path: Path | None,
+    interrupted: bool,
+) -> None:
+    """The closing table on stderr: what happened, by kind, and where the results are."""
+    from rich.table import Table
+
+    if interrupted:
+        console.print(f"Interrupted: {report.total} of {len(todo)} photos were handled before the stop.")
+    table = Table(title=report.headline(), title_justify="left", show_header=False, box=None, padding=(0, 2))
+    for label, n in report.summary():
+        if n or label == "framed":
+            table.add_row(label, str(n))
+    console.print(table)
+    if len(todo) == 1 and report.framed:
+        console.print(f"Wrote {todo[0].output}")
     elif report.framed:
         console.print(
-            f"Framed copies are in {output_dir or ', '.join(sorted({str(j.output.parent) for j in jobs}))}"
+            f"Framed copies are in {output_dir or ', '.join(sorted({str(j.output.parent) for j in todo}))}"
         )
     if report_path:
         console.print(f"Report: {report_path}")
-    sys.exit(int(report.exit_code))
 
 
 @contextmanager

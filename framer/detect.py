@@ -18,10 +18,17 @@ MODEL_SHA256 = "8f2383e4dd3cfbb4553ea8718107fc0423210dc964f9f4280604804ed2552fa4
 DETECT_SIZE = 640  # long side of the copy we detect on: at full 12 MP resolution YuNet misses big faces
 SCORE_THRESHOLD = 0.7  # OpenCV's default of 0.9 drops about a third of real faces
 NMS_THRESHOLD = 0.3
+QUICK_SIZE = 320  # the first, quick look
+PROMINENT = 0.15  # a face at least this share of the photo's longer side is trusted from the quick look
 
 
 class FaceDetector:
-    """YuNet, built once and reused for every photo of a batch."""
+    """YuNet, built once and reused for every photo of a batch.
+
+    It looks at a 320 px copy first: a face that fills a good part of the photo (any portrait) is found
+    there reliably, four times faster than at 640 px. Only when no such face is there (small faces, a
+    group, no face at all) does it look again at the full `detect_size`.
+    """
 
     def __init__(self, score_threshold: float = SCORE_THRESHOLD, detect_size: int = DETECT_SIZE) -> None:
         self.detect_size = detect_size
@@ -32,11 +39,17 @@ class FaceDetector:
 
     def __call__(self, rgb: np.ndarray) -> list[Face]:
         """Faces in `rgb` (H x W x 3, uint8), in its pixels, largest first."""
+        quick = self.detect_at(rgb, QUICK_SIZE)
+        if quick and quick[0].box.h >= PROMINENT * max(rgb.shape[:2]):
+            return quick
+        return self.detect_at(rgb, self.detect_size)
+
+    def detect_at(self, rgb: np.ndarray, long_side: int) -> list[Face]:
+        """Faces found on a copy of `rgb` whose longer side is `long_side`, in `rgb`'s pixels."""
         h, w = rgb.shape[:2]
-        s = self.detect_size / max(h, w)
+        s = long_side / max(h, w)
         size = (max(1, round(w * s)), max(1, round(h * s)))
-        interpolation = cv2.INTER_AREA if s < 1 else cv2.INTER_LINEAR
-        small = cv2.resize(rgb, size, interpolation=interpolation)
+        small = shrink(rgb, size)
         self._net.setInputSize(size)
         _, found = self._net.detect(cv2.cvtColor(small, cv2.COLOR_RGB2BGR))
         if found is None:
@@ -52,3 +65,17 @@ class FaceDetector:
             faces.append(Face(box, eye_y, mouth_y, float(row[14])))
         faces.sort(key=lambda f: f.box.w * f.box.h, reverse=True)
         return faces
+
+
+def shrink(image: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """`image` resized to `size` (w, h), fast: OpenCV's area averaging is quick only for whole-number
+    factors, so reduce by the largest whole factor first, then interpolate the small remainder."""
+    h, w = image.shape[:2]
+    k = min(w // size[0], h // size[1])
+    if k >= 2:
+        # Trimming up to k-1 px at the right and bottom keeps the factor whole (a scale error under k / w).
+        image = cv2.resize(image[: h // k * k, : w // k * k], (w // k, h // k), interpolation=cv2.INTER_AREA)
+    if (image.shape[1], image.shape[0]) == size:
+        return image
+    upscale = size[0] > image.shape[1]
+    return cv2.resize(image, size, interpolation=cv2.INTER_CUBIC if upscale else cv2.INTER_LINEAR)

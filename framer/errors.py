@@ -39,3 +39,9 @@ class PhotoError(FramerError):
 
 class OutputError(FramerError):
     """An output cannot be written where it should go (it exists, or it would replace an input)."""
+
+
+class AdjustError(FramerError):
+    """An --adjust file that cannot be used: unreadable, a bad value, or a row that matches no photo."""
+
+    exit_code = ExitCode.USAGE

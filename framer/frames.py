@@ -42,6 +42,12 @@ class Frame:
     output_size: int | None
     campaign: Campaign | None
 
+    def digest(self) -> str:
+        """A digest of the frame image's bytes: outputs made with another version of it are redone."""
+        import hashlib
+
+        return hashlib.sha256(self.image_path.read_bytes()).hexdigest()
+
     def open_image(self) -> Image.Image:
         """The frame image, decoded, as RGBA."""
         from PIL import Image  # lazily: `framer --help` must not load Pillow

@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import os
 import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +21,7 @@ PHOTO_SUFFIXES = frozenset(
 PHOTO_FORMATS = frozenset({"JPEG", "MPO", "PNG", "WEBP", "GIF", "BMP", "DIB", "TIFF"})
 
 OUTPUT_FORMATS = {"jpg": "JPEG", "png": "PNG", "webp": "WEBP"}
+ORIENTATION = 0x0112  # the EXIF tag
 JPEG_QUALITY = 92
 PAPER_WHITE = (255, 255, 255)  # what transparent areas of a photo become
 
@@ -26,18 +29,45 @@ _UMASK = os.umask(0)
 os.umask(_UMASK)
 
 
-def load_photo(path: Path) -> np.ndarray:
-    """Decode `path` as an upright RGB uint8 array (EXIF orientation applied, first frame only).
+@dataclass(frozen=True)
+class Photo:
+    """A decoded photo: upright RGB pixels, possibly reduced, and the upright size at full resolution."""
 
+    rgb: np.ndarray
+    full_size: tuple[int, int]
+
+    @property
+    def reduction(self) -> float:
+        """Full-resolution pixels per decoded pixel (1 when decoded in full)."""
+        return self.full_size[0] / self.rgb.shape[1]
+
+
+def load_photo(path: Path) -> np.ndarray:
+    """Decode `path` in full as an upright RGB uint8 array."""
+    return decode_photo(path).rgb
+
+
+def decode_photo(path: Path, min_side: int | None = None) -> Photo:
+    """Decode `path` upright (EXIF orientation applied, first frame only) as 8-bit RGB.
+
+    With `min_side`, a JPEG is decoded at the smallest DCT scale (1/2, 1/4, 1/8) whose shorter side is
+    still at least `min_side`: libjpeg then skips most of the work, 3x faster for a 12 MP photo at 1/2.
     Raises PhotoError with a reason a person understands when the file is not a usable photo.
     """
     try:
         with Image.open(path) as im:
             if im.format not in PHOTO_FORMATS:
                 raise PhotoError(f"{im.format} images are not supported")
+            w, h = im.size
+            turned = im.getexif().get(ORIENTATION, 1) in (5, 6, 7, 8)
+            full_size = (h, w) if turned else (w, h)
+            if min_side and im.format == "JPEG":
+                k = next((k for k in (8, 4, 2) if min(w, h) // k >= min_side), 1)
+                if k > 1:
+                    im.draft(None, (-(-w // k), -(-h // k)))
             im.seek(0)
             upright = ImageOps.exif_transpose(im)
-            return np.asarray(to_rgb(upright))
+            return Photo(np.asarray(to_rgb(upright)), full_size)
     except UnidentifiedImageError:
         raise PhotoError("not an image (or a format framer does not read)") from None
     except Image.DecompressionBombError:
@@ -94,14 +124,20 @@ def encode(image: Image.Image, fmt: str, quality: int = JPEG_QUALITY) -> bytes:
     return buffer.getvalue()
 
 
-def write_atomic(path: Path, data: bytes, *, overwrite: bool) -> None:
+TEMP_MARK = ".framer-"  # temporary files are named .NAME.framer-XXXX.part
+
+
+def write_atomic(
+    path: Path, data: bytes, *, overwrite: bool, before_rename: Callable[[], None] | None = None
+) -> None:
     """Write `data` to `path` so that `path` is either absent or complete, never half-written.
 
     The bytes go to a hidden temporary file in the same folder, are flushed to disk, and are then
-    moved into place in one step. Without `overwrite`, an existing `path` is left alone (OutputError).
+    moved into place in one step (`before_rename` runs just before). Without `overwrite`, an existing
+    `path` is left alone (OutputError).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}{TEMP_MARK}", suffix=".part")
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as f:
@@ -109,12 +145,25 @@ def write_atomic(path: Path, data: bytes, *, overwrite: bool) -> None:
             f.flush()
             os.fsync(f.fileno())
         os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; outputs get the usual mode
+        if before_rename is not None:
+            before_rename()
         if overwrite:
             os.replace(tmp, path)
         else:
             _link_no_clobber(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def remove_stale_temporaries(folder: Path) -> int:
+    """Delete the temporary files a killed run left under `folder`; how many there were."""
+    n = 0
+    for dirpath, _, filenames in os.walk(folder):
+        for name in filenames:
+            if name.startswith(".") and TEMP_MARK in name and name.endswith(".part"):
+                Path(dirpath, name).unlink(missing_ok=True)
+                n += 1
+    return n
 
 
 def _link_no_clobber(tmp: Path, path: Path) -> None:

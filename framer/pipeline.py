@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from math import ceil
+from pathlib import Path
 
 import numpy as np
 from PIL import Image
 
 from .compose import PreparedFrame, lay_frame, render_portrait
 from .geometry import Box, Face, Placement, nudge, place_face, place_without_face
+from .images import decode_photo
 
 Detector = Callable[[np.ndarray], list[Face]]
 
@@ -31,7 +34,7 @@ class Adjust:
 
 @dataclass
 class Framed:
-    """The framed picture and what was decided to make it (boxes in the upright photo's pixels)."""
+    """The framed picture and what was decided to make it, in the upright photo's full-resolution pixels."""
 
     image: Image.Image
     faces: int
@@ -44,31 +47,90 @@ class Framed:
         return self.face is not None
 
 
+@dataclass(frozen=True)
+class Plan:
+    """Where the photo goes, decided on the decoded pixels (which may be a reduced decode)."""
+
+    faces: list[Face]  # largest first
+    face: Face | None  # the one placed
+    placement: Placement
+
+
+def plan_photo(
+    photo: np.ndarray, detector: Detector, frame: PreparedFrame, adjust: Adjust = Adjust()
+) -> Plan:
+    """Find the faces in `photo` (upright RGB) and place the chosen one in the frame's window."""
+    faces = detector(photo)
+    if not faces:
+        placement = place_without_face((photo.shape[1], photo.shape[0]), frame.size)
+        return Plan(faces, None, nudge(placement, frame.window, adjust.zoom, adjust.shift))
+    face = faces[min(adjust.face, len(faces) - 1)]
+    placement = place_face(face, frame.size, frame.window)
+    return Plan(faces, face, nudge(placement, frame.window, adjust.zoom, adjust.shift))
+
+
+def finish(photo: np.ndarray, plan: Plan, frame: PreparedFrame, reduction: float = 1.0) -> Framed:
+    """Render `plan` on `photo` and lay the frame; `reduction` is full-resolution px per `photo` px."""
+    ph, pw = photo.shape[:2]
+    p = plan.placement
+    full = Placement(p.scale / reduction, p.crop.scaled(reduction))
+    warnings = []
+    if len(plan.faces) > 1:
+        warnings.append(SEVERAL_FACES)
+    if plan.face is None:
+        warnings.append(NO_FACE)
+    elif full.is_soft:
+        warnings.append(LOW_RESOLUTION)
+    if p.shows_beyond(pw, ph, frame.window):  # the fill shows through the window
+        warnings.append(EDGES_FILLED)
+    return Framed(
+        image=lay_frame(render_portrait(photo, p, frame.size), frame),
+        faces=len(plan.faces),
+        face=plan.face.box.scaled(reduction) if plan.face else None,
+        placement=full,
+        warnings=warnings,
+    )
+
+
 def frame_photo(
     photo: np.ndarray, detector: Detector, frame: PreparedFrame, adjust: Adjust = Adjust()
 ) -> Framed:
     """Put `frame` on `photo` (upright RGB) with its most prominent face in the frame's window."""
-    ph, pw = photo.shape[:2]
-    faces = detector(photo)
-    warnings: list[str] = []
-    if faces:
-        if len(faces) > 1:
-            warnings.append(SEVERAL_FACES)
-        face = faces[min(adjust.face, len(faces) - 1)]
-        placement = place_face(face, frame.size, frame.window)
-    else:
-        warnings.append(NO_FACE)
-        placement = place_without_face((pw, ph), frame.size)
-    placement = nudge(placement, frame.window, adjust.zoom, adjust.shift)
-    if faces and placement.is_soft:
-        warnings.append(LOW_RESOLUTION)
-    if placement.shows_beyond(pw, ph, frame.window):  # the fill shows through the window
-        warnings.append(EDGES_FILLED)
-    portrait = render_portrait(photo, placement, frame.size)
-    return Framed(
-        image=lay_frame(portrait, frame),
-        faces=len(faces),
-        face=face.box if faces else None,
-        placement=placement,
-        warnings=warnings,
+    return finish(photo, plan_photo(photo, detector, frame, adjust), frame)
+
+
+def frame_file(path: Path, detector: Detector, frame: PreparedFrame, adjust: Adjust = Adjust()) -> Framed:
+    """Decode `path` no larger than the output needs, then frame it.
+
+    A JPEG is first decoded reduced (its shorter side still at least the output's size), which is
+    enough for almost every portrait. When the face turns out to be small in the photo, so the reduced
+    pixels would be enlarged, it is decoded again with as much detail as the output can use.
+    """
+    photo = decode_photo(path, min_side=max(frame.size))
+    plan = plan_photo(photo.rgb, detector, frame, adjust)
+    if photo.reduction > 1 and plan.placement.scale > 1:
+        finer = decode_photo(path, min_side=ceil(min(photo.rgb.shape[:2]) * plan.placement.scale))
+        r = finer.rgb.shape[1] / photo.rgb.shape[1]
+        if r > 1:
+            plan = _scaled(plan, r)
+            photo = finer
+    return finish(photo.rgb, plan, frame, photo.reduction)
+
+
+def _scaled(plan: Plan, r: float) -> Plan:
+    """`plan` for the same photo decoded `r` times larger."""
+
+    def face(f: Face) -> Face:
+        return Face(
+            f.box.scaled(r),
+            None if f.eye_y is None else f.eye_y * r,
+            None if f.mouth_y is None else f.mouth_y * r,
+            f.score,
+        )
+
+    p = plan.placement
+    return Plan(
+        [face(f) for f in plan.faces],
+        face(plan.face) if plan.face else None,
+        Placement(p.scale / r, p.crop.scaled(r)),
     )

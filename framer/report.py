@@ -11,6 +11,8 @@ from pathlib import Path
 from .errors import ExitCode
 
 OK, NO_FACE, SKIPPED, ERROR = "ok", "no_face", "skipped", "error"
+UP_TO_DATE = "up_to_date"  # skipped: framed earlier from the same photo with the same settings
+NOT_OURS = "output_exists"  # skipped: a file framer did not make is where the output would go
 
 # How each warning code reads to a person. Codes stay as they are in the report.
 WARNING_TEXT = {
@@ -19,6 +21,8 @@ WARNING_TEXT = {
     "low_resolution": "small photo: the face was enlarged a lot and may look soft",
     "edges_filled": "the photo was too tight around the face: its edges were extended with a soft blur",
     "renamed": "another input has the same name: the output name keeps the original extension",
+    "up_to_date": "already framed with these settings",
+    "output_exists": "a file is already where the output would go: use --overwrite to replace it",
 }
 
 NEEDS_A_LOOK = ("no_face", "several_faces", "low_resolution", "renamed")
@@ -114,16 +118,19 @@ def read_records(path: Path) -> list[Record]:
 class Report:
     """Counts outcomes as records arrive, passes each to the report file if any, and owns the exit code."""
 
-    def __init__(self, sink: ReportFile | None = None) -> None:
+    def __init__(self, sink: ReportFile | None = None, keep: bool = False) -> None:
         self.sink = sink
         self.statuses: Counter[str] = Counter()
         self.warnings: Counter[str] = Counter()
+        self.records: list[Record] | None = [] if keep else None  # kept only when something needs them all
 
     def add(self, record: Record) -> None:
         self.statuses[record.status] += 1
         self.warnings.update(record.warnings)
         if self.sink is not None:
             self.sink.write(record)
+        if self.records is not None:
+            self.records.append(record)
 
     @property
     def total(self) -> int:
@@ -139,15 +146,23 @@ class Report:
             return ExitCode.SOME_FAILED
         return ExitCode.OK
 
-    def summary(self) -> list[str]:
-        """The closing lines: how many framed, and what needs a look."""
-        lines = [f"Framed {self.framed} of {self.total} photo{'s' if self.total != 1 else ''}."]
-        notes = [
-            ("framed without a face found (please check)", self.statuses[NO_FACE]),
+    def summary(self) -> list[tuple[str, int]]:
+        """The closing table: what happened, by kind, in the order an officer reads it."""
+        return [
+            ("framed", self.statuses[OK]),
+            ("framed, no face found (please check)", self.statuses[NO_FACE]),
             ("several faces (the largest was framed)", self.warnings["several_faces"]),
             ("low resolution (may look soft)", self.warnings["low_resolution"]),
-            ("skipped, output already there (--overwrite redoes it)", self.statuses[SKIPPED]),
+            ("skipped, already framed", self.warnings[UP_TO_DATE]),
+            ("skipped, another file is in the way (--overwrite replaces it)", self.warnings[NOT_OURS]),
             ("failed", self.statuses[ERROR]),
         ]
-        lines += [f"  {label}: {n}" for label, n in notes if n]
-        return lines
+
+    def headline(self) -> str:
+        parts = [f"{self.framed} framed"]
+        parts += [
+            f"{n} {what}"
+            for what, n in (("skipped", self.statuses[SKIPPED]), ("failed", self.statuses[ERROR]))
+            if n
+        ]
+        return f"{self.total} photo{'s' if self.total != 1 else ''}: {', '.join(parts)}."
