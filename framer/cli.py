@@ -263,6 +263,39 @@ def _print_summary(
         console.print(f"Report: {report_path}")
 
 
+@cli.command()
+@click.argument("report_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="REPORT")
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("review.html"),
+    show_default=True,
+    help="The page to write.",
+)
+def review(report_path: Path, output: Path) -> None:
+    """Write a review page for a run: thumbnails of every output, the ones to check first.
+
+    REPORT is the file written by `framer apply --report` (JSON Lines or CSV). The page is a
+    single HTML file that works offline; open it in any browser.
+
+    \b
+    Example:
+      framer apply photos/ -o framed/ --report report.jsonl
+      framer review report.jsonl -o review.html
+    """
+    from .report import read_records
+    from .review import write_review
+
+    try:
+        records = read_records(report_path)
+    except (ValueError, KeyError, TypeError) as e:
+        raise click.BadParameter(f"not a framer report ({e})", param_hint="REPORT") from None
+    write_review(records, output)
+    click.echo(f"Review page: {output} ({len(records)} photos)", err=True)
+
+
 @contextmanager
 def user_errors() -> Iterator[None]:
     """Turn framer's user-facing errors into 'Error: ...' and their exit code: the one place that does."""

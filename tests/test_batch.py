@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -219,3 +220,29 @@ def test_ctrl_c_stops_cleanly_with_the_summary_so_far(tmp_path: Path) -> None:
     for picture in pictures(out):
         with Image.open(picture) as im:
             im.load()
+
+
+def test_review_page_from_a_run_and_from_its_report(photos: Path, tmp_path: Path) -> None:
+    shutil.copy(DATA / "chelsea.png", photos / "cat.png")
+    report, page = tmp_path / "report.jsonl", tmp_path / "review.html"
+    result = run(
+        "apply", photos, "-o", tmp_path / "out", "--report", report, "--review", page, "--jobs", "1", *DURING
+    )
+    assert result.exit_code == 1  # the cat has no face
+    assert f"Review page: {page}" in result.output
+    html = page.read_text(encoding="utf-8")
+    groups = re.findall(r'<section id="[^"]+" class="[^"]*" data-group="([^"]+)"', html)
+    assert groups[0] == "no_face" and groups[-1] == "ok"
+    assert html.count('<figure class="card') == 6
+
+    again = run("review", report, "-o", tmp_path / "again.html")
+    assert again.exit_code == 0, again.output
+    assert (tmp_path / "again.html").read_text(encoding="utf-8") == html
+
+
+def test_review_of_something_that_is_not_a_report(tmp_path: Path) -> None:
+    bogus = tmp_path / "notes.jsonl"
+    bogus.write_text('{"hello": 1}\n', encoding="utf-8")
+    result = run("review", bogus, "-o", tmp_path / "r.html")
+    assert result.exit_code == 2
+    assert "not a framer report" in result.output

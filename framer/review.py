@@ -1,0 +1,334 @@
+"""The review sheet: one self-contained HTML page that shows every framed photo, problems first.
+
+The page works offline and makes no request of any kind: the CSS is inline, the only pictures are
+thumbnails of the OUTPUT images embedded as data: URIs, and a Content-Security-Policy forbids anything
+else. Input photos are never read, so none of their pixels can end up in the page. The page is
+deterministic: the same records and files give the same bytes.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import os
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path, PurePath
+
+from PIL import Image, ImageOps
+
+from .images import write_atomic
+from .report import ERROR, NEEDS_A_LOOK, NO_FACE, OK, SKIPPED, WARNING_TEXT, Record
+
+THUMB_PX = 176  # the size Facebook shows a profile picture at
+THUMB_QUALITY = 80
+
+
+@dataclass(frozen=True)
+class Group:
+    key: str
+    heading: str
+    hint: str
+    problem: bool
+
+
+# The order of the page: what needs a human's eye first.
+GROUPS = (
+    Group("error", "Failed", "Not framed. Fix or replace the photo and run framer again.", True),
+    Group(
+        "no_face",
+        "No face found",
+        "Framed from the top centre of the photo: check each one, or replace the photo.",
+        True,
+    ),
+    Group(
+        "several_faces",
+        "Several faces",
+        "The largest face was framed: check it is the right person (--face N picks another).",
+        True,
+    ),
+    Group(
+        "low_resolution",
+        "Low resolution",
+        "The face was enlarged a lot and may look soft: a larger photo would be better.",
+        True,
+    ),
+    Group(
+        "renamed",
+        "Renamed",
+        "Another input has the same name: the output name keeps the original extension.",
+        True,
+    ),
+    Group("ok", "Framed", "", False),
+    Group(
+        "skipped",
+        "Skipped — already done",
+        "The output was already there from an earlier run (--overwrite redoes it).",
+        False,
+    ),
+)
+GROUP_KEYS = tuple(g.key for g in GROUPS)
+
+
+def group_of(record: Record) -> str:
+    """The key of the group a record is shown in (see GROUPS)."""
+    if record.status == ERROR or record.error:
+        return "error"
+    if record.status == SKIPPED:
+        return "skipped"  # nothing was framed this time: its warnings (at most 'renamed') are old news
+    if record.status == NO_FACE or "no_face" in record.warnings:
+        return "no_face"
+    for code in ("several_faces", "low_resolution", "renamed"):
+        if code in record.warnings:
+            return code
+    return "ok"
+
+
+@dataclass(frozen=True)
+class Thumb:
+    """A thumbnail as a data: URI, or why there is none (`uri` is None)."""
+
+    uri: str | None
+    state: str  # "ok", "none" (nothing to show), "missing", "unreadable"
+    label: str = ""  # the placeholder's words
+    reason: str = ""  # an extra line for the card, if any
+
+
+def thumbnail(output: Path, thumb_px: int = THUMB_PX) -> Thumb:
+    """A small JPEG of the picture at `output`, as a data: URI; never raises for a bad file."""
+    try:
+        with Image.open(output) as opened:
+            opened.draft("RGB", (thumb_px, thumb_px))  # JPEG: decode at a reduced scale, much faster
+            im = _flat_rgb(ImageOps.exif_transpose(opened))
+        im.thumbnail((thumb_px, thumb_px), Image.Resampling.LANCZOS)
+        buffer = io.BytesIO()
+        im.save(buffer, "JPEG", quality=THUMB_QUALITY)
+    except FileNotFoundError:
+        return Thumb(None, "missing", "Output file not found", f"output not found: {output}")
+    except Exception as e:  # any broken file: say so on the card, never stop the page
+        detail = str(e) or type(e).__name__
+        return Thumb(None, "unreadable", "Output cannot be opened", f"output cannot be opened: {detail}")
+    return Thumb("data:image/jpeg;base64," + base64.b64encode(buffer.getvalue()).decode("ascii"), "ok")
+
+
+def _flat_rgb(im: Image.Image) -> Image.Image:
+    """`im` in RGB, any transparency laid on white."""
+    if im.mode in ("RGBA", "LA", "PA") or (im.mode == "P" and "transparency" in im.info):
+        rgba = im.convert("RGBA")
+        flat = Image.new("RGB", rgba.size, (255, 255, 255))
+        flat.paste(rgba, mask=rgba.getchannel("A"))
+        return flat
+    return im.convert("RGB")
+
+
+def _thumb_for(record: Record, base_dir: Path, inputs: set[str], thumb_px: int) -> Thumb:
+    if record.status == ERROR or record.error:
+        # An error's output is at best a stale file from an earlier run; it may even be an input photo.
+        return Thumb(None, "none", "Not framed")
+    if not record.output:
+        return Thumb(None, "none", "No output", "the report names no output file")
+    output = Path(record.output)
+    if not output.is_absolute():
+        output = base_dir / output
+    if os.path.realpath(output) in inputs:
+        return Thumb(None, "none", "Output is an input photo", "the output path is one of the inputs")
+    if not output.is_file():
+        return Thumb(None, "missing", "Output file not found", f"output not found: {record.output}")
+    return thumbnail(output, thumb_px)
+
+
+def _reasons(record: Record, group: str) -> list[str]:
+    """The card's reasons, in words: what needs a look, the reason for its group first."""
+    if record.error:
+        return [record.error]
+    if record.status == ERROR:
+        return ["failed (the report gives no reason)"]
+    reasons = []
+    if record.status == NO_FACE and "no_face" not in record.warnings:
+        reasons.append(WARNING_TEXT["no_face"])
+    # Like Record.problems(): notes such as 'edges filled' concern most photos and would drown the
+    # problems; they stay in the report and in the card's data-warnings. Unknown codes are shown as is.
+    shown = [w for w in record.warnings if w in NEEDS_A_LOOK or w not in WARNING_TEXT]
+    reasons += [WARNING_TEXT.get(w, w) for w in sorted(shown, key=lambda w: w != group)]  # its group's first
+    if group == "skipped":
+        reasons.insert(0, "skipped: the output was already there")
+    return reasons
+
+
+def _card(record: Record, group: Group, thumb: Thumb, thumb_px: int) -> str:
+    source = PurePath(record.input)
+    folder = str(source.parent) if str(source.parent) not in ("", ".") else ""
+    reasons = _reasons(record, group.key)
+    if thumb.reason:
+        reasons.append(thumb.reason)
+    classes = ["card"]
+    if record.status == ERROR or record.error:
+        classes.append("failed")
+    elif group.problem or thumb.state in ("missing", "unreadable"):
+        classes.append("check")
+    if thumb.uri is not None:
+        picture = (
+            f'<img class="thumb" src="{thumb.uri}" width="{thumb_px}" height="{thumb_px}" '
+            f'alt="{escape(source.name)}" title="{escape(record.output or "")}">'
+        )
+    else:
+        picture = f'<div class="thumb placeholder"><span>{escape(thumb.label)}</span></div>'
+    lines = [
+        f'<figure class="{" ".join(classes)}" data-status="{escape(record.status)}" '
+        f'data-group="{group.key}" data-input="{escape(record.input)}" '
+        f'data-output="{escape(record.output or "")}" data-thumb="{thumb.state}" '
+        f'data-warnings="{escape(" ".join(record.warnings))}">',
+        picture,
+        "<figcaption>",
+        f'<span class="name">{escape(source.name)}</span>',
+    ]
+    if folder:
+        lines.append(f'<span class="folder">{escape(folder)}</span>')
+    if reasons:
+        items = "".join(f"<li>{escape(r)}</li>" for r in reasons)
+        lines.append(f'<ul class="reasons">{items}</ul>')
+    lines += ["</figcaption>", "</figure>"]
+    return "\n".join(lines)
+
+
+def _summary(records: list[Record], thumbs: list[Thumb]) -> str:
+    statuses = Counter(r.status for r in records)
+    n = len(records)
+    parts = [
+        f"<strong>{n} photo{'s' if n != 1 else ''}</strong>",
+        f"{statuses[OK]} framed",
+        f"{statuses[NO_FACE]} no face found",
+        f"{statuses[ERROR]} failed",
+        f"{statuses[SKIPPED]} skipped",
+    ]
+    lost = sum(t.state in ("missing", "unreadable") for t in thumbs)
+    if lost:
+        parts.append(f"{lost} output{'s' if lost != 1 else ''} missing or unreadable")
+    return " · ".join(parts)
+
+
+CSS = """
+:root { --ink: #1d232b; --muted: #5b6470; --line: #dde1e6; --paper: #f5f6f8;
+  --red: #c62828; --amber: #d99100; --thumb: %(thumb)dpx; }
+* { box-sizing: border-box; }
+body { margin: 0; font: 15px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans",
+  "Helvetica Neue", Arial, sans-serif; color: var(--ink); background: var(--paper); }
+header { background: #fff; border-bottom: 1px solid var(--line); padding: 16px 24px 12px; }
+h1 { font-size: 20px; margin: 0 0 4px; }
+.summary { margin: 0 0 8px; color: var(--muted); }
+.summary strong { color: var(--ink); }
+nav { display: flex; flex-wrap: wrap; gap: 6px; }
+nav a { text-decoration: none; color: var(--ink); border: 1px solid var(--line); border-radius: 999px;
+  padding: 2px 10px; font-size: 13px; background: var(--paper); }
+nav a.problem { border-color: var(--amber); background: #fff7e6; }
+nav a.failed { border-color: var(--red); background: #fdecec; }
+main { padding: 8px 24px 32px; }
+section { margin-top: 20px; }
+h2 { font-size: 17px; margin: 0; padding-left: 10px; border-left: 4px solid var(--line); }
+section.problem h2 { border-left-color: var(--amber); }
+section.failed h2 { border-left-color: var(--red); }
+.hint { margin: 2px 0 10px 14px; color: var(--muted); font-size: 13px; }
+.grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(200px, 1fr)); gap: 12px;
+  margin-top: 10px; }
+.card { margin: 0; background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 12px;
+  display: flex; flex-direction: column; align-items: center; min-width: 0; }
+.card.check { border-left: 5px solid var(--amber); }
+.card.failed { border-left: 5px solid var(--red); }
+.thumb { width: var(--thumb); max-width: 100%%; height: auto; aspect-ratio: 1 / 1; border-radius: 50%%;
+  object-fit: cover; display: block; background: #e9ecef; box-shadow: 0 0 0 1px rgba(0,0,0,.08); }
+.placeholder { border-radius: 12px; box-shadow: none; border: 2px dashed #b9c0c8; background: #f1f3f5;
+  display: flex; align-items: center; justify-content: center; text-align: center; padding: 16px;
+  color: var(--muted); font-weight: 600; }
+.card.failed .placeholder { border-color: #e3a1a1; background: #fdf3f3; color: var(--red); }
+figcaption { width: 100%%; margin-top: 10px; }
+.name { display: block; font-weight: 600; overflow-wrap: anywhere; }
+.folder { display: block; font-size: 12px; color: var(--muted); overflow-wrap: anywhere; }
+.reasons { margin: 6px 0 0; padding: 0 0 0 16px; font-size: 13px; color: var(--ink); }
+.reasons li { margin-top: 2px; overflow-wrap: anywhere; }
+.empty { color: var(--muted); }
+"""
+
+
+def build_review(
+    records: list[Record],
+    *,
+    title: str = "framer review",
+    thumb_px: int = THUMB_PX,
+    base_dir: Path | None = None,
+) -> str:
+    """The review page as an HTML string.
+
+    Relative output paths are resolved against `base_dir` (default: the current directory), the folder
+    the paths in the report were written from.
+    """
+    base = Path.cwd() if base_dir is None else base_dir
+    inputs = {os.path.realpath(base / r.input) for r in records}
+    # Decoding dominates (about 10 ms per 1080 px output) and Pillow releases the GIL while it decodes.
+    with ThreadPoolExecutor(max_workers=min(8, os.cpu_count() or 1)) as pool:
+        thumbs = list(pool.map(lambda r: _thumb_for(r, base, inputs, thumb_px), records))
+    by_group: dict[str, list[str]] = {key: [] for key in GROUP_KEYS}
+    groups = {g.key: g for g in GROUPS}
+    for record, thumb in zip(records, thumbs, strict=True):
+        group = groups[group_of(record)]
+        by_group[group.key].append(_card(record, group, thumb, thumb_px))
+
+    nav, sections = [], []
+    for g in GROUPS:
+        cards = by_group[g.key]
+        if not cards:
+            continue
+        kind = " failed" if g.key == "error" else " problem" if g.problem else ""
+        heading = f"{escape(g.heading)} ({len(cards)})"
+        nav.append(f'<a class="{kind.strip()}" href="#{g.key}">{heading}</a>')
+        hint = f'<p class="hint">{escape(g.hint)}</p>' if g.hint else ""
+        sections.append(
+            f'<section id="{g.key}" class="group{kind}" data-group="{g.key}" data-count="{len(cards)}">\n'
+            f"<h2>{heading}</h2>\n{hint}\n"
+            f'<div class="grid">\n' + "\n".join(cards) + "\n</div>\n</section>"
+        )
+    if not sections:
+        sections.append('<p class="empty">The report has no photos.</p>')
+
+    return "\n".join(
+        [
+            "<!DOCTYPE html>",
+            '<html lang="en">',
+            "<head>",
+            '<meta charset="utf-8">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            # Nothing may be fetched: the page is complete as it is, and stays private.
+            '<meta http-equiv="Content-Security-Policy" '
+            "content=\"default-src 'none'; img-src data:; style-src 'unsafe-inline'\">",
+            '<meta name="referrer" content="no-referrer">',
+            f"<title>{escape(title)}</title>",
+            f"<style>{CSS % {'thumb': thumb_px}}</style>",
+            "</head>",
+            "<body>",
+            "<header>",
+            f"<h1>{escape(title)}</h1>",
+            f'<p class="summary">{_summary(records, thumbs)}</p>',
+            f"<nav>{' '.join(nav)}</nav>" if nav else "",
+            "</header>",
+            "<main>",
+            *sections,
+            "</main>",
+            "</body>",
+            "</html>",
+            "",
+        ]
+    )
+
+
+def write_review(
+    records: list[Record],
+    path: Path,
+    *,
+    title: str = "framer review",
+    thumb_px: int = THUMB_PX,
+    base_dir: Path | None = None,
+) -> None:
+    """Write the review page (see build_review) to `path`, atomically (never half-written)."""
+    data = build_review(records, title=title, thumb_px=thumb_px, base_dir=base_dir).encode("utf-8")
+    write_atomic(path, data, overwrite=True)

@@ -1,0 +1,333 @@
+"""The review sheet: problems first, thumbnails of the outputs only, and nothing fetched from anywhere."""
+
+from __future__ import annotations
+
+import base64
+import io
+import os
+import re
+import shutil
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageChops, ImageOps, ImageStat
+
+from framer.report import WARNING_TEXT, Record, ReportFile, read_records
+from framer.review import build_review, write_review
+from helpers import DATA
+
+# A file name cannot hold "/", so no "</script>": an opening tag is enough to hurt if not escaped.
+EVIL = "Nguyễn Thị Ánh <script>alert('x')<img src=x onerror=alert(1)> & \"Lê\" 😀.jpg"
+EVIL_DIR = "photos/phòng kế toán"
+
+
+@dataclass
+class Card:
+    attrs: dict[str, str]
+    img: dict[str, str] | None = None
+    placeholder: str = ""
+    name: str = ""
+    folder: str = ""
+    reasons: list[str] = field(default_factory=list)
+
+
+class Page(HTMLParser):
+    """The parts of the review page the tests look at."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.cards: list[Card] = []
+        self.headings: list[str] = []
+        self.tags: list[tuple[str, dict[str, str]]] = []
+        self.text: list[str] = []
+        self._into: str | None = None
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        self.tags.append((tag, a))
+        classes = a.get("class", "").split()
+        if tag == "figure" and "card" in classes:
+            self.cards.append(Card(a))
+        elif tag == "img" and self.cards:
+            self.cards[-1].img = a
+        elif tag == "h2":
+            self.headings.append("")
+            self._into = "h2"
+        elif tag == "li" and self.cards:
+            self.cards[-1].reasons.append("")
+            self._into = "li"
+        elif "placeholder" in classes or "name" in classes or "folder" in classes:
+            self._into = next(c for c in ("placeholder", "name", "folder") if c in classes)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("h2", "li", "span", "div"):
+            self._into = None
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+        if self._into == "h2":
+            self.headings[-1] += data
+        elif self._into == "li":
+            self.cards[-1].reasons[-1] += data
+        elif self._into in ("placeholder", "name", "folder"):
+            card = self.cards[-1]
+            setattr(card, self._into, getattr(card, self._into) + data)
+
+
+def stand_in_output(src: Path, dst: Path) -> None:
+    """A square JPEG made from a real photo, standing in for a framed output."""
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    with Image.open(src) as im:
+        ImageOps.fit(ImageOps.exif_transpose(im).convert("RGB"), (360, 360)).save(dst, quality=90)
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder laid out like a batch run: inputs under photos/, outputs under framed/ (read-only)."""
+    tmp_path = tmp_path_factory.mktemp("run")
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    for name in ("grace_hopper.jpg", "astronaut.png", "chelsea.png", "hopper_tiny.jpg"):
+        shutil.copy(DATA / name, photos / name)
+    (photos / "broken.jpg").write_bytes(b"")
+    outputs = {
+        "grace_hopper.jpg": "grace_hopper.jpg",
+        "astronaut.png": "astronaut.jpg",
+        "chelsea.png": "chelsea.jpg",
+        "hopper_tiny.jpg": "hopper_tiny.jpg",
+        "astronaut_edge.jpg": "team.jpg",
+        "hopper_gray.jpg": "an.png.jpg",
+        "hopper.webp": f"phòng kế toán/{EVIL}",
+    }
+    for src, out in outputs.items():
+        stand_in_output(DATA / src, tmp_path / "framed" / out)
+    (tmp_path / "framed" / "corrupt.jpg").write_bytes(b"\xff\xd8\xff\xe0 not really a jpeg")
+    return tmp_path
+
+
+def records() -> list[Record]:
+    """Every group, deliberately out of order (the page must sort them, and keep report order within)."""
+    return [
+        Record("photos/grace_hopper.jpg", "framed/grace_hopper.jpg", "ok", 1, [1, 2, 3, 4], [0, 0, 9, 9]),
+        Record("photos/astronaut.png", "framed/astronaut.jpg", "skipped"),
+        Record("photos/broken.jpg", None, "error", error="not an image, or a damaged one"),
+        Record("photos/chelsea.png", "framed/chelsea.jpg", "no_face", 0, None, [0, 0, 9, 9], ["no_face"]),
+        Record("photos/hopper_tiny.jpg", "framed/hopper_tiny.jpg", "ok", 1, warnings=["low_resolution"]),
+        Record("photos/gone.jpg", "framed/gone.jpg", "ok", 1),  # its output was deleted since
+        Record("photos/team.jpg", "framed/team.jpg", "ok", 3, warnings=["edges_filled", "several_faces"]),
+        Record("photos/an.png", "framed/an.png.jpg", "ok", 1, warnings=["renamed"]),
+        Record(f"{EVIL_DIR}/{EVIL}", f"framed/phòng kế toán/{EVIL}", "ok", 1),
+        # The output would have replaced an input photo: that photo must not appear on the page.
+        Record(
+            "photos/hopper.jpg",
+            "photos/grace_hopper.jpg",
+            "error",
+            error="its output would replace an input photo: choose another output folder (-o)",
+        ),
+        Record("photos/corrupt.jpg", "framed/corrupt.jpg", "ok", 1),
+        Record("photos/late.jpg", "framed/late.jpg", "error", error="cannot write the output: No space"),
+    ]
+
+
+EXPECTED = [  # (input, group, status) in page order
+    ("photos/broken.jpg", "error", "error"),
+    ("photos/hopper.jpg", "error", "error"),
+    ("photos/late.jpg", "error", "error"),
+    ("photos/chelsea.png", "no_face", "no_face"),
+    ("photos/team.jpg", "several_faces", "ok"),
+    ("photos/hopper_tiny.jpg", "low_resolution", "ok"),
+    ("photos/an.png", "renamed", "ok"),
+    ("photos/grace_hopper.jpg", "ok", "ok"),
+    ("photos/gone.jpg", "ok", "ok"),
+    (f"{EVIL_DIR}/{EVIL}", "ok", "ok"),
+    ("photos/corrupt.jpg", "ok", "ok"),
+    ("photos/astronaut.png", "skipped", "skipped"),
+]
+
+
+@pytest.fixture(scope="module")
+def page(base: Path) -> Page:
+    return Page(build_review(records(), base_dir=base))
+
+
+def decode(uri: str) -> Image.Image:
+    prefix = "data:image/jpeg;base64,"
+    assert uri.startswith(prefix)
+    im = Image.open(io.BytesIO(base64.b64decode(uri[len(prefix) :], validate=True)))
+    assert im.format == "JPEG"
+    im.load()
+    return im
+
+
+def test_problems_come_first_in_group_order_and_report_order_within(page: Page) -> None:
+    got = [(c.attrs["data-input"], c.attrs["data-group"], c.attrs["data-status"]) for c in page.cards]
+    assert got == EXPECTED
+    assert page.headings == [
+        "Failed (3)",
+        "No face found (1)",
+        "Several faces (1)",
+        "Low resolution (1)",
+        "Renamed (1)",
+        "Framed (4)",
+        "Skipped — already done (1)",
+    ]
+
+
+def test_thumbnails_are_small_jpegs_of_the_outputs(base: Path, page: Page) -> None:
+    shown = [c for c in page.cards if c.img is not None]
+    assert shown
+    for card in shown:
+        assert card.img is not None
+        thumb = decode(card.img["src"])
+        assert max(thumb.size) <= 176 and thumb.mode == "RGB"
+        with Image.open(base / card.attrs["data-output"]) as out:
+            expected = out.convert("RGB").resize(thumb.size)
+        diff = ImageStat.Stat(ImageChops.difference(thumb, expected)).mean
+        assert max(diff) < 6, f"{card.attrs['data-input']}: the thumbnail is not its output ({diff})"
+
+
+def test_thumbnail_size_is_a_parameter(base: Path) -> None:
+    page = Page(build_review(records(), base_dir=base, thumb_px=64))
+    sizes = [decode(c.img["src"]).size for c in page.cards if c.img is not None]
+    assert sizes and all(max(s) == 64 for s in sizes)
+
+
+def test_only_outputs_on_disk_are_embedded_never_an_input(base: Path, page: Page) -> None:
+    on_disk = [
+        r.input
+        for r in records()
+        if r.status != "error" and r.output and _is_image(base / r.output)  # not the corrupt one
+    ]
+    assert [c.attrs["data-input"] for c in page.cards if c.img is not None] == [
+        i for i, _, _ in EXPECTED if i in on_disk
+    ]
+    imgs = [a for tag, a in page.tags if tag == "img"]
+    assert len(imgs) == len(on_disk) == 7
+    replacing = next(c for c in page.cards if c.attrs["data-input"] == "photos/hopper.jpg")
+    assert replacing.img is None and replacing.attrs["data-thumb"] == "none"
+
+
+def _is_image(path: Path) -> bool:
+    try:
+        with Image.open(path) as im:
+            im.load()
+    except (OSError, ValueError):
+        return False
+    return True
+
+
+def test_missing_broken_or_absent_outputs_get_a_placeholder_with_the_reason(page: Page) -> None:
+    cards = {c.attrs["data-input"]: c for c in page.cards}
+    broken = cards["photos/broken.jpg"]
+    assert broken.placeholder == "Not framed" and broken.reasons == ["not an image, or a damaged one"]
+    gone = cards["photos/gone.jpg"]
+    assert (gone.attrs["data-thumb"], gone.placeholder) == ("missing", "Output file not found")
+    assert "output not found: framed/gone.jpg" in gone.reasons
+    corrupt = cards["photos/corrupt.jpg"]
+    assert (corrupt.attrs["data-thumb"], corrupt.placeholder) == ("unreadable", "Output cannot be opened")
+    assert corrupt.reasons[0].startswith("output cannot be opened: ")
+    # A missing output in the Framed group is still marked for a look; a failure is marked red.
+    assert "check" in gone.attrs["class"].split() and "failed" in broken.attrs["class"].split()
+    assert "failed" not in cards["photos/grace_hopper.jpg"].attrs["class"].split()
+
+
+def test_reasons_are_in_words(page: Page) -> None:
+    cards = {c.attrs["data-input"]: c for c in page.cards}
+    assert cards["photos/chelsea.png"].reasons == [WARNING_TEXT["no_face"]]
+    # Only what needs a look is in words ('edges filled' is true of most photos); every code is in data-.
+    assert cards["photos/team.jpg"].reasons == [WARNING_TEXT["several_faces"]]
+    assert cards["photos/team.jpg"].attrs["data-warnings"] == "edges_filled several_faces"
+    # The reason for the card's group comes first, then the others in report order.
+    both = Record("a.jpg", "a.jpg", "ok", 1, warnings=["renamed", "edges_filled", "low_resolution"])
+    card = Page(build_review([both], base_dir=Path("/nonexistent"))).cards[0]
+    assert card.attrs["data-group"] == "low_resolution"
+    assert card.reasons[:2] == [WARNING_TEXT["low_resolution"], WARNING_TEXT["renamed"]]
+    assert cards["photos/late.jpg"].reasons == ["cannot write the output: No space"]
+    assert cards["photos/grace_hopper.jpg"].reasons == []
+    assert cards["photos/grace_hopper.jpg"].name == "grace_hopper.jpg"
+    assert cards["photos/grace_hopper.jpg"].folder == "photos"
+
+
+def test_nothing_is_fetched_from_anywhere(page: Page, base: Path) -> None:
+    html = build_review(records(), base_dir=base)
+    text = re.sub(r"data:image/jpeg;base64,[A-Za-z0-9+/=]+", "", html).lower()
+    for banned in ("http:", "https:", "//", "<link", "@import", "url(", "<script", "<iframe", "<object"):
+        assert banned not in text, banned
+    for tag, attrs in page.tags:
+        assert "srcset" not in attrs and "style" not in attrs
+        if "src" in attrs:
+            assert attrs["src"].startswith("data:image/jpeg;base64,"), tag
+        if "href" in attrs:
+            assert attrs["href"].startswith("#"), tag
+    assert '<meta charset="utf-8">' in html
+    assert "default-src 'none'" in html  # the browser itself refuses anything else
+
+
+def test_names_are_escaped_and_unicode_survives(page: Page, base: Path) -> None:
+    html = build_review(records(), base_dir=base)
+    assert "<script" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;img src=x onerror=alert(1)&gt;" in html
+    evil = next(c for c in page.cards if c.attrs["data-input"].endswith(EVIL))
+    assert evil.name == EVIL and evil.folder == EVIL_DIR and evil.img is not None
+    assert evil.img["alt"] == EVIL
+    assert html.encode("utf-8").decode("utf-8") == html
+
+
+def test_title_is_escaped(base: Path) -> None:
+    page = Page(build_review(records()[:1], base_dir=base, title="Sở <Tài chính> & co"))
+    assert "Sở <Tài chính> & co" in "".join(page.text)
+    assert not any(tag == "tài" for tag, _ in page.tags)
+
+
+def test_summary_counts_each_status(base: Path) -> None:
+    html = build_review(records(), base_dir=base)
+    summary = html.split('<p class="summary">')[1].split("</p>")[0]
+    assert summary == (
+        "<strong>12 photos</strong> · 7 framed · 1 no face found · 3 failed · 1 skipped"
+        " · 2 outputs missing or unreadable"
+    )
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".csv"])
+def test_a_report_on_disk_gives_the_same_page(base: Path, suffix: str) -> None:
+    path = base / f"report{suffix}"
+    with ReportFile(path) as report:
+        for record in records():
+            report.write(record)
+    assert build_review(read_records(path), base_dir=base) == build_review(records(), base_dir=base)
+
+
+def test_relative_outputs_are_found_from_base_dir_and_absolute_ones_anywhere(
+    base: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    lost = Page(build_review(records(), base_dir=elsewhere))
+    assert not any(c.img for c in lost.cards)
+    absolute = [Record(str(base / "photos/x.jpg"), str(base / "framed/grace_hopper.jpg"), "ok", 1)]
+    assert Page(build_review(absolute, base_dir=elsewhere)).cards[0].img is not None
+    monkeypatch.chdir(base)  # the default base is the current directory
+    assert build_review(records()) == build_review(records(), base_dir=base)
+
+
+def test_the_page_is_deterministic(base: Path) -> None:
+    assert build_review(records(), base_dir=base) == build_review(records(), base_dir=base)
+
+
+def test_an_empty_report_still_makes_a_page() -> None:
+    page = Page(build_review([], base_dir=Path("/nonexistent")))
+    assert page.cards == [] and "The report has no photos." in "".join(page.text)
+
+
+def test_write_review_replaces_the_page_in_one_step(base: Path, tmp_path: Path) -> None:
+    out = tmp_path / "review" / "review.html"
+    write_review(records()[:2], out, base_dir=base, title="first")
+    write_review(records(), out, base_dir=base, title="second")
+    assert out.read_text(encoding="utf-8") == build_review(records(), base_dir=base, title="second")
+    assert os.listdir(out.parent) == ["review.html"]  # no temporary file left behind
+    umask = os.umask(0)
+    os.umask(umask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~umask
