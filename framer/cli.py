@@ -326,7 +326,14 @@ def progress(console: Console, total: int, enabled: bool) -> Iterator[Callable[[
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    columns = (TextColumn("Framing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    rate = TextColumn("{task.fields[rate]}")
+    columns = (TextColumn("Framing"), BarColumn(), MofNCompleteColumn(), rate, TimeRemainingColumn())
     with Progress(*columns, console=console, transient=True) as bar:
-        task = bar.add_task("framing", total=total)
-        yield lambda: bar.advance(task)
+        task = bar.add_task("framing", total=total, rate="")
+
+        def advance() -> None:
+            bar.advance(task)
+            speed = bar.tasks[0].speed
+            bar.update(task, rate=f"{speed:.1f} photos/s" if speed else "")
+
+        yield advance

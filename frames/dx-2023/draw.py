@@ -80,12 +80,15 @@ DATE = "10.10.2023"
 TITLE_SIZE = 125            # font px
 TITLE_TRACK = 0.05          # extra spacing, in em
 TITLE_BASE_R = 866          # baseline radius (accents reach ~1.04 em above)
-THEME_SIZE = 50
+THEME_SIZE = 47
 THEME_TRACK = 0.02
-THEME_BASE_R = 804
+THEME_BASE_R = 810          # dots under "ạ ị" stay ~16 px off the rim's white
+                            # line (r 783), accents ~15 px under the title
 DATE_SIZE = 184
 DATE_TRACK = 0.0
-DATE_SIDE_EM = 0.06         # optical side bearing for the date (see ArcText)
+DATE_SIDE_EM = 0.095        # optical side bearing for the date (see ArcText)
+DATE_PUNCT_AIR = 1.3        # ... times this for the dots (the font's own ratio)
+DATE_DEPTH_EM = 0.1         # how far into a curve or open side a gap is felt
 RIBBON_R0, RIBBON_R1 = 796, 992   # red ribbon's inner/outer radius
 RIBBON_HALF_DEG = 34              # full-thickness half-span around 6 o'clock
 RIBBON_TIP_DEG = 95               # the swoosh tapers to nothing here
@@ -153,13 +156,30 @@ class GlyphSetter:
     def advance(self, ch: str) -> float:
         return self.font.getlength(ch) / SUPERSAMPLE
 
-    def ink_extent(self, ch: str) -> tuple[float, float]:
-        """Left and right edge of the glyph's ink, relative to its origin."""
+    def _ink(self, ch: str) -> tuple[np.ndarray, int]:
+        """The glyph's ink (supersampled, unrotated) and its origin's offset."""
         pad = self.side // 4
         img = Image.new("L", (self.side, self.side), 0)
         ImageDraw.Draw(img).text((pad, self.side - pad), ch, font=self.font, fill=255, anchor="ls")
-        left, _, right, _ = img.getbbox()
-        return (left - pad) / SUPERSAMPLE, (right - pad) / SUPERSAMPLE
+        return np.asarray(img) >= 128, pad
+
+    def ink_extent(self, ch: str) -> tuple[float, float]:
+        """Left and right edge of the glyph's ink, relative to its origin."""
+        ink, pad = self._ink(ch)
+        cols = np.flatnonzero(ink.any(axis=0))
+        return (cols[0] - pad) / SUPERSAMPLE, (cols[-1] + 1 - pad) / SUPERSAMPLE
+
+    def profile(self, ch: str) -> dict[float, tuple[float, float]]:
+        """Per supersampled row of ink: height above the baseline -> left and
+        right edge of the ink on that row, relative to the glyph's origin."""
+        ink, pad = self._ink(ch)
+        base = self.side - pad
+        edges = {}
+        for row in np.flatnonzero(ink.any(axis=1)):
+            cols = np.flatnonzero(ink[row])
+            edges[(base - row - 0.5) / SUPERSAMPLE] = ((cols[0] - pad) / SUPERSAMPLE,
+                                                       (cols[-1] + 1 - pad) / SUPERSAMPLE)
+        return edges
 
     def stamp(self, layer: np.ndarray, ch: str, x: float, y: float, rot_cw: float,
               strength: float = 1.0, centre: float | None = None) -> None:
@@ -193,14 +213,23 @@ class ArcText:
     outward=True: glyph tops point away from the centre (text over the top).
     outward=False: tops point to the centre (text under the bottom, upright).
     Glyphs advance by their advance width plus tracking, measured at mid cap
-    height, so the gaps look even on the curve. With `optical_side_em`, the
-    advance is instead the glyph's ink width plus that side bearing on both
-    sides: Noto's figures are tabular, and a tabular "1" leaves a hole in
-    "10.10.2023" that this closes.
+    height, so the gaps look even on the curve.
+
+    With `optical_side_em`, spacing is optical instead: Noto's figures are
+    tabular, and their fixed advances leave holes in "10.10.2023". Each glyph
+    gets that side bearing on both sides (punctuation `punct_air` times more,
+    as in the font, where "." has 57 units a side and figures 36-53), and
+    every pair is kerned so that the white between the two equals the sum of
+    their side bearings: the gap is measured row by row over the rows where
+    both glyphs have ink (so a "." is spaced against the foot of a "1"'s stem,
+    not against its flag), each row counting at most `depth_em` more than the
+    narrowest row (so a "3"'s open side or a "0"'s curve pulls its neighbour
+    in a little, not all the way), and with each row widened or narrowed as the
+    arc spreads or bunches it at that height.
     """
 
     def __init__(self, text, size, base_r, centre_deg, track_em, outward=True,
-                 optical_side_em=None):
+                 optical_side_em=None, punct_air=1.0, depth_em=0.1):
         self.text = nfc(text)
         self.setter = GlyphSetter(size)
         self.base_r = base_r
@@ -209,30 +238,61 @@ class ArcText:
         self.track = track_em * size
         cap = self.setter.cap
         self.spacing_r = base_r + cap / 2 if outward else base_r - cap / 2
+        self.kerns = [0.0] * (len(self.text) - 1)   # extra space after each glyph
         if optical_side_em is None:
             self.advances = [self.setter.advance(ch) for ch in self.text]
             self.centres = [adv / 2 for adv in self.advances]
         else:
-            side = optical_side_em * size
+            sides = [optical_side_em * size
+                     * (punct_air if unicodedata.category(ch).startswith("P") else 1.0)
+                     for ch in self.text]
             inks = [self.setter.ink_extent(ch) for ch in self.text]
-            self.advances = [right - left + 2 * side for left, right in inks]
+            self.advances = [right - left + 2 * side
+                             for (left, right), side in zip(inks, sides, strict=True)]
             self.centres = [(left + right) / 2 for left, right in inks]
+            self.kerns = [self._optical_kern(i, sides[i] + sides[i + 1], depth_em * size)
+                          for i in range(len(self.text) - 1)]
+
+    def _optical_kern(self, i: int, target: float, depth: float) -> float:
+        """Kern between glyphs i and i+1 that makes their optical gap `target`."""
+        a, b = self.text[i], self.text[i + 1]
+        pa, pb = self.setter.profile(a), self.setter.profile(b)
+        rows = sorted(set(pa) & set(pb))
+        if not rows:
+            return 0.0
+        # origin-to-origin distance along the spacing circle without kerning
+        pitch0 = (self.advances[i] + self.advances[i + 1]) / 2 + self.track
+        shift = pitch0 + self.centres[i] - self.centres[i + 1]
+        flat = np.array([pb[h][0] + shift - pa[h][1] for h in rows])
+        # a row h above the baseline lies on radius base_r +- h: the arc
+        # stretches (or shrinks) the distance between the glyphs there
+        h = np.array(rows)
+        radius = self.base_r + h if self.outward else self.base_r - h
+        stretch = radius / self.spacing_r - 1
+        kern = 0.0
+        for _ in range(4):          # the stretch depends on the kerned pitch
+            gap = flat + kern + (pitch0 + kern) * stretch
+            optical = np.minimum(gap, gap.min() + depth).mean()
+            kern += target - optical
+        return kern
 
     @property
     def span_deg(self) -> float:
-        total = sum(self.advances) + self.track * (len(self.text) - 1)
+        total = sum(self.advances) + self.track * (len(self.text) - 1) + sum(self.kerns)
         return math.degrees(total / self.spacing_r)
 
     def draw(self, layer: np.ndarray) -> None:
         direction = 1 if self.outward else -1   # reading direction, clockwise degrees
         start = self.centre_deg - direction * self.span_deg / 2
         pos = 0.0
-        for ch, adv, centre in zip(self.text, self.advances, self.centres):
+        kerns = [*self.kerns, 0.0]
+        for ch, adv, centre, kern in zip(self.text, self.advances, self.centres, kerns,
+                                             strict=True):
             ang = start + direction * math.degrees((pos + adv / 2) / self.spacing_r)
             x, y = point_at(self.base_r, ang)
             self.setter.stamp(layer, ch, x, y, ang if self.outward else ang - 180,
                               centre=centre)
-            pos += adv + self.track
+            pos += adv + self.track + kern
 
 
 def title_text() -> ArcText:
@@ -248,7 +308,8 @@ def date_text() -> ArcText:
     cap = GlyphSetter(DATE_SIZE).cap
     base_r = (RIBBON_R0 + RIBBON_R1) / 2 + cap / 2
     return ArcText(DATE, DATE_SIZE, base_r, 180, DATE_TRACK, outward=False,
-                   optical_side_em=DATE_SIDE_EM)
+                   optical_side_em=DATE_SIDE_EM, punct_air=DATE_PUNCT_AIR,
+                   depth_em=DATE_DEPTH_EM)
 
 
 # --- layers ---------------------------------------------------------------------
