@@ -60,7 +60,10 @@ class Frame:
 
 
 def builtin_root() -> Traversable:
-    return files("framer.builtin_frames")
+    try:
+        return files("framer.builtin_frames")
+    except ModuleNotFoundError:  # run from a source checkout, not installed: the frames are beside us
+        return Path(__file__).resolve().parent.parent / "frames"
 
 
 def builtin_names() -> list[str]:

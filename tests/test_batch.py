@@ -11,6 +11,8 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -167,20 +169,29 @@ def many_photos(folder: Path, n: int) -> Path:
     return folder
 
 
-def start(args: list[str | Path]) -> subprocess.Popen[str]:
-    return subprocess.Popen(
+@contextmanager
+def running(args: list[str | Path], cwd: Path) -> Iterator[subprocess.Popen[str]]:
+    """`framer apply ARGS` in the background, in its own process group; never left behind."""
+    process = subprocess.Popen(
         [sys.executable, "-m", "framer", "apply", *map(str, args)],
+        cwd=cwd,  # away from the source tree: the installed framer is what runs
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,  # its own process group, so a "power cut" can take the workers too
     )
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
 
 
 def wait_for_outputs(folder: Path, n: int, process: subprocess.Popen[str]) -> None:
     deadline = time.monotonic() + 60
     while len(pictures(folder)) < n if folder.exists() else True:
-        assert process.poll() is None, "finished before it could be interrupted"
+        assert process.poll() is None, f"finished before it could be interrupted: {process.communicate()}"
         assert time.monotonic() < deadline
         time.sleep(0.02)
 
@@ -189,10 +200,10 @@ def test_killed_run_leaves_no_partial_picture_and_rerun_completes(tmp_path: Path
     photos = many_photos(tmp_path / "photos", 40)
     out = tmp_path / "framed"
     args = [photos, "-o", out, "--jobs", "2", *DURING, "--size", "720"]
-    process = start(args)
-    wait_for_outputs(out, 4, process)
-    os.killpg(process.pid, signal.SIGKILL)  # like a power cut: the parent and its workers, no clean-up
-    process.communicate()
+    with running(args, tmp_path) as process:
+        wait_for_outputs(out, 4, process)
+        os.killpg(process.pid, signal.SIGKILL)  # like a power cut: the parent and its workers, no clean-up
+        process.wait()
     done = pictures(out)
     assert 4 <= len(done) < 40
     for picture in done:
@@ -211,10 +222,10 @@ def test_killed_run_leaves_no_partial_picture_and_rerun_completes(tmp_path: Path
 def test_ctrl_c_stops_cleanly_with_the_summary_so_far(tmp_path: Path) -> None:
     photos = many_photos(tmp_path / "photos", 40)
     out = tmp_path / "framed"
-    process = start([photos, "-o", out, "--jobs", "2", *DURING, "--size", "720"])
-    wait_for_outputs(out, 3, process)
-    process.send_signal(signal.SIGINT)
-    _, stderr = process.communicate(timeout=60)
+    with running([photos, "-o", out, "--jobs", "2", *DURING, "--size", "720"], tmp_path) as process:
+        wait_for_outputs(out, 3, process)
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=60)
     assert process.returncode == 130, stderr
     assert "Interrupted:" in stderr and "Traceback" not in stderr
     for picture in pictures(out):

@@ -220,15 +220,17 @@ def test_every_command_has_help_with_an_example() -> None:
         assert "framer apply" in result.output
 
 
-def test_help_and_version_do_not_load_opencv_or_numpy() -> None:
+def test_help_and_version_do_not_load_opencv_or_numpy(tmp_path: Path) -> None:
     code = (
         "import sys; from framer.cli import cli\n"
         "try: cli(['--version'])\nexcept SystemExit: pass\n"
         "assert 'cv2' not in sys.modules and 'numpy' not in sys.modules, sorted(sys.modules)"
     )
-    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, cwd=tmp_path)
 
 
-def test_python_dash_m_framer_runs() -> None:
-    done = subprocess.run([sys.executable, "-m", "framer", "--version"], capture_output=True, text=True)
+def test_python_dash_m_framer_runs(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "framer", "--version"], capture_output=True, text=True, cwd=tmp_path
+    )
     assert done.returncode == 0 and "framer" in done.stdout
