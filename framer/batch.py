@@ -24,7 +24,7 @@ from pathlib import Path
 import cv2
 
 from . import __version__
-from .compose import PreparedFrame
+from .compose import AVATAR_PX, PreparedFrame, avatar_preview
 from .detect import FaceDetector
 from .errors import FramerError, OutputError, PhotoError
 from .frames import Frame
@@ -51,6 +51,11 @@ class Settings:
     fmt: str = "jpg"
     quality: int = 92
     overwrite: bool = False
+    preview: bool = False  # also write NAME.avatar176.png: the output as a 176 px round avatar
+
+
+def preview_path(output: Path) -> Path:
+    return output.with_name(f"{output.stem}.avatar{AVATAR_PX}.png")
 
 
 @dataclass(frozen=True)
@@ -138,8 +143,15 @@ def run(
     framed are finished, the rest are not started, and KeyboardInterrupt goes up to the caller.
     """
     inputs = {os.path.realpath(job.source) for job in jobs}
-    digest = settings_digest(
-        __version__, frame.name, frame.digest(), frame.window, side, settings.fmt, settings.quality
+    digest = settings_digest(  # --overwrite is not a setting of the picture; the rest all are
+        __version__,
+        frame.name,
+        frame.digest(),
+        frame.window,
+        side,
+        settings.fmt,
+        settings.quality,
+        settings.preview,
     )
     journals = {root: Journal(root) for root in {job.root for job in jobs if job.root is not None}}
     for journal in journals.values():
@@ -219,7 +231,8 @@ class Worker:
     """Frames photos with one detector and one prepared frame, built once."""
 
     def __init__(self, frame: Frame, side: int | None) -> None:
-        self.frame = PreparedFrame.for_output(frame.open_image(), frame.window, side or frame.output_size)
+        image = frame.open_image()
+        self.frame = PreparedFrame.for_output(image, frame.window_in(image), side or frame.output_size)
         self.detector = FaceDetector()
 
     def __call__(self, task: Task) -> Record:
@@ -236,6 +249,9 @@ class Worker:
                 line = Journal.line_for(task.journal.parent, job.output, task.key)
                 note = partial(append, task.journal, line)
             write_atomic(job.output, data, overwrite=task.replace, before_rename=note)
+            if task.settings.preview:
+                avatar = encode(avatar_preview(framed.image), "png")
+                write_atomic(preview_path(job.output), avatar, overwrite=True)
         except OSError as e:
             if e.errno in FATAL_WRITE_ERRORS:
                 raise OutputError(f"cannot write {job.output}: {e.strerror}; stopped") from None

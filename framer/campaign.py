@@ -22,6 +22,10 @@ class Campaign:
     end: date
     timezone: str
 
+    def as_record(self) -> dict[str, str]:
+        """The campaign as the report writes it."""
+        return {"start": self.start.isoformat(), "end": self.end.isoformat(), "timezone": self.timezone}
+
     def today(self, now: datetime | None = None) -> date:
         """The date it is now where the campaign runs."""
         return (now or datetime.now(tz=ZoneInfo("UTC"))).astimezone(ZoneInfo(self.timezone)).date()

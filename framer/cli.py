@@ -17,6 +17,7 @@ from . import __version__
 from .campaign import Phase
 from .errors import CampaignClosed, ExitCode, FramerError
 from .frames import DEFAULT_FRAME, Frame, load_frame
+from .geometry import Box
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -43,6 +44,23 @@ def parse_shift(ctx: click.Context, param: click.Parameter, value: str | None) -
     if not (-1 <= dx <= 1 and -1 <= dy <= 1):
         raise click.BadParameter("each part is a fraction of the window, between -1 and 1")
     return (dx, dy)
+
+
+def parse_box(value: str | None) -> Box | None:
+    if value is None:
+        return None
+    try:
+        x, y, w, h = (float(v) for v in value.split(","))
+    except ValueError:
+        raise click.BadParameter("give four numbers separated by commas: X,Y,WIDTH,HEIGHT") from None
+    if w <= 0 or h <= 0 or x < 0 or y < 0:
+        raise click.BadParameter("the window needs a positive width and height, inside the frame")
+    return Box(x, y, w, h)
+
+
+def user_frames() -> Path:
+    """The folder of the user's own frames: $FRAMER_FRAMES, or framer's folder in the user's app data."""
+    return Path(os.environ.get("FRAMER_FRAMES") or Path(click.get_app_dir("framer")) / "frames")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -72,8 +90,16 @@ def cli() -> None:
     "frame_name",
     default=DEFAULT_FRAME,
     show_default=True,
-    metavar="NAME|FOLDER",
-    help="A built-in frame's name, or a frame folder (holding frame.toml).",
+    metavar="NAME|PATH",
+    help="A frame's name (see framer frames list), a frame PNG with a transparent window, "
+    "or a frame folder (holding frame.toml).",
+)
+@click.option(
+    "--window",
+    "window_box",
+    callback=lambda ctx, param, value: parse_box(value),
+    metavar="X,Y,W,H",
+    help="The frame's window in its own pixels, when it cannot be found from its transparency.",
 )
 @click.option(
     "--format",
@@ -114,6 +140,11 @@ def cli() -> None:
     help="One photo only: which face to frame when there are several (1 = the largest).",
 )
 @click.option("--overwrite", is_flag=True, help="Replace outputs that already exist.")
+@click.option(
+    "--preview",
+    is_flag=True,
+    help="Also write NAME.avatar176.png beside each output: how it looks as a round 176 px avatar.",
+)
 @click.option(
     "--report",
     "report_path",
@@ -156,6 +187,7 @@ def apply(
     inputs: tuple[Path, ...],
     output_dir: Path | None,
     frame_name: str,
+    window_box: Box | None,
     fmt: str,
     size: int | None,
     quality: int,
@@ -163,6 +195,7 @@ def apply(
     shift: tuple[float, float],
     face_index: int,
     overwrite: bool,
+    preview: bool,
     report_path: Path | None,
     on_date: datetime | None,
     ignore_window: bool,
@@ -193,8 +226,10 @@ def apply(
 
     console = Console(stderr=True, quiet=quiet, highlight=False, soft_wrap=True)
     with user_errors():
-        frame = load_frame(frame_name)
+        frame = load_frame(frame_name, user_frames())
         _check_campaign(console, frame, on_date.date() if on_date else None, ignore_window)
+        # Open the frame and settle its window now, once, before any worker starts.
+        frame = replace(frame, window=window_box or frame.window_in(frame.open_image()))
 
         todo = batch.plan(inputs, output_dir, fmt)
         if not todo:
@@ -208,9 +243,10 @@ def apply(
             todo = [replace(todo[0], adjust=nudge)]
         if adjust_path:
             todo = apply_adjustments(todo, read_adjustments(adjust_path), inputs)
-        settings = batch.Settings(fmt=fmt, quality=quality, overwrite=overwrite)
+        settings = batch.Settings(fmt=fmt, quality=quality, overwrite=overwrite, preview=preview)
 
-        report = Report(keep=review_path is not None)
+        campaign = frame.campaign.as_record() if frame.campaign else None
+        report = Report(keep=review_path is not None, campaign=campaign)
         interrupted = False
         with ExitStack() as stack:
             report.sink = stack.enter_context(ReportFile(report_path)) if report_path else None
@@ -316,6 +352,8 @@ def _check_campaign(console: Console, frame: Frame, on_date: date | None, ignore
         console.print(f"The {frame.name} campaign has ended; framing anyway (--ignore-window).")
     else:
         console.print(status.message(frame.name))
+        if status.phase.value in frame.messages:
+            console.print(frame.messages[status.phase.value])
 
 
 @contextmanager

@@ -129,3 +129,20 @@ def lay_frame(portrait: np.ndarray, frame: PreparedFrame) -> Image.Image:
     out = Image.fromarray(portrait)
     out.paste(frame.rgb, (0, 0), frame.alpha)
     return out
+
+
+AVATAR_PX = 176  # the size a social network shows a profile picture at, beside a post
+
+
+def avatar_preview(image: Image.Image, px: int = AVATAR_PX) -> Image.Image:
+    """How `image` looks as a profile picture: shrunk to `px` and cropped to a circle (RGBA)."""
+    from PIL import ImageDraw
+
+    side = min(image.size)
+    left, top = (image.width - side) // 2, (image.height - side) // 2
+    small = image.crop((left, top, left + side, top + side)).resize((px, px), Image.Resampling.LANCZOS)
+    mask = Image.new("L", (px * 4, px * 4), 0)  # drawn large and shrunk: a smooth edge
+    ImageDraw.Draw(mask).ellipse((0, 0, px * 4 - 1, px * 4 - 1), fill=255)
+    out = small.convert("RGBA")
+    out.putalpha(mask.resize((px, px), Image.Resampling.LANCZOS))
+    return out

@@ -11,7 +11,7 @@ Built-in frames ship as package data (`framer.builtin_frames`); a frame folder e
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from importlib.resources import files
 from importlib.resources.abc import Traversable
@@ -26,6 +26,8 @@ from .geometry import Box
 if TYPE_CHECKING:
     from PIL import Image
 
+    from .window import FoundWindow
+
 METADATA = "frame.toml"
 DEFAULT_FRAME = "dx-2023"
 
@@ -37,10 +39,12 @@ class Frame:
     name: str
     title: str
     image_path: Traversable
-    window: Box  # in the frame image's pixels
+    window: Box | None  # in the frame image's pixels; None: found from the image's transparency
     window_shape: str
     output_size: int | None
     campaign: Campaign | None
+    messages: dict[str, str] = field(default_factory=dict)  # optional words for before / during / after
+    origin: str = "built-in"  # "built-in", "yours" (the user's frames folder), or the folder given
 
     def digest(self) -> str:
         """A digest of the frame image's bytes: outputs made with another version of it are redone."""
@@ -50,13 +54,32 @@ class Frame:
 
     def open_image(self) -> Image.Image:
         """The frame image, decoded, as RGBA."""
-        from PIL import Image  # lazily: `framer --help` must not load Pillow
+        from PIL import Image, UnidentifiedImageError  # lazily: `framer --help` must not load Pillow
 
-        with self.image_path.open("rb") as f, Image.open(f) as im:
-            im.load()
-            if "A" not in im.getbands() and "transparency" not in im.info:
-                raise FrameError(f"{self.image_path}: the frame image has no transparency")
-            return im.convert("RGBA")
+        try:
+            with self.image_path.open("rb") as f, Image.open(f) as im:
+                im.load()
+                if "A" not in im.getbands() and "transparency" not in im.info:
+                    raise FrameError(
+                        f"{self.image_path}: the frame image has no transparency, so there is no window "
+                        "for the portrait (save it as a PNG with a transparent hole)"
+                    )
+                return im.convert("RGBA")
+        except (UnidentifiedImageError, OSError, SyntaxError) as e:
+            raise FrameError(f"{self.image_path}: not a readable image ({e})") from None
+
+    def window_in(self, image: Image.Image) -> Box:
+        """The declared window, or the one found in `image`'s transparency."""
+        if self.window is not None:
+            return self.window
+        return self.find_window(image).box
+
+    def find_window(self, image: Image.Image) -> FoundWindow:
+        import numpy as np
+
+        from .window import find_window
+
+        return find_window(np.asarray(image.getchannel("A")), name=str(self.image_path))
 
 
 def builtin_root() -> Traversable:
@@ -68,25 +91,44 @@ def builtin_root() -> Traversable:
 
 def builtin_names() -> list[str]:
     """The names of the frames that ship with framer."""
-    return sorted(p.name for p in builtin_root().iterdir() if p.is_dir() and (p / METADATA).is_file())
+    return _names_in(builtin_root())
 
 
-def load_frame(name_or_path: str | Path) -> Frame:
-    """A built-in frame by name, or a frame folder (or its frame.toml) by path."""
-    if isinstance(name_or_path, str) and name_or_path in builtin_names():
-        return parse_frame(builtin_root() / name_or_path)
+def _names_in(root: Traversable | Path) -> list[str]:
+    if not root.is_dir():
+        return []
+    return sorted(p.name for p in root.iterdir() if p.is_dir() and (p / METADATA).is_file())
+
+
+def all_frames(user_dir: Path | None) -> list[Frame]:
+    """Every frame by name: the built-in ones, then the user's own."""
+    frames = [parse_frame(builtin_root() / n) for n in builtin_names()]
+    if user_dir is not None:
+        frames += [parse_frame(user_dir / n, origin="yours") for n in _names_in(user_dir)]
+    return frames
+
+
+def load_frame(name_or_path: str | Path, user_dir: Path | None = None) -> Frame:
+    """A frame by name (built-in, then the user's), or by path: a frame folder, its frame.toml, or a PNG."""
+    if isinstance(name_or_path, str):
+        if name_or_path in builtin_names():
+            return parse_frame(builtin_root() / name_or_path)
+        if user_dir is not None and (user_dir / name_or_path / METADATA).is_file():
+            return parse_frame(user_dir / name_or_path, origin="yours")
     path = Path(name_or_path)
     if path.is_file() and path.name == METADATA:
         path = path.parent
+    if path.is_file():  # a bare image: its window is found from its transparency
+        return Frame(path.stem, path.stem, path, None, "found", None, None, origin=str(path.parent))
     if not (path / METADATA).is_file():
-        known = ", ".join(builtin_names())
+        known = ", ".join(n for n in builtin_names() + (_names_in(user_dir) if user_dir else []))
         raise FrameError(
-            f"no frame named {name_or_path!r} (built-in frames: {known}; or give a frame folder)"
+            f"no frame named {str(name_or_path)!r} (frames: {known}; or give a frame PNG or folder)"
         )
-    return parse_frame(path)
+    return parse_frame(path, origin=str(path))
 
 
-def parse_frame(folder: Traversable | Path) -> Frame:
+def parse_frame(folder: Traversable | Path, origin: str = "built-in") -> Frame:
     """Read and validate `folder/frame.toml`; errors name the file and the field."""
     meta_path = folder / METADATA
     try:
@@ -102,17 +144,25 @@ def parse_frame(folder: Traversable | Path) -> Frame:
         raise FrameError(
             f"{meta_path}: field 'image' names {fields.text('image')!r}, which is not in {folder}"
         )
-    window = fields.table("window")
-    box = Box(*(float(fields.number(f"window.{k}", window)) for k in ("x", "y", "width", "height")))
-    if box.w <= 0 or box.h <= 0:
-        raise FrameError(f"{meta_path}: field 'window' must have a positive width and height")
+    box = None
+    window: dict[str, Any] = {}
+    if "window" in data:
+        window = fields.table("window")
+        box = Box(*(float(fields.number(f"window.{k}", window)) for k in ("x", "y", "width", "height")))
+        if box.w <= 0 or box.h <= 0:
+            raise FrameError(f"{meta_path}: field 'window' must have a positive width and height")
     output_size = fields.optional_number("output_size")
     if output_size is not None and not (16 <= output_size <= 8192):
         raise FrameError(f"{meta_path}: field 'output_size' must be between 16 and 8192, got {output_size}")
 
     campaign = None
+    messages: dict[str, str] = {}
     if "campaign" in data:
         table = fields.table("campaign")
+        for phase in ("before", "during", "after"):
+            text = fields.optional_text(f"campaign.{phase}", table)
+            if text is not None:
+                messages[phase] = text
         start, end = fields.date("campaign.start", table), fields.date("campaign.end", table)
         zone = fields.text("campaign.timezone", table)
         try:
@@ -130,9 +180,11 @@ def parse_frame(folder: Traversable | Path) -> Frame:
         title=fields.optional_text("title") or fields.text("name"),
         image_path=image_path,
         window=box,
-        window_shape=str(window.get("shape", "rectangle")),
+        window_shape=str(window.get("shape", "rectangle")) if box else "found",
         output_size=int(output_size) if output_size is not None else None,
         campaign=campaign,
+        messages=messages,
+        origin=origin,
     )
 
 

@@ -40,6 +40,7 @@ class Record:
     crop: list[int] | None = None
     warnings: list[str] = field(default_factory=list)
     error: str | None = None
+    campaign: dict[str, str] | None = None  # the frame's campaign: start, end (inclusive), timezone
 
     def problems(self) -> list[str]:
         """What a person should look at in this photo, in words ('edges filled' is only in the report)."""
@@ -91,7 +92,17 @@ def _flat(record: Record) -> dict[str, object]:
     row["warnings"] = "; ".join(record.warnings)
     row["output"] = record.output or ""
     row["error"] = record.error or ""
+    c = record.campaign
+    row["campaign"] = f"{c['start']}..{c['end']} {c['timezone']}" if c else ""
     return row
+
+
+def _campaign(cell: str) -> dict[str, str] | None:
+    if not cell.strip():
+        return None
+    span, timezone = cell.split()
+    start, end = span.split("..")
+    return {"start": start, "end": end, "timezone": timezone}
 
 
 def read_records(path: Path) -> list[Record]:
@@ -110,6 +121,7 @@ def read_records(path: Path) -> list[Record]:
                 crop=[int(v) for v in row["crop"].split()] or None,
                 warnings=[w for w in row["warnings"].split("; ") if w],
                 error=row["error"] or None,
+                campaign=_campaign(row.get("campaign") or ""),
             )
             for row in csv.DictReader(f)
         ]
@@ -118,13 +130,17 @@ def read_records(path: Path) -> list[Record]:
 class Report:
     """Counts outcomes as records arrive, passes each to the report file if any, and owns the exit code."""
 
-    def __init__(self, sink: ReportFile | None = None, keep: bool = False) -> None:
+    def __init__(
+        self, sink: ReportFile | None = None, keep: bool = False, campaign: dict[str, str] | None = None
+    ) -> None:
         self.sink = sink
+        self.campaign = campaign
         self.statuses: Counter[str] = Counter()
         self.warnings: Counter[str] = Counter()
         self.records: list[Record] | None = [] if keep else None  # kept only when something needs them all
 
     def add(self, record: Record) -> None:
+        record.campaign = self.campaign
         self.statuses[record.status] += 1
         self.warnings.update(record.warnings)
         if self.sink is not None:
