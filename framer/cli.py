@@ -7,14 +7,14 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
 from . import __version__
-from .campaign import Phase
+from .campaign import CampaignStatus, Phase
 from .errors import CampaignClosed, ExitCode, FramerError
 from .frames import DEFAULT_FRAME, Frame, load_frame
 from .geometry import Box
@@ -330,6 +330,237 @@ def review(report_path: Path, output: Path) -> None:
         raise click.BadParameter(f"not a framer report ({e})", param_hint="REPORT") from None
     write_review(records, output)
     click.echo(f"Review page: {output} ({len(records)} photos)", err=True)
+
+
+frame_option = click.option(
+    "--frame",
+    "frame_name",
+    default=DEFAULT_FRAME,
+    show_default=True,
+    metavar="NAME|PATH",
+    help="A frame's name (see framer frames list), or a frame PNG or folder.",
+)
+date_option = click.option(
+    "--date",
+    "on_date",
+    type=click.DateTime(["%Y-%m-%d"]),
+    metavar="YYYY-MM-DD",
+    help="As if today were this date (default: today, in the campaign's time zone).",
+)
+
+
+@cli.command()
+@frame_option
+@date_option
+def campaign(frame_name: str, on_date: datetime | None) -> None:
+    """Say where today stands in a frame's campaign: days to go, day N, or ended.
+
+    \b
+    Examples:
+      framer campaign
+      framer campaign --frame dx-2023 --date 2023-10-05
+    """
+    with user_errors():
+        frame = load_frame(frame_name, user_frames())
+    if frame.campaign is None:
+        click.echo(f"The frame {frame.name} has no campaign: it can be used on any day.")
+        return
+    status = frame.campaign.status(on_date.date() if on_date else frame.campaign.today())
+    click.echo(status.message(frame.name))
+    if status.phase.value in frame.messages:
+        click.echo(frame.messages[status.phase.value])
+
+
+@cli.command()
+@frame_option
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("framer-reminders.ics"),
+    show_default=True,
+    help="The calendar file to write.",
+)
+def remind(frame_name: str, output: Path) -> None:
+    """Write a calendar file with two reminders: put the framed picture on, then switch back.
+
+    The events are at 08:00 in the campaign's time zone, on its first day and on the day after it
+    ends. Open the .ics file with Outlook, Google Calendar or your phone's calendar.
+
+    \b
+    Example:
+      framer remind --frame dx-2023 -o nhac-viec.ics
+    """
+    from .images import write_atomic
+    from .remind import reminders
+
+    with user_errors():
+        frame = load_frame(frame_name, user_frames())
+        if frame.campaign is None:
+            raise click.UsageError(
+                f"the frame {frame.name} has no campaign, so there is nothing to remind of"
+            )
+        write_atomic(output, reminders(frame.title, frame.campaign), overwrite=True)
+    c = frame.campaign
+    click.echo(
+        f"Wrote {output}: put the framed picture on {c.start}, switch back on {c.end + timedelta(days=1)}"
+    )
+
+
+@cli.group()
+def frames() -> None:
+    """List, inspect, check and add frames.
+
+    \b
+    Examples:
+      framer frames list
+      framer frames check khung-so-tt.png
+      framer frames add khung-so-tt.png --name so-tt-2024 --starts 2024-10-01 --ends 2024-10-10
+    """
+
+
+@frames.command("list")
+@date_option
+def frames_list(on_date: datetime | None) -> None:
+    """Show the built-in frames and yours, with their campaign status today.
+
+    \b
+    Example:
+      framer frames list
+    """
+    from rich.console import Console
+    from rich.table import Table
+
+    from .frames import all_frames
+
+    with user_errors():
+        found = all_frames(user_frames())
+    table = Table(box=None, padding=(0, 2))
+    for column in ("name", "where", "campaign", "today"):
+        table.add_column(column, no_wrap=True)
+    table.add_column("title")
+    for f in found:
+        span, today = "none", "any day"
+        if f.campaign:
+            c = f.campaign
+            span = f"{c.start} to {c.end}, {c.timezone}"
+            today = _status_word(c.status(on_date.date() if on_date else c.today()))
+        table.add_row(f.name, f.origin, span, today, f.title)
+    console = Console(highlight=False)
+    if not console.is_terminal:
+        console.width = 160  # a file or a pipe: no need to squeeze the table into 80 columns
+    console.print(table)
+    click.echo(f"Your frames folder: {user_frames()} (set FRAMER_FRAMES to use another)", err=True)
+
+
+def _status_word(status: CampaignStatus) -> str:
+    if status.phase is Phase.BEFORE:
+        return f"starts in {status.days_to_start} day{'s' if status.days_to_start != 1 else ''}"
+    if status.phase is Phase.DURING:
+        return f"day {status.day_number} of {status.length}"
+    return f"ended {status.campaign.end}"
+
+
+@frames.command("show")
+@click.argument("name", metavar="NAME|PATH")
+def frames_show(name: str) -> None:
+    """Print a frame's metadata and its window.
+
+    \b
+    Example:
+      framer frames show dx-2023
+    """
+    with user_errors():
+        frame = load_frame(name, user_frames())
+        image = frame.open_image()
+        window = frame.window
+        how = f"declared, {frame.window_shape}"
+        if window is None:
+            found = frame.find_window(image)
+            window, how = found.box, f"found from the transparency, {found.shape}"
+    click.echo(f"name:     {frame.name}")
+    click.echo(f"title:    {frame.title}")
+    click.echo(f"image:    {frame.image_path} ({image.width} x {image.height} px)")
+    click.echo(f"where:    {frame.origin}")
+    click.echo(f"window:   x={window.x:g} y={window.y:g} width={window.w:g} height={window.h:g} ({how})")
+    click.echo(f"output:   {frame.output_size or max(image.size)} px on the longer side")
+    if frame.campaign:
+        c = frame.campaign
+        click.echo(
+            f"campaign: {c.start} to {c.end}, {c.timezone}; today: {_status_word(c.status(c.today()))}"
+        )
+    else:
+        click.echo("campaign: none (usable on any day)")
+
+
+@frames.command("check")
+@click.argument("path", type=click.Path(exists=True, path_type=Path), metavar="PATH")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the preview PNG.  [default: NAME-check.png here]",
+)
+def frames_check(path: Path, output: Path | None) -> None:
+    """Check a frame (PNG or folder): its window, its size, and a sample portrait placed in it.
+
+    Writes a preview with the window outlined and a sample portrait framed. Exit status 0 when the
+    frame is usable (warnings may remain), 2 when it is not.
+
+    \b
+    Example:
+      framer frames check khung-so-tt.png
+    """
+    from .frame_check import check_frame
+
+    with user_errors():
+        frame = load_frame(path, user_frames())
+        result = check_frame(frame)
+        target = output or Path(f"{frame.name}-check.png")
+        result.preview.save(target)
+    for line in result.notes:
+        click.echo(line)
+    click.echo(f"Preview: {target}")
+
+
+@frames.command("add")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="FRAME.png")
+@click.option(
+    "--name", required=True, help="A short name to use it by, e.g. so-tt-2024 (letters, digits, -)."
+)
+@click.option("--title", help="What the frame is for, in words.  [default: the name]")
+@click.option(
+    "--starts", type=click.DateTime(["%Y-%m-%d"]), metavar="YYYY-MM-DD", help="First day of its campaign."
+)
+@click.option(
+    "--ends",
+    type=click.DateTime(["%Y-%m-%d"]),
+    metavar="YYYY-MM-DD",
+    help="Last day of its campaign (included).",
+)
+@click.option("--timezone", default="Asia/Ho_Chi_Minh", show_default=True, help="The campaign's time zone.")
+def frames_add(
+    path: Path, name: str, title: str | None, starts: datetime | None, ends: datetime | None, timezone: str
+) -> None:
+    """Add a frame PNG to your frames, with its window found and its campaign dates.
+
+    \b
+    Example:
+      framer frames add khung.png --name so-tt-2024 --starts 2024-10-01 --ends 2024-10-10
+    """
+    from .frames import add_frame
+
+    if (starts is None) != (ends is None):
+        raise click.UsageError("give both --starts and --ends, or neither (a frame for any day)")
+    with user_errors():
+        folder = add_frame(
+            path,
+            user_frames(),
+            name=name,
+            title=title or name,
+            campaign=(starts.date(), ends.date(), timezone) if starts and ends else None,
+        )
+    click.echo(f"Added {name} in {folder}. Use it with: framer apply PHOTOS --frame {name}")
 
 
 @contextmanager

@@ -10,6 +10,9 @@ Built-in frames ship as package data (`framer.builtin_frames`); a frame folder e
 
 from __future__ import annotations
 
+import json
+import re
+import shutil
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date
@@ -243,3 +246,70 @@ class _Fields:
         if not isinstance(value, dict):
             raise self._wrong(key, "a table", value)
         return value
+
+
+NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
+
+
+def add_frame(
+    image_path: Path,
+    user_dir: Path,
+    *,
+    name: str,
+    title: str,
+    campaign: tuple[date, date, str] | None = None,
+) -> Path:
+    """Copy a frame PNG into the user's frames as NAME/, with a frame.toml that declares its window
+    (found from its transparency) and its campaign. Returns the new folder."""
+    if not NAME_PATTERN.match(name):
+        raise FrameError(f"--name {name!r}: use lower-case letters, digits and hyphens, like so-tt-2024")
+    if name in builtin_names() or (user_dir / name).exists():
+        raise FrameError(f"--name {name!r}: a frame by that name already exists; choose another name")
+    if campaign is not None:
+        start, end, zone = campaign
+        if end < start:
+            raise FrameError(f"--ends {end} is before --starts {start}")
+        try:
+            ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise FrameError(f"--timezone {zone!r}: not a known time zone (e.g. Asia/Ho_Chi_Minh)") from None
+    source = Frame(
+        image_path.stem, title, image_path, None, "found", None, None, origin=str(image_path.parent)
+    )
+    found = source.find_window(source.open_image())
+
+    folder = user_dir / name
+    lines = [
+        f"name = {_toml_string(name)}",
+        f"title = {_toml_string(title)}",
+        'image = "frame.png"',
+        "",
+        "[window]  # found from the image's transparency by framer frames add",
+        f"shape = {_toml_string(found.shape)}",
+        f"x = {round(found.box.x)}",
+        f"y = {round(found.box.y)}",
+        f"width = {round(found.box.w)}",
+        f"height = {round(found.box.h)}",
+    ]
+    if campaign is not None:
+        start, end, zone = campaign
+        lines += [
+            "",
+            "[campaign]",
+            f"start = {start}",
+            f"end = {end}  # included",
+            f"timezone = {_toml_string(zone)}",
+        ]
+    staging = user_dir / f".{name}.adding"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    shutil.copyfile(image_path, staging / "frame.png")
+    (staging / METADATA).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    parse_frame(staging)  # what we wrote must read back
+    staging.rename(folder)  # the frame appears whole or not at all
+    return folder
+
+
+def _toml_string(text: str) -> str:
+    """A TOML basic string: JSON's escaping is a subset TOML accepts."""
+    return json.dumps(text, ensure_ascii=False)

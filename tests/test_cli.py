@@ -121,7 +121,17 @@ def test_report_has_one_json_line_per_input(photos: Path, tmp_path: Path) -> Non
     }
     assert set(rows) == {"hopper.jpg", "collins.png", "sideways.jpg", "cat.png", "broken.jpg"}
     for row in rows.values():
-        assert set(row) == {"input", "output", "status", "faces", "face", "crop", "warnings", "error", "campaign"}
+        assert set(row) == {
+            "input",
+            "output",
+            "status",
+            "faces",
+            "face",
+            "crop",
+            "warnings",
+            "error",
+            "campaign",
+        }
         assert row["campaign"] == {"start": "2023-10-01", "end": "2023-10-10", "timezone": "Asia/Ho_Chi_Minh"}
     hopper = rows["hopper.jpg"]
     assert hopper["status"] == "ok" and hopper["faces"] == 1 and hopper["error"] is None
