@@ -34,7 +34,7 @@ from .pipeline import Adjust, frame_file
 from .report import ERROR, NO_FACE, NOT_OURS, OK, SKIPPED, UP_TO_DATE, Record, Report
 
 # Write failures that will hit every later photo too: stop the batch rather than fail 2,000 times.
-FATAL_WRITE_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS}
+FATAL_WRITE_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM}
 
 
 @dataclass(frozen=True)
@@ -187,9 +187,7 @@ def run(
                         emit(future.result())
             for future in as_completed(pending):
                 emit(future.result())
-        except KeyboardInterrupt:
-            for future in pending:
-                future.cancel()
+        except BaseException:  # Ctrl-C, or a stop such as a full disk: finish what is in hand, start nothing
             pool.shutdown(wait=True, cancel_futures=True)
             for future in pending:
                 if future.done() and not future.cancelled() and future.exception() is None:
@@ -254,7 +252,9 @@ class Worker:
                 write_atomic(preview_path(job.output), avatar, overwrite=True)
         except OSError as e:
             if e.errno in FATAL_WRITE_ERRORS:
-                raise OutputError(f"cannot write {job.output}: {e.strerror}; stopped") from None
+                raise OutputError(
+                    f"cannot write {job.output}: {e.strerror}. Stopped; the photos framed so far are kept"
+                ) from None
             record.error = f"cannot write the output: {e.strerror or e}"
             return record
         except (PhotoError, OutputError) as e:

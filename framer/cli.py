@@ -26,12 +26,13 @@ if TYPE_CHECKING:
     from .report import Record, Report
 
 
-class Fail(click.ClickException):
+def fail(error: FramerError) -> click.ClickException:
     """A FramerError on its way out: 'Error: ...' on stderr and the error's own exit code."""
 
-    def __init__(self, error: FramerError) -> None:
-        super().__init__(str(error))
-        self.exit_code = int(error.exit_code)
+    class Fail(click.ClickException):
+        exit_code = int(error.exit_code)
+
+    return Fail(str(error))
 
 
 def parse_shift(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[float, float]:
@@ -247,7 +248,7 @@ def apply(
 
         campaign = frame.campaign.as_record() if frame.campaign else None
         report = Report(keep=review_path is not None, campaign=campaign)
-        interrupted = False
+        interrupted, stopped = False, None
         with ExitStack() as stack:
             report.sink = stack.enter_context(ReportFile(report_path)) if report_path else None
             advance = stack.enter_context(progress(console, len(todo), enabled=not quiet))
@@ -261,8 +262,12 @@ def apply(
                 batch.run(todo, frame, size, settings, report, workers=min(jobs, len(todo)), on_done=done)
             except KeyboardInterrupt:
                 interrupted = True
+            except FramerError as e:  # the batch had to stop (a full disk, a folder it may not write)
+                stopped = e
 
-    _print_summary(console, report, todo, output_dir, report_path, interrupted)
+    _print_summary(console, report, todo, output_dir, report_path, interrupted or stopped is not None)
+    if stopped is not None:
+        raise fail(stopped)
     if review_path and report.records is not None:
         from .review import write_review
 
@@ -283,7 +288,7 @@ def _print_summary(
     from rich.table import Table
 
     if interrupted:
-        console.print(f"Interrupted: {report.total} of {len(todo)} photos were handled before the stop.")
+        console.print(f"Stopped: {report.total} of {len(todo)} photos were handled before the stop.")
     table = Table(title=report.headline(), title_justify="left", show_header=False, box=None, padding=(0, 2))
     for label, n in report.summary():
         if n or label == "framed":
@@ -569,7 +574,7 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except FramerError as e:
-        raise Fail(e) from None
+        raise fail(e) from None
 
 
 def _check_campaign(console: Console, frame: Frame, on_date: date | None, ignore_window: bool) -> None:

@@ -10,15 +10,23 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageOps, UnidentifiedImageError
+import pillow_heif
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from .errors import OutputError, PhotoError
 
 # Extensions we pick up when walking a folder, and the Pillow formats we agree to decode.
 PHOTO_SUFFIXES = frozenset(
-    {".jpg", ".jpeg", ".jpe", ".jfif", ".png", ".webp", ".gif", ".bmp", ".tif", ".tiff"}
+    {".jpg", ".jpeg", ".jpe", ".jfif", ".png", ".webp", ".gif", ".bmp", ".tif", ".tiff", ".heic", ".heif"}
 )
-PHOTO_FORMATS = frozenset({"JPEG", "MPO", "PNG", "WEBP", "GIF", "BMP", "DIB", "TIFF"})
+PHOTO_FORMATS = frozenset({"JPEG", "MPO", "PNG", "WEBP", "GIF", "BMP", "DIB", "TIFF", "HEIF"})
+MAX_PIXELS = 100_000_000  # the default limit on a photo's claimed size (--max-megapixels)
+
+pillow_heif.register_heif_opener()  # iPhone photos (HEIC/HEIF)
+# framer checks each photo's claimed size itself (decode_photo), with a limit the user can set, before
+# decoding; Pillow's own fixed guard would only warn, or fail with a less helpful message.
+Image.MAX_IMAGE_PIXELS = None
+_SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
 
 OUTPUT_FORMATS = {"jpg": "JPEG", "png": "PNG", "webp": "WEBP"}
 ORIENTATION = 0x0112  # the EXIF tag
@@ -35,6 +43,7 @@ class Photo:
 
     rgb: np.ndarray
     full_size: tuple[int, int]
+    notes: tuple[str, ...] = ()  # warning codes about the file itself (e.g. "animated")
 
     @property
     def reduction(self) -> float:
@@ -47,11 +56,13 @@ def load_photo(path: Path) -> np.ndarray:
     return decode_photo(path).rgb
 
 
-def decode_photo(path: Path, min_side: int | None = None) -> Photo:
-    """Decode `path` upright (EXIF orientation applied, first frame only) as 8-bit RGB.
+def decode_photo(path: Path, min_side: int | None = None, max_pixels: int = MAX_PIXELS) -> Photo:
+    """Decode `path` upright (EXIF orientation applied, first frame only) as 8-bit sRGB.
 
     With `min_side`, a JPEG is decoded at the smallest DCT scale (1/2, 1/4, 1/8) whose shorter side is
     still at least `min_side`: libjpeg then skips most of the work, 3x faster for a 12 MP photo at 1/2.
+    A photo that claims more than `max_pixels` is refused from its header, before any decoding (a
+    decompression bomb is a small file that claims a huge picture).
     Raises PhotoError with a reason a person understands when the file is not a usable photo.
     """
     try:
@@ -59,6 +70,12 @@ def decode_photo(path: Path, min_side: int | None = None) -> Photo:
             if im.format not in PHOTO_FORMATS:
                 raise PhotoError(f"{im.format} images are not supported")
             w, h = im.size
+            if w * h > max_pixels:
+                raise PhotoError(
+                    f"the image is {w} x {h} px ({w * h / 1e6:.0f} megapixels), more than the limit of "
+                    f"{max_pixels / 1e6:.0f} megapixels (--max-megapixels)"
+                )
+            notes = ("animated",) if getattr(im, "is_animated", False) else ()
             turned = im.getexif().get(ORIENTATION, 1) in (5, 6, 7, 8)
             full_size = (h, w) if turned else (w, h)
             if min_side and im.format == "JPEG":
@@ -66,19 +83,34 @@ def decode_photo(path: Path, min_side: int | None = None) -> Photo:
                 if k > 1:
                     im.draft(None, (-(-w // k), -(-h // k)))
             im.seek(0)
+            icc = im.info.get("icc_profile")
             upright = ImageOps.exif_transpose(im)
-            return Photo(np.asarray(to_rgb(upright)), full_size)
+            rgb, colour_notes = to_srgb(upright, icc)
+            return Photo(np.asarray(rgb), full_size, notes + colour_notes)
     except UnidentifiedImageError:
         raise PhotoError("not an image (or a format framer does not read)") from None
-    except Image.DecompressionBombError:
-        raise PhotoError("the image claims too many pixels to decode safely") from None
     except FileNotFoundError:
         raise PhotoError("the file disappeared before it could be read") from None
     except PermissionError:
         raise PhotoError("cannot read the file: permission denied") from None
-    except (OSError, SyntaxError, ValueError) as e:
-        # Pillow reports truncated and corrupt data as OSError or SyntaxError.
+    except (OSError, SyntaxError, ValueError, EOFError) as e:
+        # Pillow reports truncated and corrupt data as OSError, SyntaxError or EOFError.
         raise PhotoError(f"damaged or incomplete image ({e})") from None
+
+
+def to_srgb(im: Image.Image, icc: bytes | None) -> tuple[Image.Image, tuple[str, ...]]:
+    """`im` as 8-bit RGB in sRGB: through its embedded colour profile when it has one (phones often use
+    Display P3, printers' files CMYK profiles), so colours stay right; else by Pillow's plain conversion."""
+    if icc and im.mode in ("RGB", "CMYK", "L"):
+        try:
+            profile = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+            if "srgb" not in ImageCms.getProfileDescription(profile).lower():
+                converted = ImageCms.profileToProfile(im, profile, _SRGB, outputMode="RGB")
+                if converted is not None:
+                    return converted, ()
+        except (ImageCms.PyCMSError, OSError, TypeError, ValueError):
+            return to_rgb(im), ("colour_profile_ignored",)
+    return to_rgb(im), ()
 
 
 def to_rgb(im: Image.Image) -> Image.Image:

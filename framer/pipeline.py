@@ -114,7 +114,9 @@ def frame_file(path: Path, detector: Detector, frame: PreparedFrame, adjust: Adj
         if r > 1:
             plan = _scaled(plan, r)
             photo = finer
-    return finish(photo.rgb, plan, frame, photo.reduction)
+    framed = finish(photo.rgb, plan, frame, photo.reduction)
+    framed.warnings += photo.notes
+    return framed
 
 
 def _scaled(plan: Plan, r: float) -> Plan:

@@ -21,11 +21,13 @@ WARNING_TEXT = {
     "low_resolution": "small photo: the face was enlarged a lot and may look soft",
     "edges_filled": "the photo was too tight around the face: its edges were extended with a soft blur",
     "renamed": "another input has the same name: the output name keeps the original extension",
+    "animated": "an animated picture: its first frame was used",
+    "colour_profile_ignored": "its colour profile could not be read: colours may be slightly off",
     "up_to_date": "already framed with these settings",
     "output_exists": "a file is already where the output would go: use --overwrite to replace it",
 }
 
-NEEDS_A_LOOK = ("no_face", "several_faces", "low_resolution", "renamed")
+NEEDS_A_LOOK = ("no_face", "several_faces", "low_resolution", "renamed", "animated", "colour_profile_ignored")
 
 
 @dataclass

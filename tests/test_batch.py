@@ -227,7 +227,7 @@ def test_ctrl_c_stops_cleanly_with_the_summary_so_far(tmp_path: Path) -> None:
         process.send_signal(signal.SIGINT)
         _, stderr = process.communicate(timeout=60)
     assert process.returncode == 130, stderr
-    assert "Interrupted:" in stderr and "Traceback" not in stderr
+    assert "Stopped:" in stderr and "Traceback" not in stderr
     for picture in pictures(out):
         with Image.open(picture) as im:
             im.load()
