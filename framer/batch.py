@@ -28,7 +28,7 @@ from .compose import AVATAR_PX, PreparedFrame, avatar_preview
 from .detect import FaceDetector
 from .errors import FramerError, OutputError, PhotoError
 from .frames import Frame
-from .images import PHOTO_SUFFIXES, encode, remove_stale_temporaries, write_atomic
+from .images import MAX_PIXELS, PHOTO_SUFFIXES, encode, remove_stale_temporaries, write_atomic
 from .journal import Journal, append, job_key, settings_digest
 from .pipeline import Adjust, frame_file
 from .report import ERROR, NO_FACE, NOT_OURS, OK, SKIPPED, UP_TO_DATE, Record, Report
@@ -52,6 +52,7 @@ class Settings:
     quality: int = 92
     overwrite: bool = False
     preview: bool = False  # also write NAME.avatar176.png: the output as a 176 px round avatar
+    max_pixels: int = MAX_PIXELS  # photos claiming more are refused before decoding
 
 
 def preview_path(output: Path) -> Path:
@@ -240,7 +241,7 @@ class Worker:
         if job.renamed:
             record.warnings.append("renamed")
         try:
-            framed = frame_file(job.source, self.detector, self.frame, job.adjust)
+            framed = frame_file(job.source, self.detector, self.frame, job.adjust, task.settings.max_pixels)
             data = encode(framed.image, task.settings.fmt, task.settings.quality)
             note = None
             if task.journal is not None:

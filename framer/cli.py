@@ -169,6 +169,13 @@ def cli() -> None:
     "Re-running redoes just the photos it changes.",
 )
 @click.option(
+    "--max-megapixels",
+    type=click.IntRange(1, 10_000),
+    default=100,
+    show_default=True,
+    help="Refuse photos larger than this, unread (a guard against decompression bombs).",
+)
+@click.option(
     "-j",
     "--jobs",
     type=click.IntRange(1, 256),
@@ -201,6 +208,7 @@ def apply(
     on_date: datetime | None,
     ignore_window: bool,
     adjust_path: Path | None,
+    max_megapixels: int,
     jobs: int,
     review_path: Path | None,
     quiet: bool,
@@ -244,7 +252,13 @@ def apply(
             todo = [replace(todo[0], adjust=nudge)]
         if adjust_path:
             todo = apply_adjustments(todo, read_adjustments(adjust_path), inputs)
-        settings = batch.Settings(fmt=fmt, quality=quality, overwrite=overwrite, preview=preview)
+        settings = batch.Settings(
+            fmt=fmt,
+            quality=quality,
+            overwrite=overwrite,
+            preview=preview,
+            max_pixels=max_megapixels * 1_000_000,
+        )
 
         campaign = frame.campaign.as_record() if frame.campaign else None
         report = Report(keep=review_path is not None, campaign=campaign)

@@ -19,6 +19,7 @@ DETECT_SIZE = 640  # long side of the copy we detect on: at full 12 MP resolutio
 SCORE_THRESHOLD = 0.7  # OpenCV's default of 0.9 drops about a third of real faces
 NMS_THRESHOLD = 0.3
 QUICK_SIZE = 320  # the first, quick look
+MIN_FACE_PX = 10  # YuNet finds no smaller face: copies narrower than this are not looked at
 PROMINENT = 0.15  # a face at least this share of the photo's longer side is trusted from the quick look
 
 
@@ -49,6 +50,8 @@ class FaceDetector:
         h, w = rgb.shape[:2]
         s = long_side / max(h, w)
         size = (max(1, round(w * s)), max(1, round(h * s)))
+        if min(size) < MIN_FACE_PX:  # a sliver (8000 x 20): no face fits, and YuNet returns garbage
+            return []
         small = shrink(rgb, size)
         self._net.setInputSize(size)
         _, found = self._net.detect(cv2.cvtColor(small, cv2.COLOR_RGB2BGR))
@@ -57,6 +60,8 @@ class FaceDetector:
         faces = []
         sx, sy = w / size[0], h / size[1]
         for row in found:
+            if not np.isfinite(row).all() or row[2] < MIN_FACE_PX / 2 or row[3] < MIN_FACE_PX / 2:
+                continue
             x, y, fw, fh = (float(v) for v in row[:4])
             # landmarks: right eye, left eye, nose tip, mouth right, mouth left (x, y pairs)
             eye_y = (float(row[5]) + float(row[7])) / 2 * sy

@@ -12,7 +12,7 @@ from PIL import Image
 
 from .compose import PreparedFrame, lay_frame, render_portrait
 from .geometry import Box, Face, Placement, nudge, place_face, place_without_face
-from .images import decode_photo
+from .images import MAX_PIXELS, decode_photo
 
 Detector = Callable[[np.ndarray], list[Face]]
 
@@ -99,17 +99,25 @@ def frame_photo(
     return finish(photo, plan_photo(photo, detector, frame, adjust), frame)
 
 
-def frame_file(path: Path, detector: Detector, frame: PreparedFrame, adjust: Adjust = Adjust()) -> Framed:
+def frame_file(
+    path: Path,
+    detector: Detector,
+    frame: PreparedFrame,
+    adjust: Adjust = Adjust(),
+    max_pixels: int = MAX_PIXELS,
+) -> Framed:
     """Decode `path` no larger than the output needs, then frame it.
 
     A JPEG is first decoded reduced (its shorter side still at least the output's size), which is
     enough for almost every portrait. When the face turns out to be small in the photo, so the reduced
     pixels would be enlarged, it is decoded again with as much detail as the output can use.
     """
-    photo = decode_photo(path, min_side=max(frame.size))
+    photo = decode_photo(path, min_side=max(frame.size), max_pixels=max_pixels)
     plan = plan_photo(photo.rgb, detector, frame, adjust)
     if photo.reduction > 1 and plan.placement.scale > 1:
-        finer = decode_photo(path, min_side=ceil(min(photo.rgb.shape[:2]) * plan.placement.scale))
+        finer = decode_photo(
+            path, min_side=ceil(min(photo.rgb.shape[:2]) * plan.placement.scale), max_pixels=max_pixels
+        )
         r = finer.rgb.shape[1] / photo.rgb.shape[1]
         if r > 1:
             plan = _scaled(plan, r)
