@@ -17,6 +17,7 @@ import signal
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, as_completed, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -137,8 +138,11 @@ def run(
     report: Report,
     workers: int = 1,
     on_done: Callable[[Record], None] = lambda record: None,
+    work: Callable[[Task], Record] | None = None,
 ) -> None:
     """Frame every job, in `workers` processes; each outcome goes to `report`, then to `on_done`.
+
+    `work` frames one photo in a worker process (default: the Worker that process built at start).
 
     Photos whose output is up to date are skipped without being opened. On Ctrl-C the photos being
     framed are finished, the rest are not started, and KeyboardInterrupt goes up to the caller.
@@ -163,37 +167,97 @@ def run(
         on_done(record)
 
     tasks = (triage(job, settings, inputs, journals, digest) for job in jobs)
+    work = work or _work
     if workers <= 1:
         worker = Worker(frame, side)
         for item in tasks:
             emit(item if isinstance(item, Record) else worker(item))
         return
 
+    _run_in_pool(tasks, workers, frame, side, emit, work)
+
+
+def _pool(workers: int, frame: Frame, side: int | None) -> ProcessPoolExecutor:
     context = multiprocessing.get_context(
         "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
     )  # never fork: a fork after OpenCV started its threads can hang
-    pending: set[Future[Record]] = set()
-    with ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_start_worker, initargs=(frame, side)
-    ) as pool:
+    return ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(frame, side))
+
+
+def _run_in_pool(
+    tasks: Iterator[Record | Task],
+    workers: int,
+    frame: Frame,
+    side: int | None,
+    emit: Callable[[Record], None],
+    work: Callable[[Task], Record],
+) -> None:
+    """Feed `tasks` to a pool through a short queue (memory stays flat for any batch size).
+
+    If a photo kills its worker outright (a crash in a native decoder), the pool breaks: the photos
+    that were in flight are each tried again alone, the one that crashes again gets an error record,
+    and the batch goes on with a new pool.
+    """
+    while True:
+        pool = _pool(workers, frame, side)
+        pending: dict[Future[Record], Task] = {}
+        held: Task | None = None  # taken from `tasks`, not yet in `pending`
         try:
             for item in tasks:
                 if isinstance(item, Record):
                     emit(item)
                     continue
-                pending.add(pool.submit(_work, item))
-                if len(pending) >= 2 * workers:  # a short queue: memory stays flat for any batch size
-                    done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                held = item
+                pending[pool.submit(work, item)] = item
+                held = None
+                if len(pending) >= 2 * workers:
+                    done, _ = wait(pending, return_when=FIRST_COMPLETED)
                     for future in done:
-                        emit(future.result())
-            for future in as_completed(pending):
-                emit(future.result())
+                        record = future.result()  # raises if the pool broke: the task stays pending
+                        del pending[future]
+                        emit(record)
+            for future in as_completed(list(pending)):
+                record = future.result()
+                del pending[future]
+                emit(record)
+            return
+        except BrokenProcessPool:
+            suspects = _finished_or_suspect(pending, emit) + ([held] if held else [])
+            pool.shutdown(wait=True, cancel_futures=True)
+            for task in suspects:
+                emit(_alone(task, frame, side, work))
         except BaseException:  # Ctrl-C, or a stop such as a full disk: finish what is in hand, start nothing
             pool.shutdown(wait=True, cancel_futures=True)
-            for future in pending:
-                if future.done() and not future.cancelled() and future.exception() is None:
-                    emit(future.result())
+            _finished_or_suspect(pending, emit)
             raise
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _finished_or_suspect(pending: dict[Future[Record], Task], emit: Callable[[Record], None]) -> list[Task]:
+    """Report the in-flight photos that did finish; return the others."""
+    suspects = []
+    for future, task in pending.items():
+        if future.done() and not future.cancelled() and future.exception() is None:
+            emit(future.result())
+        else:
+            suspects.append(task)
+    return suspects
+
+
+def _alone(task: Task, frame: Frame, side: int | None, work: Callable[[Task], Record]) -> Record:
+    """Frame one photo in a pool of its own, to tell the photo that crashed a worker from its neighbours."""
+    with _pool(1, frame, side) as pool:
+        try:
+            return pool.submit(work, task).result()
+        except BrokenProcessPool:
+            job = task.job
+            return Record(
+                input=str(job.source),
+                output=str(job.output),
+                status=ERROR,
+                error="this photo crashed the image decoder: the file is probably damaged",
+            )
 
 
 def triage(

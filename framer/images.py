@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import tempfile
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,7 +67,10 @@ def decode_photo(path: Path, min_side: int | None = None, max_pixels: int = MAX_
     Raises PhotoError with a reason a person understands when the file is not a usable photo.
     """
     try:
-        with Image.open(path) as im:
+        with warnings.catch_warnings(), Image.open(path) as im:
+            # Pillow warns about damaged EXIF and the like; the photo is still read, and a person
+            # running a batch should see a clear line per photo, not library warnings.
+            warnings.simplefilter("ignore")
             if im.format not in PHOTO_FORMATS:
                 raise PhotoError(f"{im.format} images are not supported")
             w, h = im.size

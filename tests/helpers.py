@@ -30,3 +30,15 @@ def assert_face_placed(detector: FaceDetector, image: Image.Image, window: Box) 
     assert 0.35 < box.h / window.h < 0.55, f"face is {box.h / window.h:.0%} of the window's height"
     assert window.y < box.y and box.bottom < window.bottom
     assert window.y + 0.3 * window.h < face.eye_y < window.y + 0.55 * window.h, "eyes not near the middle"
+
+
+def crash_on_marked_photos(task):
+    """Frame like a worker does, but die outright (as a native decoder crash would) on photos whose name
+    contains "crash". Lives here so that worker processes can import it."""
+    import os
+
+    from framer import batch
+
+    if "crash" in task.job.source.name:
+        os._exit(3)
+    return batch._work(task)

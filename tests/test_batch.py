@@ -257,3 +257,24 @@ def test_review_of_something_that_is_not_a_report(tmp_path: Path) -> None:
     result = run("review", bogus, "-o", tmp_path / "r.html")
     assert result.exit_code == 2
     assert "not a framer report" in result.output
+
+
+def test_a_photo_that_kills_its_worker_does_not_stop_the_batch(photos: Path, tmp_path: Path) -> None:
+    from framer import batch
+    from framer.frames import load_frame
+    from framer.report import Report
+    from helpers import crash_on_marked_photos
+
+    shutil.copy(DATA / "grace_hopper.jpg", photos / "crash-me.jpg")
+    jobs = batch.plan([photos], tmp_path / "out", "jpg")
+    report = Report(keep=True)
+    batch.run(
+        jobs, load_frame("dx-2023"), 360, batch.Settings(), report, workers=2, work=crash_on_marked_photos
+    )
+    assert report.records is not None
+    by_name = {Path(r.input).name: r for r in report.records}
+    assert set(by_name) == {*PORTRAITS, "crash-me.jpg"}, "every photo has exactly one record"
+    assert len(report.records) == len(by_name)
+    assert by_name["crash-me.jpg"].status == "error"
+    assert "crashed the image decoder" in (by_name["crash-me.jpg"].error or "")
+    assert all(r.status == "ok" for n, r in by_name.items() if n != "crash-me.jpg")
