@@ -67,30 +67,11 @@ def decode_photo(path: Path, min_side: int | None = None, max_pixels: int = MAX_
     Raises PhotoError with a reason a person understands when the file is not a usable photo.
     """
     try:
-        with warnings.catch_warnings(), Image.open(path) as im:
+        with warnings.catch_warnings():
             # Pillow warns about damaged EXIF and the like; the photo is still read, and a person
             # running a batch should see a clear line per photo, not library warnings.
             warnings.simplefilter("ignore")
-            if im.format not in PHOTO_FORMATS:
-                raise PhotoError(f"{im.format} images are not supported")
-            w, h = im.size
-            if w * h > max_pixels:
-                raise PhotoError(
-                    f"the image is {w} x {h} px ({w * h / 1e6:.0f} megapixels), more than the limit of "
-                    f"{max_pixels / 1e6:.0f} megapixels (--max-megapixels)"
-                )
-            notes = ("animated",) if getattr(im, "is_animated", False) else ()
-            turned = im.getexif().get(ORIENTATION, 1) in (5, 6, 7, 8)
-            full_size = (h, w) if turned else (w, h)
-            if min_side and im.format == "JPEG":
-                k = next((k for k in (8, 4, 2) if min(w, h) // k >= min_side), 1)
-                if k > 1:
-                    im.draft(None, (-(-w // k), -(-h // k)))
-            im.seek(0)
-            icc = im.info.get("icc_profile")
-            upright = ImageOps.exif_transpose(im)
-            rgb, colour_notes = to_srgb(upright, icc)
-            return Photo(np.asarray(rgb), full_size, notes + colour_notes)
+            return _decode(path, min_side, max_pixels)
     except UnidentifiedImageError:
         raise PhotoError("not an image (or a format framer does not read)") from None
     except FileNotFoundError:
@@ -100,6 +81,31 @@ def decode_photo(path: Path, min_side: int | None = None, max_pixels: int = MAX_
     except (OSError, SyntaxError, ValueError, EOFError) as e:
         # Pillow reports truncated and corrupt data as OSError, SyntaxError or EOFError.
         raise PhotoError(f"damaged or incomplete image ({e})") from None
+
+
+def _decode(path: Path, min_side: int | None, max_pixels: int) -> Photo:
+    """decode_photo without the translation of errors."""
+    with Image.open(path) as im:
+        if im.format not in PHOTO_FORMATS:
+            raise PhotoError(f"{im.format} images are not supported")
+        w, h = im.size
+        if w * h > max_pixels:
+            raise PhotoError(
+                f"the image is {w} x {h} px ({w * h / 1e6:.0f} megapixels), more than the limit of "
+                f"{max_pixels / 1e6:.0f} megapixels (--max-megapixels)"
+            )
+        notes = ("animated",) if getattr(im, "is_animated", False) else ()
+        turned = im.getexif().get(ORIENTATION, 1) in (5, 6, 7, 8)
+        full_size = (h, w) if turned else (w, h)
+        if min_side and im.format == "JPEG":
+            k = next((k for k in (8, 4, 2) if min(w, h) // k >= min_side), 1)
+            if k > 1:
+                im.draft(None, (-(-w // k), -(-h // k)))
+        im.seek(0)
+        icc = im.info.get("icc_profile")
+        upright = ImageOps.exif_transpose(im)
+        rgb, colour_notes = to_srgb(upright, icc)
+        return Photo(np.asarray(rgb), full_size, notes + colour_notes)
 
 
 def to_srgb(im: Image.Image, icc: bytes | None) -> tuple[Image.Image, tuple[str, ...]]:
