@@ -1,4 +1,4 @@
-from .cli import cli
+from .cli import main
 
 if __name__ == "__main__":  # worker processes import this module too: they must not run the CLI
-    cli(prog_name="framer")
+    main()

@@ -29,6 +29,7 @@ from .compose import AVATAR_PX, PreparedFrame, avatar_preview
 from .detect import FaceDetector
 from .errors import FramerError, OutputError, PhotoError
 from .frames import Frame
+from .i18n import _
 from .images import MAX_PIXELS, PHOTO_SUFFIXES, encode, remove_stale_temporaries, write_atomic
 from .journal import Journal, append, job_key, settings_digest
 from .pipeline import Adjust, frame_file
@@ -256,7 +257,7 @@ def _alone(task: Task, frame: Frame, side: int | None, work: Callable[[Task], Re
                 input=str(job.source),
                 output=str(job.output),
                 status=ERROR,
-                error="this photo crashed the image decoder: the file is probably damaged",
+                error=_("this photo crashed the image decoder: the file is probably damaged"),
             )
 
 
@@ -268,13 +269,13 @@ def triage(
     if job.renamed:
         record.warnings.append("renamed")
     if os.path.realpath(job.output) in inputs:
-        record.error = "its output would replace an input photo: choose another output folder (-o)"
+        record.error = _("its output would replace an input photo: choose another output folder (-o)")
         return record
     journal = journals.get(job.root) if job.root is not None else None
     try:
         key = job_key(digest, job.source, job.adjust)
     except OSError as e:
-        record.error = f"cannot read the file ({e.strerror})"
+        record.error = _("cannot read the file ({reason})").format(reason=e.strerror)
         return record
     replace = settings.overwrite
     if job.output.exists() and not settings.overwrite:
@@ -318,9 +319,11 @@ class Worker:
         except OSError as e:
             if e.errno in FATAL_WRITE_ERRORS:
                 raise OutputError(
-                    f"cannot write {job.output}: {e.strerror}. Stopped; the photos framed so far are kept"
+                    _("cannot write {path}: {reason}. Stopped; the photos framed so far are kept").format(
+                        path=job.output, reason=e.strerror
+                    )
                 ) from None
-            record.error = f"cannot write the output: {e.strerror or e}"
+            record.error = _("cannot write the output: {reason}").format(reason=e.strerror or e)
             return record
         except (PhotoError, OutputError) as e:
             record.error = str(e)
@@ -328,7 +331,9 @@ class Worker:
         except FramerError:
             raise
         except Exception as e:  # a bug must not cost the other 1,999 photos: record it and go on
-            record.error = f"unexpected error ({type(e).__name__}: {e}); please report it"
+            record.error = _("unexpected error ({detail}); please report it").format(
+                detail=f"{type(e).__name__}: {e}"
+            )
             return record
         record.status = OK if framed.found_face else NO_FACE
         record.faces = framed.faces

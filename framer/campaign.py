@@ -7,6 +7,8 @@ from datetime import date, datetime, timedelta
 from enum import Enum
 from zoneinfo import ZoneInfo
 
+from .i18n import _, day, ngettext
+
 
 class Phase(Enum):
     BEFORE = "before"
@@ -64,20 +66,31 @@ class CampaignStatus:
         return self.campaign.end + timedelta(days=1)
 
     def message(self, frame_name: str) -> str:
-        """One or two plain sentences for the person running framer."""
+        """One or two plain sentences for the person running framer, in their language."""
         c = self.campaign
-        span = f"{c.start:%Y-%m-%d} to {c.end:%Y-%m-%d} ({c.timezone})"
+        span = _("{start} to {end} ({timezone})").format(
+            start=day(c.start), end=day(c.end), timezone=c.timezone
+        )
         if self.phase is Phase.BEFORE:
-            days = "tomorrow" if self.days_to_start == 1 else f"in {self.days_to_start} days"
-            return (
-                f"The {frame_name} campaign runs {span}; it starts {days}. "
-                f"Publish your framed picture from {c.start:%Y-%m-%d}."
+            when = (
+                _("tomorrow")
+                if self.days_to_start == 1
+                else ngettext("in {n} day", "in {n} days", self.days_to_start).format(n=self.days_to_start)
             )
+            return _(
+                "The {frame} campaign runs {span}; it starts {when}. "
+                "Publish your framed picture from {start}."
+            ).format(frame=frame_name, span=span, when=when, start=day(c.start))
         if self.phase is Phase.DURING:
-            last = " (the last day)" if self.on == c.end else ""
+            if self.on == c.end:
+                today = _("Today is the last day ({n} of {length}) of the {frame} campaign ({span}).")
+            else:
+                today = _("Today is day {n} of {length} of the {frame} campaign ({span}).")
             return (
-                f"Today is day {self.day_number} of {self.length}{last} "
-                f"of the {frame_name} campaign ({span}). "
-                f"Switch back to your usual picture on {self.switch_back:%Y-%m-%d}."
+                today.format(n=self.day_number, length=self.length, frame=frame_name, span=span)
+                + " "
+                + _("Switch back to your usual picture on {date}.").format(date=day(self.switch_back))
             )
-        return f"The {frame_name} campaign ran {span} and has ended. To frame anyway, add --ignore-window."
+        return _(
+            "The {frame} campaign ran {span} and has ended. To frame anyway, add --ignore-window."
+        ).format(frame=frame_name, span=span)

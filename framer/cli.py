@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import inspect
 import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import replace
 from datetime import date, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,6 +20,9 @@ from .campaign import CampaignStatus, Phase
 from .errors import CampaignClosed, ExitCode, FramerError
 from .frames import DEFAULT_FRAME, Frame, load_frame
 from .geometry import Box
+from .i18n import LANGUAGES, N_, _, day, ngettext, use_language
+
+ORIGINS = (N_("built-in"), N_("yours"))  # where a frame comes from, as `frames list` shows it
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -41,9 +46,9 @@ def parse_shift(ctx: click.Context, param: click.Parameter, value: str | None) -
     try:
         dx, dy = (float(v) for v in value.split(","))
     except ValueError:
-        raise click.BadParameter("give two numbers separated by a comma, like 0.05,-0.1") from None
+        raise click.BadParameter(_("give two numbers separated by a comma, like 0.05,-0.1")) from None
     if not (-1 <= dx <= 1 and -1 <= dy <= 1):
-        raise click.BadParameter("each part is a fraction of the window, between -1 and 1")
+        raise click.BadParameter(_("each part is a fraction of the window, between -1 and 1"))
     return (dx, dy)
 
 
@@ -53,9 +58,9 @@ def parse_box(value: str | None) -> Box | None:
     try:
         x, y, w, h = (float(v) for v in value.split(","))
     except ValueError:
-        raise click.BadParameter("give four numbers separated by commas: X,Y,WIDTH,HEIGHT") from None
+        raise click.BadParameter(_("give four numbers separated by commas: X,Y,WIDTH,HEIGHT")) from None
     if w <= 0 or h <= 0 or x < 0 or y < 0:
-        raise click.BadParameter("the window needs a positive width and height, inside the frame")
+        raise click.BadParameter(_("the window needs a positive width and height, inside the frame"))
     return Box(x, y, w, h)
 
 
@@ -64,8 +69,93 @@ def user_frames() -> Path:
     return Path(os.environ.get("FRAMER_FRAMES") or Path(click.get_app_dir("framer")) / "frames")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "-V", "--version", prog_name="framer")
+class TranslatedOption(click.Option):
+    """An option whose help is translated when shown: the language is only known then (--lang)."""
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        help_text, shown = self.help, self.show_default
+        self.help = _(help_text) if help_text else help_text
+        if isinstance(shown, str):
+            self.show_default = _(shown)
+        try:
+            return super().get_help_record(ctx)
+        finally:
+            self.help, self.show_default = help_text, shown
+
+
+class TranslatedCommand(click.Command):
+    """A command whose help (its docstring) is translated when shown."""
+
+    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with _translated_help(self):
+            super().format_help_text(ctx, formatter)
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        with _translated_help(self):
+            return super().get_short_help_str(limit)
+
+
+class TranslatedGroup(click.Group):
+    command_class = TranslatedCommand
+    group_class = type  # sub-groups are TranslatedGroups too
+
+    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with _translated_help(self):
+            super().format_help_text(ctx, formatter)
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        with _translated_help(self):
+            return super().get_short_help_str(limit)
+
+
+@contextmanager
+def _translated_help(command: click.Command) -> Iterator[None]:
+    original = command.help
+    command.help = _(inspect.cleandoc(original)) if original else original
+    try:
+        yield
+    finally:
+        command.help = original
+
+
+option = partial(click.option, cls=TranslatedOption)
+
+
+def set_language(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    use_language(value)
+
+
+lang_option = option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    is_eager=True,
+    expose_value=False,
+    callback=set_language,
+    help="Language of messages: vi (Vietnamese) or en (English). Default: from the locale (LANG).",
+)
+
+
+def main() -> None:
+    """The `framer` command. `--lang` is honoured before anything is printed, wherever it stands."""
+    args = sys.argv[1:]
+    for i, arg in enumerate(args):
+        if arg == "--lang" and i + 1 < len(args):
+            use_language(args[i + 1])
+        elif arg.startswith("--lang="):
+            use_language(arg.split("=", 1)[1])
+    cli(prog_name="framer")
+
+
+@click.group(cls=TranslatedGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(
+    __version__,
+    "-V",
+    "--version",
+    prog_name="framer",
+    cls=TranslatedOption,
+    help="Show the version and exit.",
+)
+@lang_option
 def cli() -> None:
     """Put a campaign avatar frame on portraits, with the face placed in the frame's window.
 
@@ -76,17 +166,18 @@ def cli() -> None:
 
 
 @cli.command()
+@lang_option
 @click.argument(
     "inputs", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path), metavar="INPUT..."
 )
-@click.option(
+@option(
     "-o",
     "--output-dir",
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder for the framed copies (sub-folders of a folder given are kept). "
     "Default: NAME-framed.EXT beside a photo, FOLDER-framed/ beside a folder.",
 )
-@click.option(
+@option(
     "--frame",
     "frame_name",
     default=DEFAULT_FRAME,
@@ -95,14 +186,14 @@ def cli() -> None:
     help="A frame's name (see framer frames list), a frame PNG with a transparent window, "
     "or a frame folder (holding frame.toml).",
 )
-@click.option(
+@option(
     "--window",
     "window_box",
     callback=lambda ctx, param, value: parse_box(value),
     metavar="X,Y,W,H",
     help="The frame's window in its own pixels, when it cannot be found from its transparency.",
 )
-@click.option(
+@option(
     "--format",
     "fmt",
     type=click.Choice(["jpg", "png", "webp"]),
@@ -110,29 +201,27 @@ def cli() -> None:
     show_default=True,
     help="Output file format.",
 )
-@click.option(
+@option(
     "--size",
     type=click.IntRange(64, 8192),
     metavar="PX",
     help="Output size in pixels (the longer side).  [default: the frame's, 1080 for dx-2023]",
 )
-@click.option(
-    "--quality", type=click.IntRange(1, 100), default=92, show_default=True, help="JPEG/WebP quality."
-)
-@click.option(
+@option("--quality", type=click.IntRange(1, 100), default=92, show_default=True, help="JPEG/WebP quality.")
+@option(
     "--zoom",
     type=click.FloatRange(0.3, 3.0),
     default=1.0,
     show_default=True,
     help="One photo only: make the face bigger (>1) or smaller (<1).",
 )
-@click.option(
+@option(
     "--shift",
     callback=parse_shift,
     metavar="DX,DY",
     help="One photo only: move the face right/down by fractions of the window, e.g. 0,0.05.",
 )
-@click.option(
+@option(
     "--face",
     "face_index",
     type=click.IntRange(1),
@@ -140,27 +229,27 @@ def cli() -> None:
     show_default=True,
     help="One photo only: which face to frame when there are several (1 = the largest).",
 )
-@click.option("--overwrite", is_flag=True, help="Replace outputs that already exist.")
-@click.option(
+@option("--overwrite", is_flag=True, help="Replace outputs that already exist.")
+@option(
     "--preview",
     is_flag=True,
     help="Also write NAME.avatar176.png beside each output: how it looks as a round 176 px avatar.",
 )
-@click.option(
+@option(
     "--report",
     "report_path",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write a report, one row per photo: JSON Lines, or CSV if FILE ends in .csv.",
 )
-@click.option(
+@option(
     "--date",
     "on_date",
     type=click.DateTime(["%Y-%m-%d"]),
     metavar="YYYY-MM-DD",
     help="Judge the campaign window as if today were this date.",
 )
-@click.option("--ignore-window", is_flag=True, help="Frame even after the frame's campaign has ended.")
-@click.option(
+@option("--ignore-window", is_flag=True, help="Frame even after the frame's campaign has ended.")
+@option(
     "--adjust",
     "adjust_path",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -168,14 +257,14 @@ def cli() -> None:
     help="Corrections for some photos: a CSV with columns file, zoom, dx, dy, face. "
     "Re-running redoes just the photos it changes.",
 )
-@click.option(
+@option(
     "--max-megapixels",
     type=click.IntRange(1, 10_000),
     default=100,
     show_default=True,
     help="Refuse photos larger than this, unread (a guard against decompression bombs).",
 )
-@click.option(
+@option(
     "-j",
     "--jobs",
     type=click.IntRange(1, 256),
@@ -183,14 +272,14 @@ def cli() -> None:
     show_default="the machine's cores",
     help="Photos framed in parallel.",
 )
-@click.option(
+@option(
     "--review",
     "review_path",
     type=click.Path(dir_okay=False, path_type=Path),
     metavar="FILE.html",
     help="Also write the review page (see framer review) for this run.",
 )
-@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+@option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 def apply(
     inputs: tuple[Path, ...],
     output_dir: Path | None,
@@ -242,12 +331,14 @@ def apply(
 
         todo = batch.plan(inputs, output_dir, fmt)
         if not todo:
-            raise click.UsageError("no photos found there (framer looks for JPEG, PNG, WebP, GIF, BMP, TIFF)")
+            raise click.UsageError(
+                _("no photos found there (framer looks for JPEG, PNG, WebP, GIF, BMP, TIFF, HEIC)")
+            )
         nudge = Adjust(zoom=zoom, shift=shift, face=face_index - 1)
         if nudge != Adjust():
             if len(todo) > 1:
                 raise click.UsageError(
-                    "--zoom, --shift and --face apply to one photo; for several, use --adjust FILE.csv"
+                    _("--zoom, --shift and --face apply to one photo; for several, use --adjust FILE.csv")
                 )
             todo = [replace(todo[0], adjust=nudge)]
         if adjust_path:
@@ -286,7 +377,7 @@ def apply(
         from .review import write_review
 
         write_review(report.records, review_path)
-        console.print(f"Review page: {review_path}")
+        console.print(_("Review page: {path}").format(path=review_path))
     sys.exit(int(ExitCode.INTERRUPTED if interrupted else report.exit_code))
 
 
@@ -302,25 +393,32 @@ def _print_summary(
     from rich.table import Table
 
     if interrupted:
-        console.print(f"Stopped: {report.total} of {len(todo)} photos were handled before the stop.")
+        console.print(
+            _("Stopped: {done} of {total} photos were handled before the stop.").format(
+                done=report.total, total=len(todo)
+            )
+        )
     table = Table(title=report.headline(), title_justify="left", show_header=False, box=None, padding=(0, 2))
     for label, n in report.summary():
         if n or label == "framed":
             table.add_row(label, str(n))
     console.print(table)
     if len(todo) == 1 and report.framed:
-        console.print(f"Wrote {todo[0].output}")
+        console.print(_("Wrote {path}").format(path=todo[0].output))
     elif report.framed:
         console.print(
-            f"Framed copies are in {output_dir or ', '.join(sorted({str(j.output.parent) for j in todo}))}"
+            _("Framed copies are in {folder}").format(
+                folder=output_dir or ", ".join(sorted({str(j.output.parent) for j in todo}))
+            )
         )
     if report_path:
-        console.print(f"Report: {report_path}")
+        console.print(_("Report: {path}").format(path=report_path))
 
 
 @cli.command()
+@lang_option
 @click.argument("report_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="REPORT")
-@click.option(
+@option(
     "-o",
     "--output",
     "output",
@@ -346,12 +444,19 @@ def review(report_path: Path, output: Path) -> None:
     try:
         records = read_records(report_path)
     except (ValueError, KeyError, TypeError) as e:
-        raise click.BadParameter(f"not a framer report ({e})", param_hint="REPORT") from None
+        raise click.BadParameter(
+            _("not a framer report ({detail})").format(detail=e), param_hint="REPORT"
+        ) from None
     write_review(records, output)
-    click.echo(f"Review page: {output} ({len(records)} photos)", err=True)
+    click.echo(
+        ngettext("Review page: {path} ({n} photo)", "Review page: {path} ({n} photos)", len(records)).format(
+            path=output, n=len(records)
+        ),
+        err=True,
+    )
 
 
-frame_option = click.option(
+frame_option = option(
     "--frame",
     "frame_name",
     default=DEFAULT_FRAME,
@@ -359,7 +464,7 @@ frame_option = click.option(
     metavar="NAME|PATH",
     help="A frame's name (see framer frames list), or a frame PNG or folder.",
 )
-date_option = click.option(
+date_option = option(
     "--date",
     "on_date",
     type=click.DateTime(["%Y-%m-%d"]),
@@ -369,6 +474,7 @@ date_option = click.option(
 
 
 @cli.command()
+@lang_option
 @frame_option
 @date_option
 def campaign(frame_name: str, on_date: datetime | None) -> None:
@@ -382,7 +488,7 @@ def campaign(frame_name: str, on_date: datetime | None) -> None:
     with user_errors():
         frame = load_frame(frame_name, user_frames())
     if frame.campaign is None:
-        click.echo(f"The frame {frame.name} has no campaign: it can be used on any day.")
+        click.echo(_("The frame {name} has no campaign: it can be used on any day.").format(name=frame.name))
         return
     status = frame.campaign.status(on_date.date() if on_date else frame.campaign.today())
     click.echo(status.message(frame.name))
@@ -391,8 +497,9 @@ def campaign(frame_name: str, on_date: datetime | None) -> None:
 
 
 @cli.command()
+@lang_option
 @frame_option
-@click.option(
+@option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -417,16 +524,21 @@ def remind(frame_name: str, output: Path) -> None:
         frame = load_frame(frame_name, user_frames())
         if frame.campaign is None:
             raise click.UsageError(
-                f"the frame {frame.name} has no campaign, so there is nothing to remind of"
+                _("the frame {name} has no campaign, so there is nothing to remind of").format(
+                    name=frame.name
+                )
             )
         write_atomic(output, reminders(frame.title, frame.campaign), overwrite=True)
     c = frame.campaign
     click.echo(
-        f"Wrote {output}: put the framed picture on {c.start}, switch back on {c.end + timedelta(days=1)}"
+        _("Wrote {path}: put the framed picture on {start}, switch back on {back}").format(
+            path=output, start=day(c.start), back=day(c.end + timedelta(days=1))
+        )
     )
 
 
 @cli.group()
+@lang_option
 def frames() -> None:
     """List, inspect, check and add frames.
 
@@ -439,6 +551,7 @@ def frames() -> None:
 
 
 @frames.command("list")
+@lang_option
 @date_option
 def frames_list(on_date: datetime | None) -> None:
     """Show the built-in frames and yours, with their campaign status today.
@@ -455,32 +568,39 @@ def frames_list(on_date: datetime | None) -> None:
     with user_errors():
         found = all_frames(user_frames())
     table = Table(box=None, padding=(0, 2))
-    for column in ("name", "where", "campaign", "today"):
+    for column in (_("name"), _("where"), _("campaign"), _("today")):
         table.add_column(column, no_wrap=True)
-    table.add_column("title")
+    table.add_column(_("title"))
     for f in found:
-        span, today = "none", "any day"
+        span, today = _("none"), _("any day")
         if f.campaign:
             c = f.campaign
-            span = f"{c.start} to {c.end}, {c.timezone}"
+            span = _("{start} to {end}, {timezone}").format(
+                start=day(c.start), end=day(c.end), timezone=c.timezone
+            )
             today = _status_word(c.status(on_date.date() if on_date else c.today()))
-        table.add_row(f.name, f.origin, span, today, f.title)
+        table.add_row(f.name, _(f.origin) if f.origin in ORIGINS else f.origin, span, today, f.title)
     console = Console(highlight=False)
     if not console.is_terminal:
         console.width = 160  # a file or a pipe: no need to squeeze the table into 80 columns
     console.print(table)
-    click.echo(f"Your frames folder: {user_frames()} (set FRAMER_FRAMES to use another)", err=True)
+    click.echo(
+        _("Your frames folder: {path} (set FRAMER_FRAMES to use another)").format(path=user_frames()),
+        err=True,
+    )
 
 
 def _status_word(status: CampaignStatus) -> str:
     if status.phase is Phase.BEFORE:
-        return f"starts in {status.days_to_start} day{'s' if status.days_to_start != 1 else ''}"
+        n = status.days_to_start
+        return ngettext("starts in {n} day", "starts in {n} days", n).format(n=n)
     if status.phase is Phase.DURING:
-        return f"day {status.day_number} of {status.length}"
-    return f"ended {status.campaign.end}"
+        return _("day {n} of {length}").format(n=status.day_number, length=status.length)
+    return _("ended {date}").format(date=day(status.campaign.end))
 
 
 @frames.command("show")
+@lang_option
 @click.argument("name", metavar="NAME|PATH")
 def frames_show(name: str) -> None:
     """Print a frame's metadata and its window.
@@ -493,28 +613,41 @@ def frames_show(name: str) -> None:
         frame = load_frame(name, user_frames())
         image = frame.open_image()
         window = frame.window
-        how = f"declared, {frame.window_shape}"
+        how = _("declared, {shape}").format(shape=frame.window_shape)
         if window is None:
             found = frame.find_window(image)
-            window, how = found.box, f"found from the transparency, {found.shape}"
-    click.echo(f"name:     {frame.name}")
-    click.echo(f"title:    {frame.title}")
-    click.echo(f"image:    {frame.image_path} ({image.width} x {image.height} px)")
-    click.echo(f"where:    {frame.origin}")
-    click.echo(f"window:   x={window.x:g} y={window.y:g} width={window.w:g} height={window.h:g} ({how})")
-    click.echo(f"output:   {frame.output_size or max(image.size)} px on the longer side")
+            window, how = found.box, _("found from the transparency, {shape}").format(shape=found.shape)
+    origin = _(frame.origin) if frame.origin in ORIGINS else frame.origin
+    click.echo(_("name:     {name}").format(name=frame.name))
+    click.echo(_("title:    {title}").format(title=frame.title))
+    click.echo(
+        _("image:    {path} ({w} x {h} px)").format(path=frame.image_path, w=image.width, h=image.height)
+    )
+    click.echo(_("where:    {origin}").format(origin=origin))
+    click.echo(
+        _("window:   x={x} y={y} width={w} height={h} ({how})").format(
+            x=f"{window.x:g}", y=f"{window.y:g}", w=f"{window.w:g}", h=f"{window.h:g}", how=how
+        )
+    )
+    click.echo(_("output:   {px} px on the longer side").format(px=frame.output_size or max(image.size)))
     if frame.campaign:
         c = frame.campaign
         click.echo(
-            f"campaign: {c.start} to {c.end}, {c.timezone}; today: {_status_word(c.status(c.today()))}"
+            _("campaign: {start} to {end}, {timezone}; today: {status}").format(
+                start=day(c.start),
+                end=day(c.end),
+                timezone=c.timezone,
+                status=_status_word(c.status(c.today())),
+            )
         )
     else:
-        click.echo("campaign: none (usable on any day)")
+        click.echo(_("campaign: none (usable on any day)"))
 
 
 @frames.command("check")
+@lang_option
 @click.argument("path", type=click.Path(exists=True, path_type=Path), metavar="PATH")
-@click.option(
+@option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -539,25 +672,24 @@ def frames_check(path: Path, output: Path | None) -> None:
         result.preview.save(target)
     for line in result.notes:
         click.echo(line)
-    click.echo(f"Preview: {target}")
+    click.echo(_("Preview: {path}").format(path=target))
 
 
 @frames.command("add")
+@lang_option
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="FRAME.png")
-@click.option(
-    "--name", required=True, help="A short name to use it by, e.g. so-tt-2024 (letters, digits, -)."
-)
-@click.option("--title", help="What the frame is for, in words.  [default: the name]")
-@click.option(
+@option("--name", required=True, help="A short name to use it by, e.g. so-tt-2024 (letters, digits, -).")
+@option("--title", help="What the frame is for, in words.  [default: the name]")
+@option(
     "--starts", type=click.DateTime(["%Y-%m-%d"]), metavar="YYYY-MM-DD", help="First day of its campaign."
 )
-@click.option(
+@option(
     "--ends",
     type=click.DateTime(["%Y-%m-%d"]),
     metavar="YYYY-MM-DD",
     help="Last day of its campaign (included).",
 )
-@click.option("--timezone", default="Asia/Ho_Chi_Minh", show_default=True, help="The campaign's time zone.")
+@option("--timezone", default="Asia/Ho_Chi_Minh", show_default=True, help="The campaign's time zone.")
 def frames_add(
     path: Path, name: str, title: str | None, starts: datetime | None, ends: datetime | None, timezone: str
 ) -> None:
@@ -570,7 +702,7 @@ def frames_add(
     from .frames import add_frame
 
     if (starts is None) != (ends is None):
-        raise click.UsageError("give both --starts and --ends, or neither (a frame for any day)")
+        raise click.UsageError(_("give both --starts and --ends, or neither (a frame for any day)"))
     with user_errors():
         folder = add_frame(
             path,
@@ -579,7 +711,11 @@ def frames_add(
             title=title or name,
             campaign=(starts.date(), ends.date(), timezone) if starts and ends else None,
         )
-    click.echo(f"Added {name} in {folder}. Use it with: framer apply PHOTOS --frame {name}")
+    click.echo(
+        _("Added {name} in {folder}. Use it with: framer apply PHOTOS --frame {name}").format(
+            name=name, folder=folder
+        )
+    )
 
 
 @contextmanager
@@ -599,7 +735,9 @@ def _check_campaign(console: Console, frame: Frame, on_date: date | None, ignore
     if status.phase is Phase.AFTER:
         if not ignore_window:
             raise CampaignClosed(status.message(frame.name))
-        console.print(f"The {frame.name} campaign has ended; framing anyway (--ignore-window).")
+        console.print(
+            _("The {name} campaign has ended; framing anyway (--ignore-window).").format(name=frame.name)
+        )
     else:
         console.print(status.message(frame.name))
         if status.phase.value in frame.messages:
@@ -615,13 +753,13 @@ def progress(console: Console, total: int, enabled: bool) -> Iterator[Callable[[
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     rate = TextColumn("{task.fields[rate]}")
-    columns = (TextColumn("Framing"), BarColumn(), MofNCompleteColumn(), rate, TimeRemainingColumn())
+    columns = (TextColumn(_("Framing")), BarColumn(), MofNCompleteColumn(), rate, TimeRemainingColumn())
     with Progress(*columns, console=console, transient=True) as bar:
         task = bar.add_task("framing", total=total, rate="")
 
         def advance() -> None:
             bar.advance(task)
             speed = bar.tasks[0].speed
-            bar.update(task, rate=f"{speed:.1f} photos/s" if speed else "")
+            bar.update(task, rate=_("{rate} photos/s").format(rate=f"{speed:.1f}") if speed else "")
 
         yield advance

@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from .campaign import Campaign
 from .errors import FrameError
 from .geometry import Box
+from .i18n import N_, _
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -64,12 +65,16 @@ class Frame:
                 im.load()
                 if "A" not in im.getbands() and "transparency" not in im.info:
                     raise FrameError(
-                        f"{self.image_path}: the frame image has no transparency, so there is no window "
-                        "for the portrait (save it as a PNG with a transparent hole)"
+                        _(
+                            "{path}: the frame image has no transparency, so there is no window "
+                            "for the portrait (save it as a PNG with a transparent hole)"
+                        ).format(path=self.image_path)
                     )
                 return im.convert("RGBA")
         except (UnidentifiedImageError, OSError, SyntaxError) as e:
-            raise FrameError(f"{self.image_path}: not a readable image ({e})") from None
+            raise FrameError(
+                _("{path}: not a readable image ({detail})").format(path=self.image_path, detail=e)
+            ) from None
 
     def window_in(self, image: Image.Image) -> Box:
         """The declared window, or the one found in `image`'s transparency."""
@@ -126,7 +131,9 @@ def load_frame(name_or_path: str | Path, user_dir: Path | None = None) -> Frame:
     if not (path / METADATA).is_file():
         known = ", ".join(n for n in builtin_names() + (_names_in(user_dir) if user_dir else []))
         raise FrameError(
-            f"no frame named {str(name_or_path)!r} (frames: {known}; or give a frame PNG or folder)"
+            _("no frame named {name!r} (frames: {known}; or give a frame PNG or folder)").format(
+                name=str(name_or_path), known=known
+            )
         )
     return parse_frame(path, origin=str(path))
 
@@ -137,15 +144,17 @@ def parse_frame(folder: Traversable | Path, origin: str = "built-in") -> Frame:
     try:
         data = tomllib.loads(meta_path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as e:
-        raise FrameError(f"{meta_path}: not valid TOML ({e})") from None
+        raise FrameError(_("{path}: not valid TOML ({detail})").format(path=meta_path, detail=e)) from None
     except (OSError, UnicodeDecodeError) as e:
-        raise FrameError(f"{meta_path}: cannot read it ({e})") from None
+        raise FrameError(_("{path}: cannot read it ({detail})").format(path=meta_path, detail=e)) from None
     fields = _Fields(meta_path, data)
 
     image_path = folder / fields.text("image")
     if not image_path.is_file():
         raise FrameError(
-            f"{meta_path}: field 'image' names {fields.text('image')!r}, which is not in {folder}"
+            _("{path}: field 'image' names {image!r}, which is not in {folder}").format(
+                path=meta_path, image=fields.text("image"), folder=folder
+            )
         )
     box = None
     window: dict[str, Any] = {}
@@ -153,10 +162,16 @@ def parse_frame(folder: Traversable | Path, origin: str = "built-in") -> Frame:
         window = fields.table("window")
         box = Box(*(float(fields.number(f"window.{k}", window)) for k in ("x", "y", "width", "height")))
         if box.w <= 0 or box.h <= 0:
-            raise FrameError(f"{meta_path}: field 'window' must have a positive width and height")
+            raise FrameError(
+                _("{path}: field 'window' must have a positive width and height").format(path=meta_path)
+            )
     output_size = fields.optional_number("output_size")
     if output_size is not None and not (16 <= output_size <= 8192):
-        raise FrameError(f"{meta_path}: field 'output_size' must be between 16 and 8192, got {output_size}")
+        raise FrameError(
+            _("{path}: field 'output_size' must be between 16 and 8192, got {value}").format(
+                path=meta_path, value=output_size
+            )
+        )
 
     campaign = None
     messages: dict[str, str] = {}
@@ -171,10 +186,16 @@ def parse_frame(folder: Traversable | Path, origin: str = "built-in") -> Frame:
         try:
             ZoneInfo(zone)
         except (ZoneInfoNotFoundError, ValueError):
-            raise FrameError(f"{meta_path}: field 'campaign.timezone': unknown time zone {zone!r}") from None
+            raise FrameError(
+                _("{path}: field 'campaign.timezone': unknown time zone {zone!r}").format(
+                    path=meta_path, zone=zone
+                )
+            ) from None
         if end < start:
             raise FrameError(
-                f"{meta_path}: field 'campaign.end' ({end}) is before 'campaign.start' ({start})"
+                _("{path}: field 'campaign.end' ({end}) is before 'campaign.start' ({start})").format(
+                    path=meta_path, end=end, start=start
+                )
             )
         campaign = Campaign(start, end, zone)
 
@@ -200,34 +221,38 @@ class _Fields:
     def _get(self, key: str, table: dict[str, Any] | None, required: bool) -> Any:
         value = (self.data if table is None else table).get(key.rpartition(".")[2])
         if value is None and required:
-            raise FrameError(f"{self.path}: field '{key}' is missing")
+            raise FrameError(_("{path}: field '{key}' is missing").format(path=self.path, key=key))
         return value
 
     def _wrong(self, key: str, expected: str, value: Any) -> FrameError:
-        return FrameError(f"{self.path}: field '{key}' must be {expected}, got {value!r}")
+        return FrameError(
+            _("{path}: field '{key}' must be {expected}, got {value!r}").format(
+                path=self.path, key=key, expected=_(expected), value=value
+            )
+        )
 
     def text(self, key: str, table: dict[str, Any] | None = None) -> str:
         value = self.optional_text(key, table)
         if value is None:
-            raise FrameError(f"{self.path}: field '{key}' is missing")
+            raise FrameError(_("{path}: field '{key}' is missing").format(path=self.path, key=key))
         return value
 
     def optional_text(self, key: str, table: dict[str, Any] | None = None) -> str | None:
         value = self._get(key, table, required=False)
         if value is not None and (not isinstance(value, str) or not value.strip()):
-            raise self._wrong(key, "a non-empty string", value)
+            raise self._wrong(key, N_("a non-empty string"), value)
         return value
 
     def number(self, key: str, table: dict[str, Any] | None = None) -> float:
         value = self.optional_number(key, table)
         if value is None:
-            raise FrameError(f"{self.path}: field '{key}' is missing")
+            raise FrameError(_("{path}: field '{key}' is missing").format(path=self.path, key=key))
         return value
 
     def optional_number(self, key: str, table: dict[str, Any] | None = None) -> float | None:
         value = self._get(key, table, required=False)
         if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
-            raise self._wrong(key, "a number", value)
+            raise self._wrong(key, N_("a number"), value)
         return value
 
     def date(self, key: str, table: dict[str, Any]) -> date:
@@ -236,15 +261,15 @@ class _Fields:
             try:
                 return date.fromisoformat(value)
             except ValueError:
-                raise self._wrong(key, "a date like 2023-10-01", value) from None
+                raise self._wrong(key, N_("a date like 2023-10-01"), value) from None
         if not isinstance(value, date) or hasattr(value, "hour"):
-            raise self._wrong(key, "a date like 2023-10-01", value)
+            raise self._wrong(key, N_("a date like 2023-10-01"), value)
         return value
 
     def table(self, key: str) -> dict[str, Any]:
         value = self._get(key, None, True)
         if not isinstance(value, dict):
-            raise self._wrong(key, "a table", value)
+            raise self._wrong(key, N_("a table"), value)
         return value
 
 
@@ -262,17 +287,25 @@ def add_frame(
     """Copy a frame PNG into the user's frames as NAME/, with a frame.toml that declares its window
     (found from its transparency) and its campaign. Returns the new folder."""
     if not NAME_PATTERN.match(name):
-        raise FrameError(f"--name {name!r}: use lower-case letters, digits and hyphens, like so-tt-2024")
+        raise FrameError(
+            _("--name {name!r}: use lower-case letters, digits and hyphens, like so-tt-2024").format(
+                name=name
+            )
+        )
     if name in builtin_names() or (user_dir / name).exists():
-        raise FrameError(f"--name {name!r}: a frame by that name already exists; choose another name")
+        raise FrameError(
+            _("--name {name!r}: a frame by that name already exists; choose another name").format(name=name)
+        )
     if campaign is not None:
         start, end, zone = campaign
         if end < start:
-            raise FrameError(f"--ends {end} is before --starts {start}")
+            raise FrameError(_("--ends {end} is before --starts {start}").format(end=end, start=start))
         try:
             ZoneInfo(zone)
         except (ZoneInfoNotFoundError, ValueError):
-            raise FrameError(f"--timezone {zone!r}: not a known time zone (e.g. Asia/Ho_Chi_Minh)") from None
+            raise FrameError(
+                _("--timezone {zone!r}: not a known time zone (e.g. Asia/Ho_Chi_Minh)").format(zone=zone)
+            ) from None
     source = Frame(
         image_path.stem, title, image_path, None, "found", None, None, origin=str(image_path.parent)
     )

@@ -15,6 +15,7 @@ import pillow_heif
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from .errors import OutputError, PhotoError
+from .i18n import _
 
 # Extensions we pick up when walking a folder, and the Pillow formats we agree to decode.
 PHOTO_SUFFIXES = frozenset(
@@ -73,26 +74,28 @@ def decode_photo(path: Path, min_side: int | None = None, max_pixels: int = MAX_
             warnings.simplefilter("ignore")
             return _decode(path, min_side, max_pixels)
     except UnidentifiedImageError:
-        raise PhotoError("not an image (or a format framer does not read)") from None
+        raise PhotoError(_("not an image (or a format framer does not read)")) from None
     except FileNotFoundError:
-        raise PhotoError("the file disappeared before it could be read") from None
+        raise PhotoError(_("the file disappeared before it could be read")) from None
     except PermissionError:
-        raise PhotoError("cannot read the file: permission denied") from None
+        raise PhotoError(_("cannot read the file: permission denied")) from None
     except (OSError, SyntaxError, ValueError, EOFError) as e:
         # Pillow reports truncated and corrupt data as OSError, SyntaxError or EOFError.
-        raise PhotoError(f"damaged or incomplete image ({e})") from None
+        raise PhotoError(_("damaged or incomplete image ({detail})").format(detail=e)) from None
 
 
 def _decode(path: Path, min_side: int | None, max_pixels: int) -> Photo:
     """decode_photo without the translation of errors."""
     with Image.open(path) as im:
         if im.format not in PHOTO_FORMATS:
-            raise PhotoError(f"{im.format} images are not supported")
+            raise PhotoError(_("{kind} images are not supported").format(kind=im.format))
         w, h = im.size
         if w * h > max_pixels:
             raise PhotoError(
-                f"the image is {w} x {h} px ({w * h / 1e6:.0f} megapixels), more than the limit of "
-                f"{max_pixels / 1e6:.0f} megapixels (--max-megapixels)"
+                _(
+                    "the image is {w} x {h} px ({mp} megapixels), more than the limit of {limit} megapixels "
+                    "(--max-megapixels)"
+                ).format(w=w, h=h, mp=f"{w * h / 1e6:.0f}", limit=f"{max_pixels / 1e6:.0f}")
             )
         notes = ("animated",) if getattr(im, "is_animated", False) else ()
         turned = im.getexif().get(ORIENTATION, 1) in (5, 6, 7, 8)
@@ -200,7 +203,7 @@ def write_atomic(
 def remove_stale_temporaries(folder: Path) -> int:
     """Delete the temporary files a killed run left under `folder`; how many there were."""
     n = 0
-    for dirpath, _, filenames in os.walk(folder):
+    for dirpath, _dirs, filenames in os.walk(folder):
         for name in filenames:
             if name.startswith(".") and TEMP_MARK in name and name.endswith(".part"):
                 Path(dirpath, name).unlink(missing_ok=True)
@@ -213,9 +216,9 @@ def _link_no_clobber(tmp: Path, path: Path) -> None:
     try:
         os.link(tmp, path)  # atomic, and fails if path exists
     except FileExistsError:
-        raise OutputError(f"{path} already exists") from None
+        raise OutputError(_("{path} already exists").format(path=path)) from None
     except OSError:
         # File systems without hard links (FAT, exFAT USB sticks): check, then rename.
         if path.exists():
-            raise OutputError(f"{path} already exists") from None
+            raise OutputError(_("{path} already exists").format(path=path)) from None
         os.replace(tmp, path)

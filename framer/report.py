@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from .errors import ExitCode
+from .i18n import LANGUAGES, N_, _, ngettext, translation
 
 OK, NO_FACE, SKIPPED, ERROR = "ok", "no_face", "skipped", "error"
 UP_TO_DATE = "up_to_date"  # skipped: framed earlier from the same photo with the same settings
@@ -16,16 +17,22 @@ NOT_OURS = "output_exists"  # skipped: a file framer did not make is where the o
 
 # How each warning code reads to a person. Codes stay as they are in the report.
 WARNING_TEXT = {
-    "no_face": "no face found: framed from the top centre of the photo, please check it",
-    "several_faces": "several faces: the largest one was framed",
-    "low_resolution": "small photo: the face was enlarged a lot and may look soft",
-    "edges_filled": "the photo was too tight around the face: its edges were extended with a soft blur",
-    "renamed": "another input has the same name: the output name keeps the original extension",
-    "animated": "an animated picture: its first frame was used",
-    "colour_profile_ignored": "its colour profile could not be read: colours may be slightly off",
-    "up_to_date": "already framed with these settings",
-    "output_exists": "a file is already where the output would go: use --overwrite to replace it",
+    "no_face": N_("no face found: framed from the top centre of the photo, please check it"),
+    "several_faces": N_("several faces: the largest one was framed"),
+    "low_resolution": N_("small photo: the face was enlarged a lot and may look soft"),
+    "edges_filled": N_("the photo was too tight around the face: its edges were extended with a soft blur"),
+    "renamed": N_("another input has the same name: the output name keeps the original extension"),
+    "animated": N_("an animated picture: its first frame was used"),
+    "colour_profile_ignored": N_("its colour profile could not be read: colours may be slightly off"),
+    "up_to_date": N_("already framed with these settings"),
+    "output_exists": N_("a file is already where the output would go: use --overwrite to replace it"),
 }
+
+
+def warning_text(code: str) -> str:
+    """A warning code in words, in the user's language (an unknown code as it is)."""
+    return _(WARNING_TEXT[code]) if code in WARNING_TEXT else code
+
 
 NEEDS_A_LOOK = ("no_face", "several_faces", "low_resolution", "renamed", "animated", "colour_profile_ignored")
 
@@ -48,10 +55,30 @@ class Record:
         """What a person should look at in this photo, in words ('edges filled' is only in the report)."""
         if self.error:
             return [self.error]
-        return [WARNING_TEXT[w] for w in self.warnings if w in NEEDS_A_LOOK]
+        return [warning_text(w) for w in self.warnings if w in NEEDS_A_LOOK]
 
 
 COLUMNS = [f.name for f in fields(Record)]
+# The CSV's header row is for people, in their language; the JSON keys never change.
+COLUMN_LABELS = {
+    "input": N_("input"),
+    "output": N_("output"),
+    "status": N_("status"),
+    "faces": N_("faces"),
+    "face": N_("face"),
+    "crop": N_("crop"),
+    "warnings": N_("warnings"),
+    "error": N_("error"),
+    "campaign": N_("campaign"),
+}
+
+
+def _column_keys() -> dict[str, str]:
+    """Header label (in any language framer speaks) -> the column's key."""
+    keys = {key: key for key in COLUMNS}
+    for lang in LANGUAGES:
+        keys.update({translation(lang).gettext(label): key for key, label in COLUMN_LABELS.items()})
+    return keys
 
 
 class ReportFile:
@@ -68,7 +95,7 @@ class ReportFile:
         self._file = path.open("w", encoding="utf-8-sig" if self.is_csv else "utf-8", newline="")
         self._csv = csv.DictWriter(self._file, COLUMNS) if self.is_csv else None
         if self._csv:
-            self._csv.writeheader()
+            self._csv.writerow({key: _(COLUMN_LABELS[key]) for key in COLUMNS})
 
     def write(self, record: Record) -> None:
         if self._csv:
@@ -107,6 +134,11 @@ def _campaign(cell: str) -> dict[str, str] | None:
     return {"start": start, "end": end, "timezone": timezone}
 
 
+def _rows_by_key(reader: csv.DictReader[str]) -> list[dict[str, str]]:
+    keys = _column_keys()
+    return [{keys.get(label, label): value or "" for label, value in row.items()} for row in reader]
+
+
 def read_records(path: Path) -> list[Record]:
     """The records of a report written by ReportFile (JSON Lines or CSV)."""
     if path.suffix.lower() != ".csv":
@@ -125,7 +157,7 @@ def read_records(path: Path) -> list[Record]:
                 error=row["error"] or None,
                 campaign=_campaign(row.get("campaign") or ""),
             )
-            for row in csv.DictReader(f)
+            for row in _rows_by_key(csv.DictReader(f))
         ]
 
 
@@ -167,20 +199,22 @@ class Report:
     def summary(self) -> list[tuple[str, int]]:
         """The closing table: what happened, by kind, in the order an officer reads it."""
         return [
-            ("framed", self.statuses[OK]),
-            ("framed, no face found (please check)", self.statuses[NO_FACE]),
-            ("several faces (the largest was framed)", self.warnings["several_faces"]),
-            ("low resolution (may look soft)", self.warnings["low_resolution"]),
-            ("skipped, already framed", self.warnings[UP_TO_DATE]),
-            ("skipped, another file is in the way (--overwrite replaces it)", self.warnings[NOT_OURS]),
-            ("failed", self.statuses[ERROR]),
+            (_("framed"), self.statuses[OK]),
+            (_("framed, no face found (please check)"), self.statuses[NO_FACE]),
+            (_("several faces (the largest was framed)"), self.warnings["several_faces"]),
+            (_("low resolution (may look soft)"), self.warnings["low_resolution"]),
+            (_("skipped, already framed"), self.warnings[UP_TO_DATE]),
+            (_("skipped, another file is in the way (--overwrite replaces it)"), self.warnings[NOT_OURS]),
+            (_("failed"), self.statuses[ERROR]),
         ]
 
     def headline(self) -> str:
-        parts = [f"{self.framed} framed"]
-        parts += [
-            f"{n} {what}"
-            for what, n in (("skipped", self.statuses[SKIPPED]), ("failed", self.statuses[ERROR]))
-            if n
-        ]
-        return f"{self.total} photo{'s' if self.total != 1 else ''}: {', '.join(parts)}."
+        """One line: "5 photos: 4 framed, 1 failed." """
+        parts = [_("{n} framed").format(n=self.framed)]
+        if self.statuses[SKIPPED]:
+            parts.append(_("{n} skipped").format(n=self.statuses[SKIPPED]))
+        if self.statuses[ERROR]:
+            parts.append(_("{n} failed").format(n=self.statuses[ERROR]))
+        return ngettext("{n} photo: {parts}.", "{n} photos: {parts}.", self.total).format(
+            n=self.total, parts=", ".join(parts)
+        )

@@ -45,7 +45,7 @@ def agency_frame(
 
 def test_campaign_says_where_today_stands() -> None:
     assert "starts in 3 days" in run("campaign", "--date", "2023-09-28").output
-    assert "day 10 of 10 (the last day)" in run("campaign", "--date", "2023-10-10").output
+    assert "Today is the last day (10 of 10)" in run("campaign", "--date", "2023-10-10").output
     after = run("campaign", "--date", "2023-10-11")
     assert after.exit_code == 0 and "has ended" in after.output
 
