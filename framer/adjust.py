@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import AdjustError
+from .i18n import _, ngettext
 from .pipeline import Adjust
 
 if TYPE_CHECKING:
@@ -40,14 +41,20 @@ def read_adjustments(path: Path) -> list[Row]:
             reader = csv.DictReader(f)
             missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
             if missing:
-                raise AdjustError(f"{path}: the header lacks the column(s) {', '.join(missing)}")
+                raise AdjustError(
+                    ngettext(
+                        "{path}: the header lacks the column {columns}",
+                        "{path}: the header lacks the columns {columns}",
+                        len(missing),
+                    ).format(path=path, columns=", ".join(missing))
+                )
             return [
                 _row(path, n, cells)
                 for n, cells in enumerate(reader, start=2)
                 if (cells["file"] or "").strip()
             ]
     except (OSError, UnicodeDecodeError, csv.Error) as e:
-        raise AdjustError(f"{path}: cannot read it ({e})") from None
+        raise AdjustError(_("{path}: cannot read it ({error})").format(path=path, error=e)) from None
 
 
 def _row(path: Path, line: int, cells: dict[str, str]) -> Row:
@@ -58,17 +65,27 @@ def _row(path: Path, line: int, cells: dict[str, str]) -> Row:
         try:
             value = float(text.replace(",", "."))  # 1,15 as a Vietnamese spreadsheet writes it
         except ValueError:
-            raise AdjustError(f"{path}, line {line}: {column} must be a number, got {text!r}") from None
+            raise AdjustError(
+                _("{path}, line {line}: {column} must be a number, got {value}").format(
+                    path=path, line=line, column=column, value=repr(text)
+                )
+            ) from None
         low, high = LIMITS.get(column, (1, 100))
         if not low <= value <= high:
             raise AdjustError(
-                f"{path}, line {line}: {column} must be between {low:g} and {high:g}, got {text}"
+                _("{path}, line {line}: {column} must be between {low} and {high}, got {value}").format(
+                    path=path, line=line, column=column, low=f"{low:g}", high=f"{high:g}", value=text
+                )
             )
         return value
 
     face = number("face", 1)
     if face != int(face):
-        raise AdjustError(f"{path}, line {line}: face must be a whole number (1 = the largest face)")
+        raise AdjustError(
+            _("{path}, line {line}: face must be a whole number (1 = the largest face)").format(
+                path=path, line=line
+            )
+        )
     adjust = Adjust(
         zoom=number("zoom", 1.0), shift=(number("dx", 0.0), number("dy", 0.0)), face=int(face) - 1
     )
@@ -82,12 +99,18 @@ def apply_adjustments(jobs: list[Job], rows: list[Row], given: tuple[Path, ...])
     for row in rows:
         matches = [i for i, job in enumerate(jobs) if _names(row.file, job, given)]
         if not matches:
-            raise AdjustError(f"adjust file, line {row.line}: no photo in this run matches {row.file!r}")
+            raise AdjustError(
+                _("adjust file, line {line}: no photo in this run matches {file}").format(
+                    line=row.line, file=repr(row.file)
+                )
+            )
         if len(matches) > 1:
             names = ", ".join(str(jobs[i].source) for i in matches[:3])
             raise AdjustError(
-                f"adjust file, line {row.line}: {row.file!r} matches several photos ({names}); "
-                "give its path relative to the folder"
+                _(
+                    "adjust file, line {line}: {file} matches several photos ({names}); "
+                    "give its path relative to the folder"
+                ).format(line=row.line, file=repr(row.file), names=names)
             )
         by_job[matches[0]] = row.adjust
     return [replace(job, adjust=by_job[i]) if i in by_job else job for i, job in enumerate(jobs)]

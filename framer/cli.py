@@ -609,14 +609,19 @@ def frames_show(name: str) -> None:
     Example:
       framer frames show dx-2023
     """
+    from .window import shape_name
+
     with user_errors():
         frame = load_frame(name, user_frames())
         image = frame.open_image()
         window = frame.window
-        how = _("declared, {shape}").format(shape=frame.window_shape)
+        how = _("declared, {shape}").format(shape=shape_name(frame.window_shape))
         if window is None:
             found = frame.find_window(image)
-            window, how = found.box, _("found from the transparency, {shape}").format(shape=found.shape)
+            window, how = (
+                found.box,
+                _("found from the transparency, {shape}").format(shape=shape_name(found.shape)),
+            )
     origin = _(frame.origin) if frame.origin in ORIGINS else frame.origin
     click.echo(_("name:     {name}").format(name=frame.name))
     click.echo(_("title:    {title}").format(title=frame.title))

@@ -12,8 +12,10 @@ from .compose import PreparedFrame, avatar_preview
 from .detect import FaceDetector
 from .frames import Frame
 from .geometry import Box
+from .i18n import _, ngettext
 from .images import to_rgb
 from .pipeline import frame_photo
+from .window import shape_name
 
 MIN_SIDE = 1080  # the default output: a smaller frame is enlarged
 SMALL_WINDOW = 0.08  # share of the frame below which faces come out tiny
@@ -29,33 +31,51 @@ class CheckResult:
 def check_frame(frame: Frame) -> CheckResult:
     """Check `frame` (FrameError when it is unusable) and make a preview with a sample portrait."""
     image = frame.open_image()
-    notes = [f"image: {image.width} x {image.height} px, with transparency"]
+    notes = [
+        _("image: {width} x {height} px, with transparency").format(width=image.width, height=image.height)
+    ]
     if frame.window is not None:
         window, shape = frame.window, frame.window_shape
-        how = f"declared in frame.toml ({shape})"
+        how = _("declared in frame.toml ({shape})").format(shape=shape_name(shape))
         alpha = np.asarray(image.getchannel("A"))
         inside = alpha[int(window.y) : int(window.bottom), int(window.x) : int(window.right)]
         if inside.size == 0 or (inside < 128).mean() < 0.5:
-            notes.append("warning: the declared window is mostly opaque: check [window] in frame.toml")
+            notes.append(_("warning: the declared window is mostly opaque: check [window] in frame.toml"))
     else:
         found = frame.find_window(image)
         window, shape = found.box, found.shape
-        how = f"found from the transparency ({shape})"
+        how = _("found from the transparency ({shape})").format(shape=shape_name(shape))
         if found.ignored:
-            notes.append(f"ignored {found.ignored} small transparent area(s) outside the window")
+            notes.append(
+                ngettext(
+                    "ignored {n} small transparent area outside the window",
+                    "ignored {n} small transparent areas outside the window",
+                    found.ignored,
+                ).format(n=found.ignored)
+            )
     share = window.w * window.h / (image.width * image.height)
     notes.insert(
         1,
-        f"window: x={window.x:g} y={window.y:g} width={window.w:g} height={window.h:g}, {how}, "
-        f"{share:.0%} of the frame",
+        _("window: x={x} y={y} width={width} height={height}, {how}, {share} of the frame").format(
+            x=f"{window.x:g}",
+            y=f"{window.y:g}",
+            width=f"{window.w:g}",
+            height=f"{window.h:g}",
+            how=how,
+            share=f"{share:.0%}",
+        ),
     )
     if max(image.size) < MIN_SIDE:
         notes.append(
-            f"warning: the frame is smaller than the {MIN_SIDE} px output: it will be enlarged and look soft"
+            _(
+                "warning: the frame is smaller than the {side} px output: it will be enlarged and look soft"
+            ).format(side=MIN_SIDE)
         )
     if share < SMALL_WINDOW:
         notes.append(
-            f"warning: the window is small ({share:.0%} of the frame): faces will be tiny in the avatar"
+            _("warning: the window is small ({share} of the frame): faces will be tiny in the avatar").format(
+                share=f"{share:.0%}"
+            )
         )
     return CheckResult(_preview(image, window, shape), notes)
 

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Alarm, Calendar, Event
 
 from .campaign import Campaign
+from .i18n import _, day
 
 REMIND_AT = time(8, 0)  # the start of a working morning, in the campaign's time zone
 
@@ -20,29 +21,32 @@ def reminders(title: str, campaign: Campaign, now: datetime | None = None) -> by
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", title)
     switch_back = campaign.end + timedelta(days=1)
-    for day, summary, description in (
+    start, end = day(campaign.start), day(campaign.end)
+    for when, summary, description in (
         (
             campaign.start,
-            f"Put on the framed profile picture: {title}",
-            f"The campaign runs {campaign.start} to {campaign.end}. Upload your framed picture today.",
+            _("Put on the framed profile picture: {title}").format(title=title),
+            _("The campaign runs {start} to {end}. Upload your framed picture today.").format(
+                start=start, end=end
+            ),
         ),
         (
             switch_back,
-            f"Switch back to your usual profile picture: {title}",
-            f"The campaign ended on {campaign.end}. You can put your usual picture back.",
+            _("Switch back to your usual profile picture: {title}").format(title=title),
+            _("The campaign ended on {end}. You can put your usual picture back.").format(end=end),
         ),
     ):
-        calendar.add_component(_event(day, zone, summary, description, campaign, now))
+        calendar.add_component(_event(when, zone, summary, description, campaign, now))
     calendar.add_missing_timezones()  # a VTIMEZONE for the TZID, as RFC 5545 asks
     return calendar.to_ical()
 
 
 def _event(
-    day: date, zone: ZoneInfo, summary: str, description: str, campaign: Campaign, now: datetime | None
+    when: date, zone: ZoneInfo, summary: str, description: str, campaign: Campaign, now: datetime | None
 ) -> Event:
-    start = datetime.combine(day, REMIND_AT, tzinfo=zone)
+    start = datetime.combine(when, REMIND_AT, tzinfo=zone)
     event = Event()
-    event.add("uid", f"framer-{campaign.start}-{campaign.end}-{day}@framer.invalid")
+    event.add("uid", f"framer-{campaign.start}-{campaign.end}-{when}@framer.invalid")
     event.add("dtstamp", now or datetime.now(UTC))
     event.add("dtstart", start)
     event.add("dtend", start + timedelta(minutes=15))

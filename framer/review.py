@@ -19,8 +19,9 @@ from pathlib import Path, PurePath
 
 from PIL import Image, ImageOps
 
+from .i18n import N_, _, language, ngettext
 from .images import write_atomic
-from .report import ERROR, NEEDS_A_LOOK, NO_FACE, OK, SKIPPED, WARNING_TEXT, Record
+from .report import ERROR, NEEDS_A_LOOK, NO_FACE, OK, SKIPPED, WARNING_TEXT, Record, warning_text
 
 THUMB_PX = 176  # the size Facebook shows a profile picture at
 THUMB_QUALITY = 80
@@ -29,43 +30,43 @@ THUMB_QUALITY = 80
 @dataclass(frozen=True)
 class Group:
     key: str
-    heading: str
-    hint: str
+    heading: str  # marked with N_: translated where it is shown
+    hint: str  # likewise
     problem: bool
 
 
 # The order of the page: what needs a human's eye first.
 GROUPS = (
-    Group("error", "Failed", "Not framed. Fix or replace the photo and run framer again.", True),
+    Group("error", N_("Failed"), N_("Not framed. Fix or replace the photo and run framer again."), True),
     Group(
         "no_face",
-        "No face found",
-        "Framed from the top centre of the photo: check each one, or replace the photo.",
+        N_("No face found"),
+        N_("Framed from the top centre of the photo: check each one, or replace the photo."),
         True,
     ),
     Group(
         "several_faces",
-        "Several faces",
-        "The largest face was framed: check it is the right person (--face N picks another).",
+        N_("Several faces"),
+        N_("The largest face was framed: check it is the right person (--face N picks another)."),
         True,
     ),
     Group(
         "low_resolution",
-        "Low resolution",
-        "The face was enlarged a lot and may look soft: a larger photo would be better.",
+        N_("Low resolution"),
+        N_("The face was enlarged a lot and may look soft: a larger photo would be better."),
         True,
     ),
     Group(
         "renamed",
-        "Renamed",
-        "Another input has the same name: the output name keeps the original extension.",
+        N_("Renamed"),
+        N_("Another input has the same name: the output name keeps the original extension."),
         True,
     ),
-    Group("ok", "Framed", "", False),
+    Group("ok", N_("Framed"), "", False),
     Group(
         "skipped",
-        "Skipped — already done",
-        "The output was already there from an earlier run (--overwrite redoes it).",
+        N_("Skipped — already done"),
+        N_("The output was already there from an earlier run (--overwrite redoes it)."),
         False,
     ),
 )
@@ -106,10 +107,17 @@ def thumbnail(output: Path, thumb_px: int = THUMB_PX) -> Thumb:
         buffer = io.BytesIO()
         im.save(buffer, "JPEG", quality=THUMB_QUALITY)
     except FileNotFoundError:
-        return Thumb(None, "missing", "Output file not found", f"output not found: {output}")
+        return Thumb(
+            None, "missing", _("Output file not found"), _("output not found: {path}").format(path=output)
+        )
     except Exception as e:  # any broken file: say so on the card, never stop the page
         detail = str(e) or type(e).__name__
-        return Thumb(None, "unreadable", "Output cannot be opened", f"output cannot be opened: {detail}")
+        return Thumb(
+            None,
+            "unreadable",
+            _("Output cannot be opened"),
+            _("output cannot be opened: {detail}").format(detail=detail),
+        )
     return Thumb("data:image/jpeg;base64," + base64.b64encode(buffer.getvalue()).decode("ascii"), "ok")
 
 
@@ -126,16 +134,21 @@ def _flat_rgb(im: Image.Image) -> Image.Image:
 def _thumb_for(record: Record, base_dir: Path, inputs: set[str], thumb_px: int) -> Thumb:
     if record.status == ERROR or record.error:
         # An error's output is at best a stale file from an earlier run; it may even be an input photo.
-        return Thumb(None, "none", "Not framed")
+        return Thumb(None, "none", _("Not framed"))
     if not record.output:
-        return Thumb(None, "none", "No output", "the report names no output file")
+        return Thumb(None, "none", _("No output"), _("the report names no output file"))
     output = Path(record.output)
     if not output.is_absolute():
         output = base_dir / output
     if os.path.realpath(output) in inputs:
-        return Thumb(None, "none", "Output is an input photo", "the output path is one of the inputs")
+        return Thumb(None, "none", _("Output is an input photo"), _("the output path is one of the inputs"))
     if not output.is_file():
-        return Thumb(None, "missing", "Output file not found", f"output not found: {record.output}")
+        return Thumb(
+            None,
+            "missing",
+            _("Output file not found"),
+            _("output not found: {path}").format(path=record.output),
+        )
     return thumbnail(output, thumb_px)
 
 
@@ -144,16 +157,16 @@ def _reasons(record: Record, group: str) -> list[str]:
     if record.error:
         return [record.error]
     if record.status == ERROR:
-        return ["failed (the report gives no reason)"]
+        return [_("failed (the report gives no reason)")]
     reasons = []
     if record.status == NO_FACE and "no_face" not in record.warnings:
-        reasons.append(WARNING_TEXT["no_face"])
+        reasons.append(warning_text("no_face"))
     # Like Record.problems(): notes such as 'edges filled' concern most photos and would drown the
     # problems; they stay in the report and in the card's data-warnings. Unknown codes are shown as is.
     shown = [w for w in record.warnings if w in NEEDS_A_LOOK or w not in WARNING_TEXT]
-    reasons += [WARNING_TEXT.get(w, w) for w in sorted(shown, key=lambda w: w != group)]  # its group's first
+    reasons += [warning_text(w) for w in sorted(shown, key=lambda w: w != group)]  # its group's first
     if group == "skipped":
-        reasons.insert(0, "skipped: the output was already there")
+        reasons.insert(0, _("skipped: the output was already there"))
     return reasons
 
 
@@ -196,17 +209,22 @@ def _card(record: Record, group: Group, thumb: Thumb, thumb_px: int) -> str:
 def _summary(records: list[Record], thumbs: list[Thumb]) -> str:
     statuses = Counter(r.status for r in records)
     n = len(records)
-    parts = [
-        f"<strong>{n} photo{'s' if n != 1 else ''}</strong>",
-        f"{statuses[OK]} framed",
-        f"{statuses[NO_FACE]} no face found",
-        f"{statuses[ERROR]} failed",
-        f"{statuses[SKIPPED]} skipped",
-    ]
     lost = sum(t.state in ("missing", "unreadable") for t in thumbs)
+    # Every count is a plural: in some languages "framed" agrees with the number.
+    parts = [
+        ngettext("{n} framed", "{n} framed", statuses[OK]).format(n=statuses[OK]),
+        ngettext("{n} no face found", "{n} no face found", statuses[NO_FACE]).format(n=statuses[NO_FACE]),
+        ngettext("{n} failed", "{n} failed", statuses[ERROR]).format(n=statuses[ERROR]),
+        ngettext("{n} skipped", "{n} skipped", statuses[SKIPPED]).format(n=statuses[SKIPPED]),
+    ]
     if lost:
-        parts.append(f"{lost} output{'s' if lost != 1 else ''} missing or unreadable")
-    return " · ".join(parts)
+        parts.append(
+            ngettext("{n} output missing or unreadable", "{n} outputs missing or unreadable", lost).format(
+                n=lost
+            )
+        )
+    total = ngettext("{n} photo", "{n} photos", n).format(n=n)
+    return " · ".join([f"<strong>{escape(total)}</strong>", *(escape(part) for part in parts)])
 
 
 CSS = """
@@ -254,15 +272,17 @@ figcaption { width: 100%%; margin-top: 10px; }
 def build_review(
     records: list[Record],
     *,
-    title: str = "framer review",
+    title: str | None = None,
     thumb_px: int = THUMB_PX,
     base_dir: Path | None = None,
 ) -> str:
-    """The review page as an HTML string.
+    """The review page as an HTML string, in the user's language.
 
-    Relative output paths are resolved against `base_dir` (default: the current directory), the folder
-    the paths in the report were written from.
+    `title` defaults to "framer review" in that language. Relative output paths are resolved against
+    `base_dir` (default: the current directory), the folder the paths in the report were written from.
     """
+    if title is None:
+        title = _("framer review")
     base = Path.cwd() if base_dir is None else base_dir
     inputs = {os.path.realpath(base / r.input) for r in records}
     # Decoding dominates (about 10 ms per 1080 px output) and Pillow releases the GIL while it decodes.
@@ -280,21 +300,21 @@ def build_review(
         if not cards:
             continue
         kind = " failed" if g.key == "error" else " problem" if g.problem else ""
-        heading = f"{escape(g.heading)} ({len(cards)})"
+        heading = f"{escape(_(g.heading))} ({len(cards)})"
         nav.append(f'<a class="{kind.strip()}" href="#{g.key}">{heading}</a>')
-        hint = f'<p class="hint">{escape(g.hint)}</p>' if g.hint else ""
+        hint = f'<p class="hint">{escape(_(g.hint))}</p>' if g.hint else ""
         sections.append(
             f'<section id="{g.key}" class="group{kind}" data-group="{g.key}" data-count="{len(cards)}">\n'
             f"<h2>{heading}</h2>\n{hint}\n"
             f'<div class="grid">\n' + "\n".join(cards) + "\n</div>\n</section>"
         )
     if not sections:
-        sections.append('<p class="empty">The report has no photos.</p>')
+        sections.append(f'<p class="empty">{escape(_("The report has no photos."))}</p>')
 
     return "\n".join(
         [
             "<!DOCTYPE html>",
-            '<html lang="en">',
+            f'<html lang="{"vi" if language() == "vi" else "en"}">',
             "<head>",
             '<meta charset="utf-8">',
             '<meta name="viewport" content="width=device-width, initial-scale=1">',
@@ -325,7 +345,7 @@ def write_review(
     records: list[Record],
     path: Path,
     *,
-    title: str = "framer review",
+    title: str | None = None,
     thumb_px: int = THUMB_PX,
     base_dir: Path | None = None,
 ) -> None:

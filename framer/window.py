@@ -48,6 +48,7 @@ import numpy as np
 
 from .errors import FrameError
 from .geometry import Box
+from .i18n import N_, _, ngettext
 
 MIN_WINDOW = 0.02  # a window is at least this share of the frame's area
 SPECK = 0.005  # a region under this share of the frame's area is a speck
@@ -58,6 +59,19 @@ ROUND_CORNER = 0.06  # a corner radius under this share of the shorter side is a
 SHAPE_GRID = 256  # the window's pixels are compared with a shape on this grid (its box, normalised)
 
 SHAPES = ("circle", "ellipse", "rectangle", "rounded rectangle", "other")
+# The shapes in words for people (SHAPES themselves are values, as in frame.toml): see shape_name.
+SHAPE_NAMES = {
+    "circle": N_("circle"),
+    "ellipse": N_("ellipse"),
+    "rectangle": N_("rectangle"),
+    "rounded rectangle": N_("rounded rectangle"),
+    "other": N_("other"),
+}
+
+
+def shape_name(shape: str) -> str:
+    """A window shape in the user's language (a shape framer does not know, as it is)."""
+    return _(SHAPE_NAMES[shape]) if shape in SHAPE_NAMES else shape
 
 
 @dataclass(frozen=True)
@@ -109,38 +123,79 @@ def find_window(alpha: np.ndarray, name: str = "frame") -> FoundWindow:
     total = alpha.size
 
     # 1 where transparent: alpha <= 127, i.e. below the 50 % level.
-    _, mask = cv2.threshold(alpha, 127, 1, cv2.THRESH_BINARY_INV)
+    mask = cv2.threshold(alpha, 127, 1, cv2.THRESH_BINARY_INV)[1]
     labels, areas, regions = _regions(mask)
     if len(areas) == 0:
         lowest = int(alpha.min())
         if lowest == 255:
-            raise FrameError(f"{name}: no transparent window: the image is fully opaque")
+            raise FrameError(_("{name}: no transparent window: the image is fully opaque").format(name=name))
         raise FrameError(
-            f"{name}: no transparent window: no pixel is more than half transparent "
-            f"(the lowest alpha is {lowest} of 255)"
+            _(
+                "{name}: no transparent window: no pixel is more than half transparent "
+                "(the lowest alpha is {lowest} of 255)"
+            ).format(name=name, lowest=lowest)
         )
 
     window = _choose(regions)
     if window is None:
         largest = int(areas.max())
-        what = " (a speck)" if largest < SPECK * total else ""
-        others = f", one of {len(areas)} transparent regions" if len(areas) > 1 else ""
+        # TRANSLATORS: an optional part of "the largest transparent region is 0.1 % of the frame{speck}"
+        what = _(" (a speck)") if largest < SPECK * total else ""
+        others = ""
+        if len(areas) > 1:
+            # TRANSLATORS: an optional part of "... of the frame{speck}{others}; a window must be ..."
+            others = ngettext(
+                ", one of {n} transparent region", ", one of {n} transparent regions", len(areas)
+            ).format(n=len(areas))
         raise FrameError(
-            f"{name}: no transparent window: the largest transparent region is "
-            f"{_percent(largest / total)} of the frame{what}{others}; "
-            f"a window must be at least {_percent(MIN_WINDOW)}"
+            _(
+                "{name}: no transparent window: the largest transparent region is "
+                "{share} of the frame{speck}{others}; a window must be at least {minimum}"
+            ).format(
+                name=name,
+                share=_percent(largest / total),
+                speck=what,
+                others=others,
+                minimum=_percent(MIN_WINDOW),
+            )
         )
     rivals = [
         r for r in regions if r is not window and r.open == window.open and r.area >= RIVAL * window.area
     ]
     if rivals:
         pair = sorted([window, *rivals], key=lambda r: -r.area)[:2]
-        kind = "regions open to the border" if window.open else "holes"
+        n = len(rivals) + 1
+        if window.open:
+            message = ngettext(
+                "{name}: no single window: {n} transparent region open to the border of similar size "
+                "({share1} at x={x1}, y={y1} and {share2} at x={x2}, y={y2}); "
+                "framer fills one window: name it with --window X,Y,W,H",
+                "{name}: no single window: {n} transparent regions open to the border of similar size "
+                "({share1} at x={x1}, y={y1} and {share2} at x={x2}, y={y2}); "
+                "framer fills one window: name it with --window X,Y,W,H",
+                n,
+            )
+        else:
+            message = ngettext(
+                "{name}: no single window: {n} transparent hole of similar size "
+                "({share1} at x={x1}, y={y1} and {share2} at x={x2}, y={y2}); "
+                "framer fills one window: name it with --window X,Y,W,H",
+                "{name}: no single window: {n} transparent holes of similar size "
+                "({share1} at x={x1}, y={y1} and {share2} at x={x2}, y={y2}); "
+                "framer fills one window: name it with --window X,Y,W,H",
+                n,
+            )
         raise FrameError(
-            f"{name}: no single window: {len(rivals) + 1} transparent {kind} of similar size "
-            f"({_percent(pair[0].area / total)} at x={pair[0].x}, y={pair[0].y} and "
-            f"{_percent(pair[1].area / total)} at x={pair[1].x}, y={pair[1].y}); "
-            "framer fills one window: name it with --window X,Y,W,H"
+            message.format(
+                name=name,
+                n=n,
+                share1=_percent(pair[0].area / total),
+                x1=pair[0].x,
+                y1=pair[0].y,
+                share2=_percent(pair[1].area / total),
+                x2=pair[1].x,
+                y2=pair[1].y,
+            )
         )
 
     x, y, w, h = window.x, window.y, window.w, window.h
@@ -221,4 +276,6 @@ def _overlap(a: np.ndarray, b: np.ndarray) -> float:
 
 def _percent(share: float) -> str:
     """A share as a percentage for people: "2 %", "45.3 %", "less than 0.1 %"."""
-    return "less than 0.1 %" if share < 0.001 else f"{100 * share:.1f}".removesuffix(".0") + " %"
+    if share < 0.001:
+        return _("less than 0.1 %")
+    return f"{100 * share:.1f}".removesuffix(".0") + " %"

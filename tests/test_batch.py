@@ -147,7 +147,7 @@ def test_adjust_file_corrects_one_photo_and_rerun_redoes_only_it(photos: Path, t
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        ("file,zoom\na.jpg,1.2\n", "lacks the column(s) dx, dy, face"),
+        ("file,zoom\na.jpg,1.2\n", "lacks the columns dx, dy, face"),
         ("file,zoom,dx,dy,face\ngrace_hopper.jpg,big,,,\n", "line 2: zoom must be a number"),
         ("file,zoom,dx,dy,face\ngrace_hopper.jpg,9,,,\n", "zoom must be between 0.3 and 3"),
         ("file,zoom,dx,dy,face\nnobody.jpg,1.1,,,\n", "line 2: no photo in this run matches 'nobody.jpg'"),

@@ -1,0 +1,165 @@
+"""The translation catalog, for developers: which messages framer has, and keeping vi.po in step.
+
+    python -m framer.catalog          # rewrite framer/locale/framer.pot, merge it into each .po
+    python -m framer.catalog --check  # exit 1 if any message lacks a translation
+
+Messages come from three places: the source's `_()`, `N_()` and `ngettext()` calls (extracted with
+Babel), the help of every command and option (read from the Click command tree, since help texts are
+docstrings and plain strings), and the few messages of Click's own that a person sees. The .po files
+are compiled to .mo when the package is built (setup.py). Needs Babel: `pip install -e '.[dev]'`.
+"""
+
+from __future__ import annotations
+
+import inspect
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+if TYPE_CHECKING:
+    from babel.messages.catalog import Catalog
+
+PACKAGE = Path(__file__).resolve().parent
+LOCALE = PACKAGE / "locale"
+TEMPLATE = LOCALE / "framer.pot"
+
+# Click's own messages that reach a person (Click looks them up in framer's domain; see framer.i18n).
+CLICK_MESSAGES: list[str | tuple[str, str]] = [
+    "Usage:",
+    "Options",
+    "Commands",
+    "Show this message and exit.",
+    "Error: {message}",
+    "Try '{command} {option}' for help.",
+    "Missing argument",
+    "Missing option",
+    "Missing parameter",
+    "Missing {param_type}",
+    "Missing command.",
+    "Invalid value for {param_hint}: {message}",
+    "Invalid value: {message}",
+    "No such command {name!r}.",
+    "No such option {name!r}.",
+    ("Did you mean {possibility}?", "(Did you mean one of: {possibilities}?)"),
+    ("Got unexpected extra argument ({args})", "Got unexpected extra arguments ({args})"),
+    ("Option {name!r} requires an argument.", "Option {name!r} requires {nargs} arguments."),
+    "Option {name!r} does not take a value.",
+    "default: {default}",
+    "required",
+    ("{value!r} does not match the format {format}.", "{value!r} does not match the formats {formats}."),
+    ("{value!r} is not {choice}.", "{value!r} is not one of {choices}."),
+    "{value} is not in the range {range}.",
+    "{value!r} is not a valid {number_type}.",
+    "{name} {filename!r} does not exist.",
+    "{name} {filename!r} is a directory.",
+    "{name} {filename!r} is a file.",
+    "{name} {filename!r} is not readable.",
+    "{name} {filename!r} is not writable.",
+    "%(prog)s, version %(version)s",
+    "Aborted!",
+    "file",
+    "directory",
+    "path",
+]
+
+
+def help_messages(command: click.Command) -> Iterator[str]:
+    """Every help text of `command` and its sub-commands, as framer's Click classes look them up."""
+    if command.help:
+        yield inspect.cleandoc(command.help)
+    for param in command.params:
+        if isinstance(param, click.Option):
+            if param.help:
+                yield param.help
+            if isinstance(param.show_default, str):
+                yield param.show_default
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            yield from help_messages(sub)
+
+
+def template() -> Catalog:
+    """The catalog of every message framer shows, with no translations."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.extract import extract_from_file
+
+    from .cli import cli
+
+    catalog = Catalog(project="framer", domain="framer", charset="utf-8")
+    keywords = {"_": None, "N_": None, "ngettext": (1, 2)}
+    for source in sorted(PACKAGE.glob("*.py")):
+        for line, message, comments, _context in extract_from_file("python", source, keywords=keywords):
+            catalog.add(message, locations=[(source.name, line)], auto_comments=comments)
+    for message in help_messages(cli):
+        catalog.add(message, locations=[("cli.py (help)", 0)])
+    for message in CLICK_MESSAGES:
+        catalog.add(message, locations=[("click", 0)])
+    return catalog
+
+
+def po_files() -> list[Path]:
+    return sorted(LOCALE.glob("*/LC_MESSAGES/framer.po"))
+
+
+def untranslated(po: Path) -> list[str]:
+    """The messages of the template that `po` does not translate (or only fuzzily)."""
+    from babel.messages.pofile import read_po
+
+    with po.open("rb") as f:
+        catalog = read_po(f)
+    missing = []
+    for message in template():
+        if not message.id:
+            continue
+        found = catalog.get(message.id)
+        strings = found.string if found is not None else None
+        texts = strings if isinstance(strings, tuple | list) else (strings,)
+        if found is None or found.fuzzy or not all(texts):
+            missing.append(message.id if isinstance(message.id, str) else message.id[0])
+    return missing
+
+
+def update() -> None:
+    """Write the template and merge it into every .po (new messages appear untranslated)."""
+    from babel.messages.pofile import read_po, write_po
+
+    pot = template()
+    with TEMPLATE.open("wb") as f:
+        write_po(f, pot, omit_header=False, sort_output=True, width=100)
+    for po in po_files():
+        with po.open("rb") as f:
+            catalog = read_po(f)
+        catalog.update(pot, no_fuzzy_matching=True)
+        with po.open("wb") as f:
+            write_po(f, catalog, sort_output=True, width=100, ignore_obsolete=True)
+        print(f"{po}: {len(untranslated(po))} untranslated")
+
+
+def compile_catalogs(out_root: Path) -> list[Path]:
+    """Compile each framer/locale/*/LC_MESSAGES/framer.po to the same place under `out_root`."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    written = []
+    for po in po_files():
+        mo = out_root / po.relative_to(PACKAGE.parent).with_suffix(".mo")
+        mo.parent.mkdir(parents=True, exist_ok=True)
+        with po.open("rb") as f:
+            catalog = read_po(f)
+        with mo.open("wb") as f:
+            write_mo(f, catalog)
+        written.append(mo)
+    return written
+
+
+if __name__ == "__main__":
+    if "--check" in sys.argv:
+        missing = {po.parent.parent.name: untranslated(po) for po in po_files()}
+        for lang, ids in missing.items():
+            for message in ids:
+                print(f"{lang}: untranslated: {message!r}")
+        sys.exit(1 if any(missing.values()) else 0)
+    update()
