@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import AdjustError
+from .geometry import Adjust
 from .i18n import _, ngettext
-from .pipeline import Adjust
 
 if TYPE_CHECKING:
     from .batch import Job

@@ -10,33 +10,22 @@ Inputs are never written, and an existing output is never replaced unless `overw
 
 from __future__ import annotations
 
-import errno
 import multiprocessing
 import os
-import signal
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, as_completed, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
-from functools import partial
 from pathlib import Path
 
-import cv2
-
 from . import __version__
-from .compose import AVATAR_PX, PreparedFrame, avatar_preview
-from .detect import FaceDetector
-from .errors import FramerError, OutputError, PhotoError
+from .files import PHOTO_SUFFIXES, remove_stale_temporaries
 from .frames import Frame
+from .geometry import Adjust
 from .i18n import _
-from .images import MAX_PIXELS, PHOTO_SUFFIXES, encode, remove_stale_temporaries, write_atomic
-from .journal import Journal, append, job_key, settings_digest
-from .pipeline import Adjust, frame_file
-from .report import ERROR, NO_FACE, NOT_OURS, OK, SKIPPED, UP_TO_DATE, Record, Report
-
-# Write failures that will hit every later photo too: stop the batch rather than fail 2,000 times.
-FATAL_WRITE_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM}
+from .journal import Journal, job_key, settings_digest
+from .report import ERROR, NOT_OURS, SKIPPED, UP_TO_DATE, Record, Report
 
 
 @dataclass(frozen=True)
@@ -54,11 +43,11 @@ class Settings:
     quality: int = 92
     overwrite: bool = False
     preview: bool = False  # also write NAME.avatar176.png: the output as a 176 px round avatar
-    max_pixels: int = MAX_PIXELS  # photos claiming more are refused before decoding
+    max_pixels: int = 100_000_000  # photos claiming more are refused before decoding (--max-megapixels)
 
 
 def preview_path(output: Path) -> Path:
-    return output.with_name(f"{output.stem}.avatar{AVATAR_PX}.png")
+    return output.with_name(f"{output.stem}.avatar176.png")
 
 
 @dataclass(frozen=True)
@@ -170,6 +159,8 @@ def run(
     tasks = (triage(job, settings, inputs, journals, digest) for job in jobs)
     work = work or _work
     if workers <= 1:
+        from .worker import Worker
+
         worker = Worker(frame, side)
         for item in tasks:
             emit(item if isinstance(item, Record) else worker(item))
@@ -291,70 +282,15 @@ def triage(
     return Task(job, settings, replace, journal.path if journal else None, key)
 
 
-class Worker:
-    """Frames photos with one detector and one prepared frame, built once."""
-
-    def __init__(self, frame: Frame, side: int | None) -> None:
-        image = frame.open_image()
-        self.frame = PreparedFrame.for_output(image, frame.window_in(image), side or frame.output_size)
-        self.detector = FaceDetector()
-
-    def __call__(self, task: Task) -> Record:
-        """Frame one photo and write its output; any problem with this photo becomes its record."""
-        job = task.job
-        record = Record(input=str(job.source), output=str(job.output), status=ERROR)
-        if job.renamed:
-            record.warnings.append("renamed")
-        try:
-            framed = frame_file(job.source, self.detector, self.frame, job.adjust, task.settings.max_pixels)
-            data = encode(framed.image, task.settings.fmt, task.settings.quality)
-            note = None
-            if task.journal is not None:
-                line = Journal.line_for(task.journal.parent, job.output, task.key)
-                note = partial(append, task.journal, line)
-            write_atomic(job.output, data, overwrite=task.replace, before_rename=note)
-            if task.settings.preview:
-                avatar = encode(avatar_preview(framed.image), "png")
-                write_atomic(preview_path(job.output), avatar, overwrite=True)
-        except OSError as e:
-            if e.errno in FATAL_WRITE_ERRORS:
-                raise OutputError(
-                    _("cannot write {path}: {reason}. Stopped; the photos framed so far are kept").format(
-                        path=job.output, reason=e.strerror
-                    )
-                ) from None
-            record.error = _("cannot write the output: {reason}").format(reason=e.strerror or e)
-            return record
-        except (PhotoError, OutputError) as e:
-            record.error = str(e)
-            return record
-        except FramerError:
-            raise
-        except Exception as e:  # a bug must not cost the other 1,999 photos: record it and go on
-            record.error = _("unexpected error ({detail}); please report it").format(
-                detail=f"{type(e).__name__}: {e}"
-            )
-            return record
-        record.status = OK if framed.found_face else NO_FACE
-        record.faces = framed.faces
-        record.face = framed.face.rounded() if framed.face else None
-        record.crop = framed.placement.crop.rounded()
-        record.warnings += framed.warnings
-        return record
-
-
-_worker: Worker | None = None
-
-
 def _start_worker(frame: Frame, side: int | None) -> None:
-    """In each worker process: one OpenCV thread (the processes are the parallelism), Ctrl-C left to
-    the parent, and the detector and frame built once."""
-    global _worker
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    cv2.setNumThreads(1)
-    _worker = Worker(frame, side)
+    """Start a worker process. The pixel work (OpenCV, NumPy) is imported only there, never in the
+    process that plans the batch and reports on it."""
+    from .worker import start
+
+    start(frame, side)
 
 
 def _work(task: Task) -> Record:
-    assert _worker is not None, "worker not started"
-    return _worker(task)
+    from .worker import work
+
+    return work(task)

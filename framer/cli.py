@@ -319,7 +319,7 @@ def apply(
 
     from . import batch
     from .adjust import apply_adjustments, read_adjustments
-    from .pipeline import Adjust
+    from .geometry import Adjust
     from .report import Report, ReportFile
 
     console = Console(stderr=True, quiet=quiet, highlight=False, soft_wrap=True)
@@ -517,7 +517,7 @@ def remind(frame_name: str, output: Path) -> None:
     Example:
       framer remind --frame dx-2023 -o nhac-viec.ics
     """
-    from .images import write_atomic
+    from .files import write_atomic
     from .remind import reminders
 
     with user_errors():

@@ -44,6 +44,26 @@ class PreparedFrame:
         return cls(rgba.convert("RGB"), rgba.getchannel("A"), window.scaled(sx, sy))
 
 
+def resize(image: np.ndarray, size: tuple[int, int], fine: bool = True) -> np.ndarray:
+    """`image` resized to `size` (w, h), quickly.
+
+    OpenCV's area averaging (the right filter for shrinking) is fast only for whole-number factors, so
+    a big reduction is done first by the largest whole factor, then the small remainder by area
+    averaging (`fine`) or, where a little aliasing does not matter (a copy to detect faces on), by
+    bilinear interpolation. Enlargements use bicubic interpolation.
+    """
+    h, w = image.shape[:2]
+    if size[0] > w or size[1] > h:
+        return cv2.resize(image, size, interpolation=cv2.INTER_CUBIC)
+    k = min(w // size[0], h // size[1])
+    if k >= 2:
+        # Trimming up to k-1 px at the right and bottom keeps the factor whole (a scale error under k / w).
+        image = cv2.resize(image[: h // k * k, : w // k * k], (w // k, h // k), interpolation=cv2.INTER_AREA)
+    if (image.shape[1], image.shape[0]) == size:
+        return image
+    return cv2.resize(image, size, interpolation=cv2.INTER_AREA if fine else cv2.INTER_LINEAR)
+
+
 def render_portrait(photo: np.ndarray, placement: Placement, size: tuple[int, int]) -> np.ndarray:
     """The canvas (`size`, RGB) showing `photo` through `placement`.
 
@@ -62,9 +82,7 @@ def render_portrait(photo: np.ndarray, placement: Placement, size: tuple[int, in
     px0, py0, px1, py1 = floor(x0), floor(y0), ceil(x1), ceil(y1)
     cx0, cy0 = round((px0 - crop.x) * s), round((py0 - crop.y) * s)
     cx1, cy1 = round((px1 - crop.x) * s), round((py1 - crop.y) * s)
-    region = photo[py0:py1, px0:px1]
-    interpolation = cv2.INTER_AREA if s < 1 else cv2.INTER_CUBIC
-    scaled = cv2.resize(region, (max(1, cx1 - cx0), max(1, cy1 - cy0)), interpolation=interpolation)
+    scaled = resize(photo[py0:py1, px0:px1], (max(1, cx1 - cx0), max(1, cy1 - cy0)))
 
     # Clip the scaled region to the canvas.
     dx0, dy0 = max(cx0, 0), max(cy0, 0)
@@ -74,11 +92,43 @@ def render_portrait(photo: np.ndarray, placement: Placement, size: tuple[int, in
         return np.ascontiguousarray(visible)
 
     canvas = _fill(photo, placement, size)
-    weight = _seam_weights((dx0, dy0, dx1, dy1), size, max(2, round(SEAM * max(size))))
-    area = canvas[dy0:dy1, dx0:dx1].astype(np.float32)
-    blended = area + (visible.astype(np.float32) - area) * weight[..., None]
-    canvas[dy0:dy1, dx0:dx1] = np.clip(blended + 0.5, 0, 255).astype(np.uint8)
+    area = canvas[dy0:dy1, dx0:dx1]
+    fill = area.copy()
+    area[:] = visible
+    # Blend only the bands along the photo's inner edges; inside them the photo is shown as it is.
+    seam = max(2, round(SEAM * max(size)))
+    h, w = area.shape[:2]
+    wy, (top, bottom) = _ramp(h, seam, dy0 > 0, dy1 < ch), _plain(h, seam, dy0 > 0, dy1 < ch)
+    wx, (left, right) = _ramp(w, seam, dx0 > 0, dx1 < cw), _plain(w, seam, dx0 > 0, dx1 < cw)
+    bands = [
+        (slice(0, top), slice(0, w)),
+        (slice(bottom, h), slice(0, w)),
+        (slice(top, bottom), slice(0, left)),
+        (slice(top, bottom), slice(right, w)),
+    ]
+    for ys, xs in bands:
+        weight = np.outer(wy[ys], wx[xs])[..., None]
+        under = fill[ys, xs].astype(np.float32)
+        area[ys, xs] = np.clip(under + (visible[ys, xs] - under) * weight + 0.5, 0, 255).astype(np.uint8)
     return canvas
+
+
+def _plain(n: int, seam: int, fade_start: bool, fade_end: bool) -> tuple[int, int]:
+    """The span [lo, hi) of an axis of `n` px that no seam touches."""
+    lo = min(n, seam) if fade_start else 0
+    hi = max(lo, n - seam) if fade_end else n
+    return lo, hi
+
+
+def _ramp(n: int, seam: int, fade_start: bool, fade_end: bool) -> np.ndarray:
+    """Weights (1 = photo) along one axis, ramping from 0 to 1 over `seam` px at each inner edge."""
+    i = np.arange(n, dtype=np.float32) + 0.5
+    w = np.ones(n, dtype=np.float32)
+    if fade_start:
+        w = np.minimum(w, i / seam)
+    if fade_end:
+        w = np.minimum(w, (n - i) / seam)
+    return np.clip(w, 0.0, 1.0)
 
 
 def _fill(photo: np.ndarray, placement: Placement, size: tuple[int, int]) -> np.ndarray:
@@ -87,15 +137,10 @@ def _fill(photo: np.ndarray, placement: Placement, size: tuple[int, int]) -> np.
     k = FILL_DETAIL / max(size)
     small_w, small_h = max(2, round(cw * k)), max(2, round(ch * k))
     s = placement.scale * k  # small-canvas px per photo px
-    if s < 1:
-        # Shrink the photo first so warpAffine, which samples without averaging, does not alias.
-        ph, pw = photo.shape[:2]
-        shrunk = cv2.resize(
-            photo, (max(1, round(pw * s)), max(1, round(ph * s))), interpolation=cv2.INTER_AREA
-        )
-        source, sx, sy = shrunk, shrunk.shape[1] / pw, shrunk.shape[0] / ph
-    else:
-        source, sx, sy = photo, 1.0, 1.0
+    ph, pw = photo.shape[:2]
+    # Shrink the photo first so warpAffine, which samples without averaging, does not alias.
+    source = resize(photo, (max(1, round(pw * s)), max(1, round(ph * s))), fine=False) if s < 1 else photo
+    sx, sy = source.shape[1] / pw, source.shape[0] / ph
     crop = placement.crop
     matrix = np.array([[s / sx, 0, -crop.x * s], [0, s / sy, -crop.y * s]], dtype=np.float64)
     small = cv2.warpAffine(
@@ -103,25 +148,6 @@ def _fill(photo: np.ndarray, placement: Placement, size: tuple[int, int]) -> np.
     )
     small = cv2.GaussianBlur(small, (0, 0), sigmaX=FILL_DETAIL / 16)
     return cv2.resize(small, size, interpolation=cv2.INTER_CUBIC)
-
-
-def _seam_weights(rect: tuple[int, int, int, int], size: tuple[int, int], seam: int) -> np.ndarray:
-    """Weights (1 = photo) over `rect` that ramp from 0 to 1 across `seam` px at each inner edge."""
-    x0, y0, x1, y1 = rect
-    cw, ch = size
-
-    def ramp(n: int, fade_start: bool, fade_end: bool) -> np.ndarray:
-        i = np.arange(n, dtype=np.float32) + 0.5
-        w = np.ones(n, dtype=np.float32)
-        if fade_start:
-            w = np.minimum(w, i / seam)
-        if fade_end:
-            w = np.minimum(w, (n - i) / seam)
-        return np.clip(w, 0.0, 1.0)
-
-    wx = ramp(x1 - x0, x0 > 0, x1 < cw)
-    wy = ramp(y1 - y0, y0 > 0, y1 < ch)
-    return np.outer(wy, wx)
 
 
 def lay_frame(portrait: np.ndarray, frame: PreparedFrame) -> Image.Image:

@@ -11,6 +11,7 @@ from importlib.resources import as_file, files
 import cv2
 import numpy as np
 
+from .compose import resize
 from .geometry import Box, Face
 
 MODEL_NAME = "face_detection_yunet_2023mar.onnx"
@@ -52,7 +53,7 @@ class FaceDetector:
         size = (max(1, round(w * s)), max(1, round(h * s)))
         if min(size) < MIN_FACE_PX:  # a sliver (8000 x 20): no face fits, and YuNet returns garbage
             return []
-        small = shrink(rgb, size)
+        small = resize(rgb, size, fine=False)
         self._net.setInputSize(size)
         _, found = self._net.detect(cv2.cvtColor(small, cv2.COLOR_RGB2BGR))
         if found is None:
@@ -70,17 +71,3 @@ class FaceDetector:
             faces.append(Face(box, eye_y, mouth_y, float(row[14])))
         faces.sort(key=lambda f: f.box.w * f.box.h, reverse=True)
         return faces
-
-
-def shrink(image: np.ndarray, size: tuple[int, int]) -> np.ndarray:
-    """`image` resized to `size` (w, h), fast: OpenCV's area averaging is quick only for whole-number
-    factors, so reduce by the largest whole factor first, then interpolate the small remainder."""
-    h, w = image.shape[:2]
-    k = min(w // size[0], h // size[1])
-    if k >= 2:
-        # Trimming up to k-1 px at the right and bottom keeps the factor whole (a scale error under k / w).
-        image = cv2.resize(image[: h // k * k, : w // k * k], (w // k, h // k), interpolation=cv2.INTER_AREA)
-    if (image.shape[1], image.shape[0]) == size:
-        return image
-    upscale = size[0] > image.shape[1]
-    return cv2.resize(image, size, interpolation=cv2.INTER_CUBIC if upscale else cv2.INTER_LINEAR)

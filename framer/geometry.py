@@ -163,3 +163,15 @@ def place_without_face(photo: tuple[int, int], canvas: tuple[int, int]) -> Place
     w = min(pw, ph * aspect)
     h = w / aspect
     return Placement(canvas[0] / w, Box((pw - w) / 2, (ph - h) * 0.25, w, h))
+
+
+@dataclass(frozen=True)
+class Adjust:
+    """A person's corrections for one photo: size, nudge, and which face (0 = the largest)."""
+
+    zoom: float = 1.0
+    shift: tuple[float, float] = (0.0, 0.0)
+    face: int = 0
+
+
+NO_ADJUST = Adjust()

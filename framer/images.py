@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 import warnings
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,15 +11,12 @@ import numpy as np
 import pillow_heif
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
-from .errors import OutputError, PhotoError
+from .errors import PhotoError
 from .i18n import _
 
 # Extensions we pick up when walking a folder, and the Pillow formats we agree to decode.
-PHOTO_SUFFIXES = frozenset(
-    {".jpg", ".jpeg", ".jpe", ".jfif", ".png", ".webp", ".gif", ".bmp", ".tif", ".tiff", ".heic", ".heif"}
-)
 PHOTO_FORMATS = frozenset({"JPEG", "MPO", "PNG", "WEBP", "GIF", "BMP", "DIB", "TIFF", "HEIF"})
-MAX_PIXELS = 100_000_000  # the default limit on a photo's claimed size (--max-megapixels)
+MAX_PIXELS = 100_000_000  # the default limit on a photo's claimed size (--max-megapixels; batch.Settings)
 
 pillow_heif.register_heif_opener()  # iPhone photos (HEIC/HEIF)
 # framer checks each photo's claimed size itself (decode_photo), with a limit the user can set, before
@@ -34,9 +28,6 @@ OUTPUT_FORMATS = {"jpg": "JPEG", "png": "PNG", "webp": "WEBP"}
 ORIENTATION = 0x0112  # the EXIF tag
 JPEG_QUALITY = 92
 PAPER_WHITE = (255, 255, 255)  # what transparent areas of a photo become
-
-_UMASK = os.umask(0)
-os.umask(_UMASK)
 
 
 @dataclass(frozen=True)
@@ -98,15 +89,16 @@ def _decode(path: Path, min_side: int | None, max_pixels: int) -> Photo:
                 ).format(w=w, h=h, mp=f"{w * h / 1e6:.0f}", limit=f"{max_pixels / 1e6:.0f}")
             )
         notes = ("animated",) if getattr(im, "is_animated", False) else ()
-        turned = im.getexif().get(ORIENTATION, 1) in (5, 6, 7, 8)
-        full_size = (h, w) if turned else (w, h)
+        orientation = im.getexif().get(ORIENTATION, 1)
+        full_size = (h, w) if orientation in (5, 6, 7, 8) else (w, h)
         if min_side and im.format == "JPEG":
             k = next((k for k in (8, 4, 2) if min(w, h) // k >= min_side), 1)
             if k > 1:
                 im.draft(None, (-(-w // k), -(-h // k)))
         im.seek(0)
         icc = im.info.get("icc_profile")
-        upright = ImageOps.exif_transpose(im)
+        # exif_transpose copies the picture even when there is nothing to turn: skip it then.
+        upright = ImageOps.exif_transpose(im) if orientation not in (1, None) else im
         rgb, colour_notes = to_srgb(upright, icc)
         return Photo(np.asarray(rgb), full_size, notes + colour_notes)
 
@@ -167,58 +159,3 @@ def encode(image: Image.Image, fmt: str, quality: int = JPEG_QUALITY) -> bytes:
     else:
         raise ValueError(f"unknown output format {fmt!r}")
     return buffer.getvalue()
-
-
-TEMP_MARK = ".framer-"  # temporary files are named .NAME.framer-XXXX.part
-
-
-def write_atomic(
-    path: Path, data: bytes, *, overwrite: bool, before_rename: Callable[[], None] | None = None
-) -> None:
-    """Write `data` to `path` so that `path` is either absent or complete, never half-written.
-
-    The bytes go to a hidden temporary file in the same folder, are flushed to disk, and are then
-    moved into place in one step (`before_rename` runs just before). Without `overwrite`, an existing
-    `path` is left alone (OutputError).
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}{TEMP_MARK}", suffix=".part")
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; outputs get the usual mode
-        if before_rename is not None:
-            before_rename()
-        if overwrite:
-            os.replace(tmp, path)
-        else:
-            _link_no_clobber(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
-def remove_stale_temporaries(folder: Path) -> int:
-    """Delete the temporary files a killed run left under `folder`; how many there were."""
-    n = 0
-    for dirpath, _dirs, filenames in os.walk(folder):
-        for name in filenames:
-            if name.startswith(".") and TEMP_MARK in name and name.endswith(".part"):
-                Path(dirpath, name).unlink(missing_ok=True)
-                n += 1
-    return n
-
-
-def _link_no_clobber(tmp: Path, path: Path) -> None:
-    """Move `tmp` to `path` unless `path` exists, without a window in which both could be written."""
-    try:
-        os.link(tmp, path)  # atomic, and fails if path exists
-    except FileExistsError:
-        raise OutputError(_("{path} already exists").format(path=path)) from None
-    except OSError:
-        # File systems without hard links (FAT, exFAT USB sticks): check, then rename.
-        if path.exists():
-            raise OutputError(_("{path} already exists").format(path=path)) from None
-        os.replace(tmp, path)

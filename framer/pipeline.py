@@ -11,25 +11,20 @@ import numpy as np
 from PIL import Image
 
 from .compose import PreparedFrame, lay_frame, render_portrait
-from .geometry import Box, Face, Placement, nudge, place_face, place_without_face
+from .geometry import NO_ADJUST, Adjust, Box, Face, Placement, nudge, place_face, place_without_face
 from .images import MAX_PIXELS, decode_photo
 
 Detector = Callable[[np.ndarray], list[Face]]
+
+# A reduced decode enlarged by less than this looks the same at the output's size: decoding again with
+# more detail (a second, full-size decode of a 12 MP photo: 3x the first) is kept for larger factors.
+REDECODE_ABOVE = 1.5
 
 # Warning codes: stable, machine-readable (the report keeps them as they are); the CLI words them.
 NO_FACE = "no_face"
 SEVERAL_FACES = "several_faces"
 LOW_RESOLUTION = "low_resolution"
 EDGES_FILLED = "edges_filled"
-
-
-@dataclass(frozen=True)
-class Adjust:
-    """A person's corrections for one photo: size, nudge, and which face (0 = the largest)."""
-
-    zoom: float = 1.0
-    shift: tuple[float, float] = (0.0, 0.0)
-    face: int = 0
 
 
 @dataclass
@@ -57,7 +52,7 @@ class Plan:
 
 
 def plan_photo(
-    photo: np.ndarray, detector: Detector, frame: PreparedFrame, adjust: Adjust = Adjust()
+    photo: np.ndarray, detector: Detector, frame: PreparedFrame, adjust: Adjust = NO_ADJUST
 ) -> Plan:
     """Find the faces in `photo` (upright RGB) and place the chosen one in the frame's window."""
     faces = detector(photo)
@@ -93,7 +88,7 @@ def finish(photo: np.ndarray, plan: Plan, frame: PreparedFrame, reduction: float
 
 
 def frame_photo(
-    photo: np.ndarray, detector: Detector, frame: PreparedFrame, adjust: Adjust = Adjust()
+    photo: np.ndarray, detector: Detector, frame: PreparedFrame, adjust: Adjust = NO_ADJUST
 ) -> Framed:
     """Put `frame` on `photo` (upright RGB) with its most prominent face in the frame's window."""
     return finish(photo, plan_photo(photo, detector, frame, adjust), frame)
@@ -103,18 +98,19 @@ def frame_file(
     path: Path,
     detector: Detector,
     frame: PreparedFrame,
-    adjust: Adjust = Adjust(),
+    adjust: Adjust = NO_ADJUST,
     max_pixels: int = MAX_PIXELS,
 ) -> Framed:
     """Decode `path` no larger than the output needs, then frame it.
 
     A JPEG is first decoded reduced (its shorter side still at least the output's size), which is
     enough for almost every portrait. When the face turns out to be small in the photo, so the reduced
-    pixels would be enlarged, it is decoded again with as much detail as the output can use.
+    pixels would be enlarged visibly (more than REDECODE_ABOVE), it is decoded again with as much detail
+    as the output can use.
     """
     photo = decode_photo(path, min_side=max(frame.size), max_pixels=max_pixels)
     plan = plan_photo(photo.rgb, detector, frame, adjust)
-    if photo.reduction > 1 and plan.placement.scale > 1:
+    if photo.reduction > 1 and plan.placement.scale > REDECODE_ABOVE:
         finer = decode_photo(
             path, min_side=ceil(min(photo.rgb.shape[:2]) * plan.placement.scale), max_pixels=max_pixels
         )

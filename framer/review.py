@@ -19,8 +19,8 @@ from pathlib import Path, PurePath
 
 from PIL import Image, ImageOps
 
+from .files import write_atomic
 from .i18n import N_, _, language, ngettext
-from .images import write_atomic
 from .report import ERROR, NEEDS_A_LOOK, NO_FACE, OK, SKIPPED, WARNING_TEXT, Record, warning_text
 
 THUMB_PX = 176  # the size Facebook shows a profile picture at

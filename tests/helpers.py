@@ -37,8 +37,8 @@ def crash_on_marked_photos(task):
     contains "crash". Lives here so that worker processes can import it."""
     import os
 
-    from framer import batch
+    from framer import worker
 
     if "crash" in task.job.source.name:
         os._exit(3)
-    return batch._work(task)
+    return worker.work(task)

@@ -11,7 +11,8 @@ from PIL import Image
 
 from framer.detect import FaceDetector
 from framer.errors import OutputError, PhotoError
-from framer.images import encode, load_photo, to_rgb, write_atomic
+from framer.files import write_atomic
+from framer.images import encode, load_photo, to_rgb
 from helpers import DATA
 
 VARIANTS = [

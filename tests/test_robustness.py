@@ -18,7 +18,7 @@ import pytest
 from click.testing import CliRunner, Result
 from PIL import Image
 
-from framer import images
+from framer import files
 from framer.cli import cli
 from framer.errors import PhotoError
 from framer.images import decode_photo
@@ -252,7 +252,7 @@ def test_outputs_carry_nothing_private_from_the_input(tmp_path: Path) -> None:
 def test_a_full_disk_stops_with_a_clear_message_and_keeps_what_was_done(
     zoo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real_write = images.write_atomic
+    real_write = files.write_atomic
     written = []
 
     def filling_up(path: Path, data: bytes, **kw: object) -> None:
@@ -261,7 +261,7 @@ def test_a_full_disk_stops_with_a_clear_message_and_keeps_what_was_done(
         real_write(path, data, **kw)  # type: ignore[arg-type]
         written.append(path)
 
-    monkeypatch.setattr("framer.batch.write_atomic", filling_up)
+    monkeypatch.setattr("framer.worker.write_atomic", filling_up)
     result = run("apply", zoo, "-o", tmp_path / "out", *DURING)
     assert result.exit_code == 1
     assert "No space left on device. Stopped; the photos framed so far are kept" in result.output
@@ -277,7 +277,7 @@ def test_an_output_folder_that_cannot_be_written_stops_at_once(
     def refused(path: Path, data: bytes, **kw: object) -> None:
         raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
 
-    monkeypatch.setattr("framer.batch.write_atomic", refused)
+    monkeypatch.setattr("framer.worker.write_atomic", refused)
     result = run("apply", zoo, "-o", tmp_path / "out", *DURING)
     assert result.exit_code == 1
     assert "Permission denied. Stopped" in result.output
