@@ -399,8 +399,8 @@ def _print_summary(
             )
         )
     table = Table(title=report.headline(), title_justify="left", show_header=False, box=None, padding=(0, 2))
-    for label, n in report.summary():
-        if n or label == "framed":
+    for i, (label, n) in enumerate(report.summary()):
+        if n or i == 0:  # the first row, how many were framed, is shown even at 0
             table.add_row(label, str(n))
     console.print(table)
     if len(todo) == 1 and report.framed:
