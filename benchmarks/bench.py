@@ -217,9 +217,10 @@ def make_set(workdir: Path, sources: list[Path], n: int) -> Path:
 
 
 def describe_sources(workdir: Path, sources: list[Path]) -> list[dict]:
-    """What framer decides for each source (its --report): face box and crop, in full-res px. A crop
-    narrower than 2 x 1080 px means framer decodes that photo a second time, at full size. Not cached:
-    it is framer's current code that decides."""
+    """What framer decides for each source (its --report): face box and crop, in full-res px. A 12 MP
+    photo is decoded at 1/2 scale; when its crop is so narrow that those pixels would be enlarged more
+    than framer.pipeline.REDECODE_ABOVE, framer decodes it a second time, in full. Not cached: it is
+    framer's current code that decides."""
     out, report = workdir / "describe-out", workdir / "describe.jsonl"
     shutil.rmtree(out, ignore_errors=True)
     cmd = [*framer_cmd(sources[0].parent, out, 1), "--report", str(report)]
@@ -233,6 +234,8 @@ def describe_sources(workdir: Path, sources: list[Path]) -> list[dict]:
 def print_sources(sources: list[Path], rows: list[dict]) -> None:
     from PIL import Image
 
+    from framer.pipeline import REDECODE_ABOVE
+
     by_name = {Path(r["input"]).name: r for r in rows}
     print(f"{'source':34} {'size':>9} {'MB':>5}  {'layout':6} {'face h px':>9} {'crop px':>8}  re-decode")
     for src, path in zip(SOURCES, sources, strict=True):
@@ -241,7 +244,7 @@ def print_sources(sources: list[Path], rows: list[dict]) -> None:
         r = by_name.get(path.name, {})
         face_h = r["face"][3] if r.get("face") else "-"
         crop = r["crop"][2] if r.get("crop") else "-"
-        redecode = "yes" if isinstance(crop, int) and crop < 2 * OUTPUT_SIDE else "no"
+        redecode = "yes" if isinstance(crop, int) and OUTPUT_SIDE / (crop / 2) > REDECODE_ABOVE else "no"
         status = r.get("status", "?")
         print(
             f"{path.name:34} {size:>9} {path.stat().st_size / MB:5.1f}  {src.layout:6} {face_h!s:>9}"

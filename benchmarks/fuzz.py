@@ -29,8 +29,11 @@ from framer.images import encode
 from framer.pipeline import frame_file
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
-SEEDS = [p.read_bytes() for p in sorted(DATA.iterdir()) if p.suffix in {".jpg", ".png", ".gif", ".webp"}
-         and p.stat().st_size < 300_000]
+SEEDS = [
+    p.read_bytes()
+    for p in sorted(DATA.iterdir())
+    if p.suffix in {".jpg", ".png", ".gif", ".webp"} and p.stat().st_size < 300_000
+]
 
 
 @st.composite
@@ -68,8 +71,13 @@ def main() -> int:
     crashes: list[str] = []
     work = Path(tempfile.mkdtemp(prefix="framer-fuzz-"))
 
-    @settings(max_examples=args.examples, deadline=None, database=None, derandomize=False,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=args.examples,
+        deadline=None,
+        database=None,
+        derandomize=False,
+        suppress_health_check=list(HealthCheck),
+    )
     @given(mutated())
     def one(data: bytes) -> None:
         path = work / "photo"
@@ -89,8 +97,10 @@ def main() -> int:
     started = time.monotonic()
     one()
     took = time.monotonic() - started
-    print(f"{args.examples} examples in {took:.0f} s: {counts['framed']} framed, {counts['refused']} refused "
-          f"with a reason, {len(crashes)} crashes")
+    print(
+        f"{args.examples} examples in {took:.0f} s: {counts['framed']} framed, {counts['refused']} refused "
+        f"with a reason, {len(crashes)} crashes"
+    )
     for line in crashes[:20]:
         print("  " + line)
     return 1 if crashes else 0
