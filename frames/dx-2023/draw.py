@@ -51,49 +51,49 @@ OUT_PATH = HERE / "frame.png"
 
 # --- geometry (master pixels) ------------------------------------------------
 SIZE = 2048
-CX = CY = SIZE / 2          # centre of the square (between pixels 1023/1024)
-WINDOW_R = 760              # transparent window radius (0.371 of the side)
-RIM_W = 12                  # gold rim directly outside the window
-SAFE_R = 1000               # legible content stays inside this radius
-SUPERSAMPLE = 4             # glyph oversampling factor
-DIGIT_SIZE = 30             # binary motif: font px ...
-DIGIT_RING_GAP = 40         # ... and distance between its orbits
+CX = CY = SIZE / 2  # centre of the square (between pixels 1023/1024)
+WINDOW_R = 760  # transparent window radius (0.371 of the side)
+RIM_W = 12  # gold rim directly outside the window
+SAFE_R = 1000  # legible content stays inside this radius
+SUPERSAMPLE = 4  # glyph oversampling factor
+DIGIT_SIZE = 30  # binary motif: font px ...
+DIGIT_RING_GAP = 40  # ... and distance between its orbits
 SEED = 20231010
 
 # --- palette -----------------------------------------------------------------
 NAVY_DEEP = (5, 16, 48)
 NAVY = (9, 33, 92)
 ROYAL = (22, 72, 176)
-RED = (218, 37, 29)         # flag red
+RED = (218, 37, 29)  # flag red
 RED_DARK = (160, 20, 18)
 GOLD = (240, 190, 70)
 GOLD_LIGHT = (250, 215, 120)
 WHITE = (255, 255, 255)
-DIGIT = (120, 170, 255)     # binary motif colour ...
-DIGIT_OPACITY = 0.22        # ... and its (low) opacity
+DIGIT = (120, 170, 255)  # binary motif colour ...
+DIGIT_OPACITY = 0.22  # ... and its (low) opacity
 
 # --- text --------------------------------------------------------------------
 TITLE = "NGÀY CHUYỂN ĐỔI SỐ QUỐC GIA"
 THEME = "Khai thác dữ liệu số để tạo ra giá trị"
 DATE = "10.10.2023"
 
-TITLE_SIZE = 125            # font px
-TITLE_TRACK = 0.05          # extra spacing, in em
-TITLE_BASE_R = 866          # baseline radius (accents reach ~1.04 em above)
+TITLE_SIZE = 125  # font px
+TITLE_TRACK = 0.05  # extra spacing, in em
+TITLE_BASE_R = 866  # baseline radius (accents reach ~1.04 em above)
 THEME_SIZE = 47
 THEME_TRACK = 0.02
-THEME_BASE_R = 810          # dots under "ạ ị" stay ~16 px off the rim's white
-                            # line (r 783), accents ~15 px under the title
+THEME_BASE_R = 810  # dots under "ạ ị" stay ~16 px off the rim's white
+# line (r 783), accents ~15 px under the title
 DATE_SIZE = 184
 DATE_TRACK = 0.0
-DATE_SIDE_EM = 0.095        # optical side bearing for the date (see ArcText)
-DATE_PUNCT_AIR = 1.3        # ... times this for the dots (the font's own ratio)
-DATE_DEPTH_EM = 0.1         # how far into a curve or open side a gap is felt
-RIBBON_R0, RIBBON_R1 = 796, 992   # red ribbon's inner/outer radius
-RIBBON_HALF_DEG = 34              # full-thickness half-span around 6 o'clock
-RIBBON_TIP_DEG = 95               # the swoosh tapers to nothing here
+DATE_SIDE_EM = 0.095  # optical side bearing for the date (see ArcText)
+DATE_PUNCT_AIR = 1.3  # ... times this for the dots (the font's own ratio)
+DATE_DEPTH_EM = 0.1  # how far into a curve or open side a gap is felt
+RIBBON_R0, RIBBON_R1 = 796, 992  # red ribbon's inner/outer radius
+RIBBON_HALF_DEG = 34  # full-thickness half-span around 6 o'clock
+RIBBON_TIP_DEG = 95  # the swoosh tapers to nothing here
 RIBBON_GOLD_W = 7
-STAR_R = 32                       # gold stars closing the title arc
+STAR_R = 32  # gold stars closing the title arc
 STAR_GAP_DEG = 3.6
 
 
@@ -108,6 +108,7 @@ def load_font(size: float) -> ImageFont.FreeTypeFont:
 
 # --- polar helpers -------------------------------------------------------------
 # Angles are in degrees, measured clockwise from 12 o'clock (image y points down).
+
 
 def polar_grid() -> tuple[np.ndarray, np.ndarray]:
     """Radius and angle of every pixel centre, relative to the image centre."""
@@ -141,6 +142,7 @@ def blend(canvas: np.ndarray, color, coverage: np.ndarray, opacity: float = 1.0)
 
 
 # --- glyph rendering -----------------------------------------------------------
+
 
 class GlyphSetter:
     """Stamps rotated glyphs of one font size into a float coverage layer."""
@@ -177,12 +179,22 @@ class GlyphSetter:
         edges = {}
         for row in np.flatnonzero(ink.any(axis=1)):
             cols = np.flatnonzero(ink[row])
-            edges[(base - row - 0.5) / SUPERSAMPLE] = ((cols[0] - pad) / SUPERSAMPLE,
-                                                       (cols[-1] + 1 - pad) / SUPERSAMPLE)
+            edges[(base - row - 0.5) / SUPERSAMPLE] = (
+                (cols[0] - pad) / SUPERSAMPLE,
+                (cols[-1] + 1 - pad) / SUPERSAMPLE,
+            )
         return edges
 
-    def stamp(self, layer: np.ndarray, ch: str, x: float, y: float, rot_cw: float,
-              strength: float = 1.0, centre: float | None = None) -> None:
+    def stamp(
+        self,
+        layer: np.ndarray,
+        ch: str,
+        x: float,
+        y: float,
+        rot_cw: float,
+        strength: float = 1.0,
+        centre: float | None = None,
+    ) -> None:
         """Draw `ch` rotated clockwise by `rot_cw` degrees so that the point on
         its baseline `centre` px right of its origin (default: half the
         advance) lands on (x, y). Max-combined into `layer`, scaled by `strength`."""
@@ -192,10 +204,9 @@ class GlyphSetter:
             centre = self.advance(ch) / 2
         ss = SUPERSAMPLE
         ix, iy = math.floor(x) - self.half, math.floor(y) - self.half
-        ax, ay = (x - ix) * ss, (y - iy) * ss      # anchor in the scratch canvas
+        ax, ay = (x - ix) * ss, (y - iy) * ss  # anchor in the scratch canvas
         img = Image.new("L", (self.side, self.side), 0)
-        ImageDraw.Draw(img).text((ax - centre * ss, ay), ch,
-                                 font=self.font, fill=255, anchor="ls")
+        ImageDraw.Draw(img).text((ax - centre * ss, ay), ch, font=self.font, fill=255, anchor="ls")
         img = img.rotate(-rot_cw, resample=Image.Resampling.BICUBIC, center=(ax, ay))
         cov = np.asarray(img.reduce(ss), dtype=np.float64) * (strength / 255.0)
         h, w = cov.shape
@@ -203,7 +214,7 @@ class GlyphSetter:
         y1, x1 = min(iy + h, SIZE), min(ix + w, SIZE)
         if y0 >= y1 or x0 >= x1:
             return
-        patch = cov[y0 - iy:y1 - iy, x0 - ix:x1 - ix]
+        patch = cov[y0 - iy : y1 - iy, x0 - ix : x1 - ix]
         np.maximum(layer[y0:y1, x0:x1], patch, out=layer[y0:y1, x0:x1])
 
 
@@ -228,8 +239,18 @@ class ArcText:
     arc spreads or bunches it at that height.
     """
 
-    def __init__(self, text, size, base_r, centre_deg, track_em, outward=True,
-                 optical_side_em=None, punct_air=1.0, depth_em=0.1):
+    def __init__(
+        self,
+        text,
+        size,
+        base_r,
+        centre_deg,
+        track_em,
+        outward=True,
+        optical_side_em=None,
+        punct_air=1.0,
+        depth_em=0.1,
+    ):
         self.text = nfc(text)
         self.setter = GlyphSetter(size)
         self.base_r = base_r
@@ -238,20 +259,22 @@ class ArcText:
         self.track = track_em * size
         cap = self.setter.cap
         self.spacing_r = base_r + cap / 2 if outward else base_r - cap / 2
-        self.kerns = [0.0] * (len(self.text) - 1)   # extra space after each glyph
+        self.kerns = [0.0] * (len(self.text) - 1)  # extra space after each glyph
         if optical_side_em is None:
             self.advances = [self.setter.advance(ch) for ch in self.text]
             self.centres = [adv / 2 for adv in self.advances]
         else:
-            sides = [optical_side_em * size
-                     * (punct_air if unicodedata.category(ch).startswith("P") else 1.0)
-                     for ch in self.text]
+            sides = [
+                optical_side_em * size * (punct_air if unicodedata.category(ch).startswith("P") else 1.0)
+                for ch in self.text
+            ]
             inks = [self.setter.ink_extent(ch) for ch in self.text]
-            self.advances = [right - left + 2 * side
-                             for (left, right), side in zip(inks, sides, strict=True)]
+            self.advances = [right - left + 2 * side for (left, right), side in zip(inks, sides, strict=True)]
             self.centres = [(left + right) / 2 for left, right in inks]
-            self.kerns = [self._optical_kern(i, sides[i] + sides[i + 1], depth_em * size)
-                          for i in range(len(self.text) - 1)]
+            self.kerns = [
+                self._optical_kern(i, sides[i] + sides[i + 1], depth_em * size)
+                for i in range(len(self.text) - 1)
+            ]
 
     def _optical_kern(self, i: int, target: float, depth: float) -> float:
         """Kern between glyphs i and i+1 that makes their optical gap `target`."""
@@ -270,7 +293,7 @@ class ArcText:
         radius = self.base_r + h if self.outward else self.base_r - h
         stretch = radius / self.spacing_r - 1
         kern = 0.0
-        for _ in range(4):          # the stretch depends on the kerned pitch
+        for _ in range(4):  # the stretch depends on the kerned pitch
             gap = flat + kern + (pitch0 + kern) * stretch
             optical = np.minimum(gap, gap.min() + depth).mean()
             kern += target - optical
@@ -282,16 +305,14 @@ class ArcText:
         return math.degrees(total / self.spacing_r)
 
     def draw(self, layer: np.ndarray) -> None:
-        direction = 1 if self.outward else -1   # reading direction, clockwise degrees
+        direction = 1 if self.outward else -1  # reading direction, clockwise degrees
         start = self.centre_deg - direction * self.span_deg / 2
         pos = 0.0
         kerns = [*self.kerns, 0.0]
-        for ch, adv, centre, kern in zip(self.text, self.advances, self.centres, kerns,
-                                             strict=True):
+        for ch, adv, centre, kern in zip(self.text, self.advances, self.centres, kerns, strict=True):
             ang = start + direction * math.degrees((pos + adv / 2) / self.spacing_r)
             x, y = point_at(self.base_r, ang)
-            self.setter.stamp(layer, ch, x, y, ang if self.outward else ang - 180,
-                              centre=centre)
+            self.setter.stamp(layer, ch, x, y, ang if self.outward else ang - 180, centre=centre)
             pos += adv + self.track + kern
 
 
@@ -307,12 +328,21 @@ def date_text() -> ArcText:
     # vertically centred in the ribbon: baseline = ribbon middle + half cap
     cap = GlyphSetter(DATE_SIZE).cap
     base_r = (RIBBON_R0 + RIBBON_R1) / 2 + cap / 2
-    return ArcText(DATE, DATE_SIZE, base_r, 180, DATE_TRACK, outward=False,
-                   optical_side_em=DATE_SIDE_EM, punct_air=DATE_PUNCT_AIR,
-                   depth_em=DATE_DEPTH_EM)
+    return ArcText(
+        DATE,
+        DATE_SIZE,
+        base_r,
+        180,
+        DATE_TRACK,
+        outward=False,
+        optical_side_em=DATE_SIDE_EM,
+        punct_air=DATE_PUNCT_AIR,
+        depth_em=DATE_DEPTH_EM,
+    )
 
 
 # --- layers ---------------------------------------------------------------------
+
 
 def draw_background(canvas, r):
     """Radial gradient: royal blue near the portrait to deep navy in the corners."""
@@ -325,7 +355,7 @@ def draw_background(canvas, r):
 
 def motif_visibility(radius: float, angle: float, title_span: float) -> float:
     """How visible a binary digit may be at a position (keeps the text clear)."""
-    if radius > SAFE_R + 10:                       # corners: free to show it
+    if radius > SAFE_R + 10:  # corners: free to show it
         return 1.0
     a = angle % 360
     near_title = min(a, 360 - a) < title_span / 2 + 6
@@ -345,15 +375,15 @@ def draw_binary_motif(canvas, title_span):
         phase = rng.uniform(0, slot_deg)
         k = 0
         while k < n_slots:
-            k += int(rng.integers(4, 22))          # gap between streams
-            run = int(rng.integers(6, 20))         # stream length
+            k += int(rng.integers(4, 22))  # gap between streams
+            run = int(rng.integers(6, 20))  # stream length
             bits = rng.integers(0, 2, size=run)
             for j in range(min(run, n_slots - k)):
                 ang = phase + (k + j) * slot_deg
                 vis = motif_visibility(ring_r, ang, title_span)
                 if vis == 0:
                     continue
-                strength = vis * (0.25 + 0.75 * (j + 1) / run)   # bright head
+                strength = vis * (0.25 + 0.75 * (j + 1) / run)  # bright head
                 x, y = point_at(ring_r, ang)
                 setter.stamp(layer, "1" if bits[j] else "0", x, y, ang, strength)
             k += run
@@ -362,7 +392,7 @@ def draw_binary_motif(canvas, title_span):
 
 def ribbon_taper(theta: np.ndarray) -> np.ndarray:
     """Ribbon thickness factor: 1 under the date, easing to 0 at the tips."""
-    phi = np.abs(theta - 180)                      # degrees away from 6 o'clock
+    phi = np.abs(theta - 180)  # degrees away from 6 o'clock
     return 1 - smoothstep((phi - RIBBON_HALF_DEG) / (RIBBON_TIP_DEG - RIBBON_HALF_DEG))
 
 
@@ -383,7 +413,7 @@ def draw_ribbon(canvas, r, theta):
     present = (taper > 0) * np.clip(RIBBON_R1 - r + 0.5, 0, 1)
     gold = present * np.clip(r - (inner_r - RIBBON_GOLD_W * taper) + 0.5, 0, 1)
     red = present * np.clip(r - inner_r + 0.5, 0, 1)
-    shade = fade[..., None] * 0.8                  # deepen the red towards the tips
+    shade = fade[..., None] * 0.8  # deepen the red towards the tips
     red_color = np.asarray(RED, float) * (1 - shade) + np.asarray(RED_DARK, float) * shade
     blend(canvas, GOLD, gold)
     blend(canvas, red_color, red)
@@ -414,7 +444,7 @@ def draw_stars(canvas, title_span):
         ImageDraw.Draw(img).polygon(pts, fill=255)
         cov = np.asarray(img.reduce(ss), dtype=np.float64) / 255.0
         h, w = cov.shape
-        np.maximum(layer[y0:y0 + h, x0:x0 + w], cov, out=layer[y0:y0 + h, x0:x0 + w])
+        np.maximum(layer[y0 : y0 + h, x0 : x0 + w], cov, out=layer[y0 : y0 + h, x0 : x0 + w])
     blend(canvas, GOLD, layer)
 
 
