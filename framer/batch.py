@@ -35,6 +35,7 @@ class Job:
     root: Path | None = None  # the output folder the journal lives in; None for a photo framed beside itself
     renamed: bool = False  # the output name keeps the source's extension to avoid a clash
     adjust: Adjust = field(default_factory=Adjust)
+    problem: str | None = None  # known before framing: a folder that cannot be opened
 
 
 @dataclass(frozen=True)
@@ -68,9 +69,14 @@ def plan(inputs: Iterable[Path], output_dir: Path | None, fmt: str) -> list[Job]
         if given.is_dir():
             root = output_dir if output_dir is not None else given.with_name(given.name + "-framed")
             skip = [root, output_dir] if output_dir is not None else [root]
-            for source in walk(given, skip=skip):
+            unreadable: list[OSError] = []
+            for source in walk(given, skip=skip, errors=unreadable):
                 rel = source.relative_to(given)
                 jobs.append(Job(source, root / rel.parent / f"{source.stem}.{fmt}", root))
+            for e in unreadable:  # reported, not silently skipped: the photos in it were not framed
+                folder = Path(e.filename or given)
+                reason = _("cannot open this folder ({reason}); the photos in it were not framed")
+                jobs.append(Job(folder, root, root, problem=reason.format(reason=e.strerror or e)))
         elif output_dir is not None:
             jobs.append(Job(given, output_dir / f"{given.stem}.{fmt}", output_dir))
         else:
@@ -78,11 +84,14 @@ def plan(inputs: Iterable[Path], output_dir: Path | None, fmt: str) -> list[Job]
     return _resolve_clashes(_unique(jobs), fmt)
 
 
-def walk(folder: Path, skip: list[Path]) -> Iterator[Path]:
+def walk(folder: Path, skip: list[Path], errors: list[OSError] | None = None) -> Iterator[Path]:
     """Photos under `folder`, sorted, not following symlinked folders (no loops), skipping hidden
-    entries and the output folders (so outputs are never taken as inputs)."""
+    entries and the output folders (so outputs are never taken as inputs). Folders that cannot be
+    opened are added to `errors`."""
     skip_real = {os.path.realpath(p) for p in skip}
-    for dirpath, dirnames, filenames in os.walk(folder):
+    for dirpath, dirnames, filenames in os.walk(
+        folder, onerror=errors.append if errors is not None else None
+    ):
         dirnames[:] = sorted(
             d
             for d in dirnames
@@ -256,6 +265,8 @@ def triage(
     job: Job, settings: Settings, inputs: set[str], journals: dict[Path, Journal], digest: str
 ) -> Record | Task:
     """Decide, without opening the photo, whether it needs framing: a Task, or already its Record."""
+    if job.problem is not None:
+        return Record(input=str(job.source), output=None, status=ERROR, error=job.problem)
     record = Record(input=str(job.source), output=str(job.output), status=ERROR)
     if job.renamed:
         record.warnings.append("renamed")

@@ -288,3 +288,49 @@ def test_decoding_never_leaves_pillow_bomb_warnings(tmp_path: Path) -> None:
     big = tmp_path / "big.png"
     Image.new("L", (12_000, 8_000)).save(big)  # 96 MP: over Pillow's own warning level, under ours
     assert decode_photo(big, max_pixels=100_000_000).rgb.shape == (8000, 12000, 3)
+
+
+def test_a_folder_that_cannot_be_opened_is_reported_not_skipped(
+    zoo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Running as root, permissions cannot lock a folder: make the OS refuse it instead.
+    locked = zoo / "phòng 2"
+    real_scandir = os.scandir
+
+    def scandir(path: object = ".") -> object:
+        if Path(str(path)) == locked:
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
+        return real_scandir(path)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    report = tmp_path / "report.jsonl"
+    result = run("apply", zoo, "-o", tmp_path / "out", "--report", report, *DURING)
+    assert result.exit_code == 1
+    rows = [json.loads(line) for line in report.read_text(encoding="utf-8").splitlines()]
+    (row,) = [r for r in rows if r["input"] == str(locked)]
+    assert row["status"] == "error" and row["output"] is None
+    assert "cannot open this folder (Permission denied); the photos in it were not framed" in row["error"]
+    assert "Nguyễn Văn An 😀.jpg" in {Path(r["input"]).name for r in rows if r["status"] == "ok"}
+
+
+def test_framer_makes_no_network_connection(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError(f"framer tried to connect to the network: {args}")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    result = run(
+        "apply",
+        DATA / "grace_hopper.jpg",
+        "-o",
+        tmp_path / "out",
+        "--report",
+        tmp_path / "r.csv",
+        "--review",
+        tmp_path / "r.html",
+        "--preview",
+        *DURING,
+    )
+    assert result.exit_code == 0, result.output
