@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Alarm, Calendar, Event
 
 from .campaign import Campaign
-from .i18n import _, day
+from .i18n import _, long_day
 
 REMIND_AT = time(8, 0)  # the start of a working morning, in the campaign's time zone
 
@@ -21,7 +21,7 @@ def reminders(title: str, campaign: Campaign, now: datetime | None = None) -> by
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", title)
     switch_back = campaign.end + timedelta(days=1)
-    start, end = day(campaign.start), day(campaign.end)
+    start, end = long_day(campaign.start), long_day(campaign.end)  # a calendar has room for words
     for when, summary, description in (
         (
             campaign.start,
