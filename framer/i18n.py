@@ -44,6 +44,12 @@ def N_(message: str) -> str:
     return message
 
 
+def worded(words: dict[str, str], code: str) -> str:
+    """A code (a warning, a shape) in the user's language, from a table of N_() texts; an unknown code
+    as it is."""
+    return _(words[code]) if code in words else code
+
+
 def use_language(lang: str | None) -> None:
     """Speak `lang` ("vi" or "en") from now on, whatever the locale says; None keeps the locale's choice."""
     if lang:

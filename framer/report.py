@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from .errors import ExitCode
-from .i18n import LANGUAGES, N_, _, ngettext, translation
+from .i18n import LANGUAGES, N_, _, ngettext, translation, worded
 
 OK, NO_FACE, SKIPPED, ERROR = "ok", "no_face", "skipped", "error"
 UP_TO_DATE = "up_to_date"  # skipped: framed earlier from the same photo with the same settings
@@ -31,7 +31,7 @@ WARNING_TEXT = {
 
 def warning_text(code: str) -> str:
     """A warning code in words, in the user's language (an unknown code as it is)."""
-    return _(WARNING_TEXT[code]) if code in WARNING_TEXT else code
+    return worded(WARNING_TEXT, code)
 
 
 NEEDS_A_LOOK = ("no_face", "several_faces", "low_resolution", "renamed", "animated", "colour_profile_ignored")

@@ -48,7 +48,7 @@ import numpy as np
 
 from .errors import FrameError
 from .geometry import Box
-from .i18n import N_, _, ngettext
+from .i18n import N_, _, ngettext, worded
 
 MIN_WINDOW = 0.02  # a window is at least this share of the frame's area
 SPECK = 0.005  # a region under this share of the frame's area is a speck
@@ -71,7 +71,7 @@ SHAPE_NAMES = {
 
 def shape_name(shape: str) -> str:
     """A window shape in the user's language (a shape framer does not know, as it is)."""
-    return _(SHAPE_NAMES[shape]) if shape in SHAPE_NAMES else shape
+    return worded(SHAPE_NAMES, shape)
 
 
 @dataclass(frozen=True)

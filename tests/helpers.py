@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +13,20 @@ from framer.geometry import Box, Face
 
 DATA = Path(__file__).parent / "data"
 TEST_SIZE = 540  # half the default output: the same geometry, a quarter of the pixels
+
+
+def snapshot(folder: Path) -> dict[str, tuple[str, int, int]]:
+    """Every file under `folder`: its content's hash, modification time and mode (to prove nothing
+    touched the originals)."""
+    return {
+        str(p.relative_to(folder)): (
+            hashlib.sha256(p.read_bytes()).hexdigest(),
+            p.stat().st_mtime_ns,
+            p.stat().st_mode,
+        )
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def faces_in(detector: FaceDetector, image: Image.Image | np.ndarray) -> list[Face]:

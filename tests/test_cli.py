@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import shutil
@@ -15,7 +14,7 @@ from click.testing import CliRunner
 from PIL import Image
 
 from framer.cli import cli
-from helpers import DATA
+from helpers import DATA, snapshot
 
 DURING = ["--date", "2023-10-05", "--size", "540", "--jobs", "1"]
 
@@ -41,14 +40,6 @@ def outputs(folder: Path) -> list[str]:
     )
 
 
-def digest(folder: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
-
-
 @pytest.fixture
 def photos(tmp_path: Path) -> Path:
     """An agency-like folder: photos at the top and in a sub-folder."""
@@ -72,7 +63,7 @@ def test_one_photo_is_written_beside_it(tmp_path: Path) -> None:
 
 
 def test_folder_keeps_its_sub_folders_and_inputs_are_untouched(photos: Path, tmp_path: Path) -> None:
-    before = digest(photos)
+    before = snapshot(photos)
     result = run("apply", photos, "-o", tmp_path / "framed", *DURING)
     assert result.exit_code == 0, result.output
     assert outputs(tmp_path / "framed") == [
@@ -80,7 +71,7 @@ def test_folder_keeps_its_sub_folders_and_inputs_are_untouched(photos: Path, tmp
         "phong-ke-toan/collins.jpg",
         "phong-ke-toan/sideways.jpg",
     ]
-    assert digest(photos) == before
+    assert snapshot(photos) == before
     assert "3 photos: 3 framed." in result.output
 
 
@@ -200,11 +191,11 @@ def test_output_never_replaces_an_input(tmp_path: Path) -> None:
     folder = tmp_path / "p"
     folder.mkdir()
     shutil.copy(DATA / "grace_hopper.jpg", folder / "a.jpg")
-    before = digest(folder)
+    before = snapshot(folder)
     result = run("apply", folder, "-o", folder, "--overwrite", *DURING)
     assert result.exit_code == 1
     assert "would replace an input" in result.output
-    assert digest(folder) == before
+    assert snapshot(folder) == before
 
 
 def test_same_stem_inputs_do_not_clash(tmp_path: Path) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import errno
-import hashlib
 import json
 import os
 import random
@@ -22,7 +21,7 @@ from framer import files
 from framer.cli import cli
 from framer.errors import PhotoError
 from framer.images import decode_photo
-from helpers import DATA
+from helpers import DATA, snapshot
 
 DURING = ["--date", "2023-10-05", "--size", "360", "--jobs", "1"]
 
@@ -178,18 +177,6 @@ def test_damaged_files_decode_or_get_a_plain_reason(tmp_path: Path, name: str, d
         assert photo.rgb.dtype == np.uint8 and photo.rgb.ndim == 3
 
 
-def digest(folder: Path) -> dict[str, tuple[str, int, int]]:
-    return {
-        str(p.relative_to(folder)): (
-            hashlib.sha256(p.read_bytes()).hexdigest(),
-            p.stat().st_mtime_ns,
-            p.stat().st_mode,
-        )
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
-
-
 @pytest.fixture
 def zoo(tmp_path: Path) -> Path:
     """Good portraits mixed with bad and odd files, the way an agency's folder looks."""
@@ -207,12 +194,12 @@ def zoo(tmp_path: Path) -> Path:
 
 
 def test_a_zoo_of_bad_files_never_stops_the_batch_nor_touches_an_original(zoo: Path, tmp_path: Path) -> None:
-    before = digest(zoo)
+    before = snapshot(zoo)
     report = tmp_path / "report.jsonl"
     result = run("apply", zoo, "-o", tmp_path / "out", "--report", report, *DURING)
     assert result.exit_code == 1
     assert "Traceback" not in result.output
-    assert digest(zoo) == before, "inputs are byte-for-byte, time stamp and mode unchanged"
+    assert snapshot(zoo) == before, "inputs are byte-for-byte, time stamp and mode unchanged"
     rows = {
         Path(r["input"]).name: r for r in map(json.loads, report.read_text(encoding="utf-8").splitlines())
     }
