@@ -312,7 +312,8 @@ def apply(
       framer apply photos/ -o framed/ --report report.jsonl
 
     Exit status: 0 all framed, 1 some photos failed or had no face found,
-    2 usage error, 3 the frame's campaign has ended (see --ignore-window).
+    2 usage error, 3 the frame's campaign has ended (see --ignore-window),
+    130 stopped with Ctrl-C.
     """
     from rich.console import Console
     from rich.markup import escape
