@@ -21,6 +21,7 @@ from PIL import Image, ImageOps
 
 from .files import write_atomic
 from .i18n import N_, _, language, ngettext
+from .images import to_rgb
 from .report import ERROR, NEEDS_A_LOOK, NO_FACE, OK, SKIPPED, WARNING_TEXT, Record, warning_text
 
 THUMB_PX = 176  # the size Facebook shows a profile picture at
@@ -102,7 +103,7 @@ def thumbnail(output: Path, thumb_px: int = THUMB_PX) -> Thumb:
     try:
         with Image.open(output) as opened:
             opened.draft("RGB", (thumb_px, thumb_px))  # JPEG: decode at a reduced scale, much faster
-            im = _flat_rgb(ImageOps.exif_transpose(opened))
+            im = to_rgb(ImageOps.exif_transpose(opened))
         im.thumbnail((thumb_px, thumb_px), Image.Resampling.LANCZOS)
         buffer = io.BytesIO()
         im.save(buffer, "JPEG", quality=THUMB_QUALITY)
@@ -119,16 +120,6 @@ def thumbnail(output: Path, thumb_px: int = THUMB_PX) -> Thumb:
             _("output cannot be opened: {detail}").format(detail=detail),
         )
     return Thumb("data:image/jpeg;base64," + base64.b64encode(buffer.getvalue()).decode("ascii"), "ok")
-
-
-def _flat_rgb(im: Image.Image) -> Image.Image:
-    """`im` in RGB, any transparency laid on white."""
-    if im.mode in ("RGBA", "LA", "PA") or (im.mode == "P" and "transparency" in im.info):
-        rgba = im.convert("RGBA")
-        flat = Image.new("RGB", rgba.size, (255, 255, 255))
-        flat.paste(rgba, mask=rgba.getchannel("A"))
-        return flat
-    return im.convert("RGB")
 
 
 def _thumb_for(record: Record, base_dir: Path, inputs: set[str], thumb_px: int) -> Thumb:
