@@ -1,138 +1,44 @@
-"""The command line: the only module that knows Click. Heavy imports wait until a command runs."""
+"""The command line: `framer apply` and `framer review` here, the frame and campaign commands in
+cli_frames, what they share in cli_common. Only these modules know Click; heavy imports wait until a
+command runs."""
 
 from __future__ import annotations
 
-import inspect
 import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import replace
-from datetime import date, datetime, timedelta
-from functools import partial
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
 from . import __version__
-from .campaign import CampaignStatus, Phase
+from .campaign import Phase
+from .cli_common import (
+    TranslatedGroup,
+    TranslatedOption,
+    fail,
+    lang_option,
+    option,
+    parse_box,
+    parse_shift,
+    user_errors,
+    user_frames,
+)
+from .cli_frames import campaign, frames, remind
 from .errors import CampaignClosed, ExitCode, FramerError
 from .frames import DEFAULT_FRAME, Frame, load_frame
 from .geometry import Box
-from .i18n import LANGUAGES, N_, _, day, ngettext, use_language
-
-ORIGINS = (N_("built-in"), N_("yours"))  # where a frame comes from, as `frames list` shows it
+from .i18n import _, ngettext, use_language
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from . import batch
     from .report import Record, Report
-
-
-def fail(error: FramerError) -> click.ClickException:
-    """A FramerError on its way out: 'Error: ...' on stderr and the error's own exit code."""
-
-    class Fail(click.ClickException):
-        exit_code = int(error.exit_code)
-
-    return Fail(str(error))
-
-
-def parse_shift(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[float, float]:
-    if value is None:
-        return (0.0, 0.0)
-    try:
-        dx, dy = (float(v) for v in value.split(","))
-    except ValueError:
-        raise click.BadParameter(_("give two numbers separated by a comma, like 0.05,-0.1")) from None
-    if not (-1 <= dx <= 1 and -1 <= dy <= 1):
-        raise click.BadParameter(_("each part is a fraction of the window, between -1 and 1"))
-    return (dx, dy)
-
-
-def parse_box(value: str | None) -> Box | None:
-    if value is None:
-        return None
-    try:
-        x, y, w, h = (float(v) for v in value.split(","))
-    except ValueError:
-        raise click.BadParameter(_("give four numbers separated by commas: X,Y,WIDTH,HEIGHT")) from None
-    if w <= 0 or h <= 0 or x < 0 or y < 0:
-        raise click.BadParameter(_("the window needs a positive width and height, inside the frame"))
-    return Box(x, y, w, h)
-
-
-def user_frames() -> Path:
-    """The folder of the user's own frames: $FRAMER_FRAMES, or framer's folder in the user's app data."""
-    return Path(os.environ.get("FRAMER_FRAMES") or Path(click.get_app_dir("framer")) / "frames")
-
-
-class TranslatedOption(click.Option):
-    """An option whose help is translated when shown: the language is only known then (--lang)."""
-
-    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
-        help_text, shown = self.help, self.show_default
-        self.help = _(help_text) if help_text else help_text
-        if isinstance(shown, str):
-            self.show_default = _(shown)
-        try:
-            return super().get_help_record(ctx)
-        finally:
-            self.help, self.show_default = help_text, shown
-
-
-class TranslatedCommand(click.Command):
-    """A command whose help (its docstring) is translated when shown."""
-
-    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        with _translated_help(self):
-            super().format_help_text(ctx, formatter)
-
-    def get_short_help_str(self, limit: int = 45) -> str:
-        with _translated_help(self):
-            return super().get_short_help_str(limit)
-
-
-class TranslatedGroup(click.Group):
-    command_class = TranslatedCommand
-    group_class = type  # sub-groups are TranslatedGroups too
-
-    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        with _translated_help(self):
-            super().format_help_text(ctx, formatter)
-
-    def get_short_help_str(self, limit: int = 45) -> str:
-        with _translated_help(self):
-            return super().get_short_help_str(limit)
-
-
-@contextmanager
-def _translated_help(command: click.Command) -> Iterator[None]:
-    original = command.help
-    command.help = _(inspect.cleandoc(original)) if original else original
-    try:
-        yield
-    finally:
-        command.help = original
-
-
-option = partial(click.option, cls=TranslatedOption)
-
-
-def set_language(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
-    use_language(value)
-
-
-lang_option = option(
-    "--lang",
-    type=click.Choice(LANGUAGES),
-    is_eager=True,
-    expose_value=False,
-    callback=set_language,
-    help="Language of messages: vi (Vietnamese) or en (English). Default: from the locale (LANG).",
-)
 
 
 def main() -> None:
@@ -457,280 +363,8 @@ def review(report_path: Path, output: Path) -> None:
     )
 
 
-frame_option = option(
-    "--frame",
-    "frame_name",
-    default=DEFAULT_FRAME,
-    show_default=True,
-    metavar="NAME|PATH",
-    help="A frame's name (see framer frames list), or a frame PNG or folder.",
-)
-date_option = option(
-    "--date",
-    "on_date",
-    type=click.DateTime(["%Y-%m-%d"]),
-    metavar="YYYY-MM-DD",
-    help="As if today were this date (default: today, in the campaign's time zone).",
-)
-
-
-@cli.command()
-@lang_option
-@frame_option
-@date_option
-def campaign(frame_name: str, on_date: datetime | None) -> None:
-    """Say where today stands in a frame's campaign: days to go, day N, or ended.
-
-    \b
-    Examples:
-      framer campaign
-      framer campaign --frame dx-2023 --date 2023-10-05
-    """
-    with user_errors():
-        frame = load_frame(frame_name, user_frames())
-    if frame.campaign is None:
-        click.echo(_("The frame {name} has no campaign: it can be used on any day.").format(name=frame.name))
-        return
-    status = frame.campaign.status(on_date.date() if on_date else frame.campaign.today())
-    click.echo(status.message(frame.name))
-    if status.phase.value in frame.messages:
-        click.echo(frame.messages[status.phase.value])
-
-
-@cli.command()
-@lang_option
-@frame_option
-@option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=Path("framer-reminders.ics"),
-    show_default=True,
-    help="The calendar file to write.",
-)
-def remind(frame_name: str, output: Path) -> None:
-    """Write a calendar file with two reminders: put the framed picture on, then switch back.
-
-    The events are at 08:00 in the campaign's time zone, on its first day and on the day after it
-    ends. Open the .ics file with Outlook, Google Calendar or your phone's calendar.
-
-    \b
-    Example:
-      framer remind --frame dx-2023 -o nhac-viec.ics
-    """
-    from .files import write_atomic
-    from .remind import reminders
-
-    with user_errors():
-        frame = load_frame(frame_name, user_frames())
-        if frame.campaign is None:
-            raise click.UsageError(
-                _("the frame {name} has no campaign, so there is nothing to remind of").format(
-                    name=frame.name
-                )
-            )
-        write_atomic(output, reminders(frame.title, frame.campaign), overwrite=True)
-    c = frame.campaign
-    click.echo(
-        _("Wrote {path}: put the framed picture on {start}, switch back on {back}").format(
-            path=output, start=day(c.start), back=day(c.end + timedelta(days=1))
-        )
-    )
-
-
-@cli.group()
-@lang_option
-def frames() -> None:
-    """List, inspect, check and add frames.
-
-    \b
-    Examples:
-      framer frames list
-      framer frames check khung-so-tt.png
-      framer frames add khung-so-tt.png --name so-tt-2024 --starts 2024-10-01 --ends 2024-10-10
-    """
-
-
-@frames.command("list")
-@lang_option
-@date_option
-def frames_list(on_date: datetime | None) -> None:
-    """Show the built-in frames and yours, with their campaign status today.
-
-    \b
-    Example:
-      framer frames list
-    """
-    from rich.console import Console
-    from rich.table import Table
-
-    from .frames import all_frames
-
-    with user_errors():
-        found = all_frames(user_frames())
-    table = Table(box=None, padding=(0, 2))
-    for column in (_("name"), _("where"), _("campaign"), _("today")):
-        table.add_column(column, no_wrap=True)
-    table.add_column(_("title"))
-    for f in found:
-        span, today = _("none"), _("any day")
-        if f.campaign:
-            c = f.campaign
-            span = _("{start} to {end}, {timezone}").format(
-                start=day(c.start), end=day(c.end), timezone=c.timezone
-            )
-            today = _status_word(c.status(on_date.date() if on_date else c.today()))
-        table.add_row(f.name, _(f.origin) if f.origin in ORIGINS else f.origin, span, today, f.title)
-    console = Console(highlight=False)
-    if not console.is_terminal:
-        console.width = 160  # a file or a pipe: no need to squeeze the table into 80 columns
-    console.print(table)
-    click.echo(
-        _("Your frames folder: {path} (set FRAMER_FRAMES to use another)").format(path=user_frames()),
-        err=True,
-    )
-
-
-def _status_word(status: CampaignStatus) -> str:
-    if status.phase is Phase.BEFORE:
-        n = status.days_to_start
-        return ngettext("starts in {n} day", "starts in {n} days", n).format(n=n)
-    if status.phase is Phase.DURING:
-        return _("day {n} of {length}").format(n=status.day_number, length=status.length)
-    return _("ended {date}").format(date=day(status.campaign.end))
-
-
-@frames.command("show")
-@lang_option
-@click.argument("name", metavar="NAME|PATH")
-def frames_show(name: str) -> None:
-    """Print a frame's metadata and its window.
-
-    \b
-    Example:
-      framer frames show dx-2023
-    """
-    from .window import shape_name
-
-    with user_errors():
-        frame = load_frame(name, user_frames())
-        image = frame.open_image()
-        window = frame.window
-        how = _("declared, {shape}").format(shape=shape_name(frame.window_shape))
-        if window is None:
-            found = frame.find_window(image)
-            window, how = (
-                found.box,
-                _("found from the transparency, {shape}").format(shape=shape_name(found.shape)),
-            )
-    origin = _(frame.origin) if frame.origin in ORIGINS else frame.origin
-    click.echo(_("name:     {name}").format(name=frame.name))
-    click.echo(_("title:    {title}").format(title=frame.title))
-    click.echo(
-        _("image:    {path} ({w} x {h} px)").format(path=frame.image_path, w=image.width, h=image.height)
-    )
-    click.echo(_("where:    {origin}").format(origin=origin))
-    click.echo(
-        _("window:   x={x} y={y} width={w} height={h} ({how})").format(
-            x=f"{window.x:g}", y=f"{window.y:g}", w=f"{window.w:g}", h=f"{window.h:g}", how=how
-        )
-    )
-    click.echo(_("output:   {px} px on the longer side").format(px=frame.output_size or max(image.size)))
-    if frame.campaign:
-        c = frame.campaign
-        click.echo(
-            _("campaign: {start} to {end}, {timezone}; today: {status}").format(
-                start=day(c.start),
-                end=day(c.end),
-                timezone=c.timezone,
-                status=_status_word(c.status(c.today())),
-            )
-        )
-    else:
-        click.echo(_("campaign: none (usable on any day)"))
-
-
-@frames.command("check")
-@lang_option
-@click.argument("path", type=click.Path(exists=True, path_type=Path), metavar="PATH")
-@option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Where to write the preview PNG.  [default: NAME-check.png here]",
-)
-def frames_check(path: Path, output: Path | None) -> None:
-    """Check a frame (PNG or folder): its window, its size, and a sample portrait placed in it.
-
-    Writes a preview with the window outlined and a sample portrait framed. Exit status 0 when the
-    frame is usable (warnings may remain), 2 when it is not.
-
-    \b
-    Example:
-      framer frames check khung-so-tt.png
-    """
-    from .frame_check import check_frame
-
-    with user_errors():
-        frame = load_frame(path, user_frames())
-        result = check_frame(frame)
-        target = output or Path(f"{frame.name}-check.png")
-        result.preview.save(target)
-    for line in result.notes:
-        click.echo(line)
-    click.echo(_("Preview: {path}").format(path=target))
-
-
-@frames.command("add")
-@lang_option
-@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="FRAME.png")
-@option("--name", required=True, help="A short name to use it by, e.g. so-tt-2024 (letters, digits, -).")
-@option("--title", help="What the frame is for, in words.  [default: the name]")
-@option(
-    "--starts", type=click.DateTime(["%Y-%m-%d"]), metavar="YYYY-MM-DD", help="First day of its campaign."
-)
-@option(
-    "--ends",
-    type=click.DateTime(["%Y-%m-%d"]),
-    metavar="YYYY-MM-DD",
-    help="Last day of its campaign (included).",
-)
-@option("--timezone", default="Asia/Ho_Chi_Minh", show_default=True, help="The campaign's time zone.")
-def frames_add(
-    path: Path, name: str, title: str | None, starts: datetime | None, ends: datetime | None, timezone: str
-) -> None:
-    """Add a frame PNG to your frames, with its window found and its campaign dates.
-
-    \b
-    Example:
-      framer frames add khung.png --name so-tt-2024 --starts 2024-10-01 --ends 2024-10-10
-    """
-    from .frames import add_frame
-
-    if (starts is None) != (ends is None):
-        raise click.UsageError(_("give both --starts and --ends, or neither (a frame for any day)"))
-    with user_errors():
-        folder = add_frame(
-            path,
-            user_frames(),
-            name=name,
-            title=title or name,
-            campaign=(starts.date(), ends.date(), timezone) if starts and ends else None,
-        )
-    click.echo(
-        _("Added {name} in {folder}. Use it with: framer apply PHOTOS --frame {name}").format(
-            name=name, folder=folder
-        )
-    )
-
-
-@contextmanager
-def user_errors() -> Iterator[None]:
-    """Turn framer's user-facing errors into 'Error: ...' and their exit code: the one place that does."""
-    try:
-        yield
-    except FramerError as e:
-        raise fail(e) from None
+for command in (campaign, remind, frames):
+    cli.add_command(command)
 
 
 def _check_campaign(console: Console, frame: Frame, on_date: date | None, ignore_window: bool) -> None:
