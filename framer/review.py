@@ -202,12 +202,14 @@ def _summary(records: list[Record], thumbs: list[Thumb]) -> str:
     n = len(records)
     lost = sum(t.state in ("missing", "unreadable") for t in thumbs)
     # Every count is a plural: in some languages "framed" agrees with the number.
-    parts = [
-        ngettext("{n} framed", "{n} framed", statuses[OK]).format(n=statuses[OK]),
-        ngettext("{n} no face found", "{n} no face found", statuses[NO_FACE]).format(n=statuses[NO_FACE]),
-        ngettext("{n} failed", "{n} failed", statuses[ERROR]).format(n=statuses[ERROR]),
-        ngettext("{n} skipped", "{n} skipped", statuses[SKIPPED]).format(n=statuses[SKIPPED]),
+    counts = [
+        (statuses[OK], ngettext("{n} framed", "{n} framed", statuses[OK])),
+        (statuses[NO_FACE], ngettext("{n} no face found", "{n} no face found", statuses[NO_FACE])),
+        (statuses[ERROR], ngettext("{n} failed", "{n} failed", statuses[ERROR])),
+        (statuses[SKIPPED], ngettext("{n} skipped", "{n} skipped", statuses[SKIPPED])),
     ]
+    # How many were framed, always; the rest only when it happened (no "0 failed").
+    parts = [text.format(n=n) for i, (n, text) in enumerate(counts) if n or i == 0]
     if lost:
         parts.append(
             ngettext("{n} output missing or unreadable", "{n} outputs missing or unreadable", lost).format(
