@@ -71,6 +71,8 @@ def help_messages(command: click.Command) -> Iterator[str]:
     if command.help:
         yield inspect.cleandoc(command.help)
     for param in command.params:
+        if param.metavar:
+            yield param.metavar
         if isinstance(param, click.Option):
             if param.help:
                 yield param.help

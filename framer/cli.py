@@ -20,6 +20,7 @@ from .campaign import Phase
 from .cli_common import (
     TranslatedGroup,
     TranslatedOption,
+    argument,
     fail,
     lang_option,
     option,
@@ -73,9 +74,7 @@ def cli() -> None:
 
 @cli.command()
 @lang_option
-@click.argument(
-    "inputs", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path), metavar="INPUT..."
-)
+@argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path), metavar="INPUT...")
 @option(
     "-o",
     "--output-dir",
@@ -324,7 +323,7 @@ def _print_summary(
 
 @cli.command()
 @lang_option
-@click.argument("report_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="REPORT")
+@argument("report_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="REPORT")
 @option(
     "-o",
     "--output",

@@ -15,7 +15,7 @@ import click
 from .errors import FramerError
 from .frames import DEFAULT_FRAME
 from .geometry import Box
-from .i18n import LANGUAGES, _, use_language
+from .i18n import LANGUAGES, N_, _, use_language
 
 
 def fail(error: FramerError) -> click.ClickException:
@@ -59,6 +59,10 @@ def user_frames() -> Path:
 class TranslatedOption(click.Option):
     """An option whose help is translated when shown: the language is only known then (--lang)."""
 
+    def make_metavar(self, ctx: click.Context) -> str:
+        with _translated_metavar(self):
+            return super().make_metavar(ctx)
+
     def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
         help_text, shown = self.help, self.show_default
         self.help = _(help_text) if help_text else help_text
@@ -70,8 +74,27 @@ class TranslatedOption(click.Option):
             self.help, self.show_default = help_text, shown
 
 
+class TranslatedArgument(click.Argument):
+    """An argument whose placeholder (INPUT..., REPORT) is translated when shown."""
+
+    def make_metavar(self, ctx: click.Context) -> str:
+        with _translated_metavar(self):
+            return super().make_metavar(ctx)
+
+
+# Click's own placeholders in a usage line, which Click does not translate itself.
+USAGE_PIECES = (N_("[OPTIONS]"), N_("COMMAND [ARGS]..."))
+
+
+def _usage(pieces: list[str]) -> list[str]:
+    return [_(piece) if piece in USAGE_PIECES else piece for piece in pieces]
+
+
 class TranslatedCommand(click.Command):
     """A command whose help (its docstring) is translated when shown."""
+
+    def collect_usage_pieces(self, ctx: click.Context) -> list[str]:
+        return _usage(super().collect_usage_pieces(ctx))
 
     def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         with _translated_help(self):
@@ -85,6 +108,9 @@ class TranslatedCommand(click.Command):
 class TranslatedGroup(click.Group):
     command_class = TranslatedCommand
     group_class = type  # sub-groups are TranslatedGroups too
+
+    def collect_usage_pieces(self, ctx: click.Context) -> list[str]:
+        return _usage(super().collect_usage_pieces(ctx))
 
     def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         with _translated_help(self):
@@ -105,7 +131,18 @@ def _translated_help(command: click.Command) -> Iterator[None]:
         command.help = original
 
 
+@contextmanager
+def _translated_metavar(param: click.Parameter) -> Iterator[None]:
+    original = param.metavar
+    param.metavar = _(original) if original else original
+    try:
+        yield
+    finally:
+        param.metavar = original
+
+
 option = partial(click.option, cls=TranslatedOption)
+argument = partial(click.argument, cls=TranslatedArgument)
 
 
 def set_language(ctx: click.Context, param: click.Parameter, value: str | None) -> None:

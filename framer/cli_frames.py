@@ -11,6 +11,7 @@ from .campaign import CampaignStatus, Phase
 from .cli_common import (
     TranslatedCommand,
     TranslatedGroup,
+    argument,
     date_option,
     frame_option,
     lang_option,
@@ -152,7 +153,7 @@ def _status_word(status: CampaignStatus) -> str:
 
 @frames.command("show")
 @lang_option
-@click.argument("name", metavar="NAME|PATH")
+@argument("name", metavar="NAME|PATH")
 def frames_show(name: str) -> None:
     """Print a frame's metadata and its window.
 
@@ -202,7 +203,7 @@ def frames_show(name: str) -> None:
 
 @frames.command("check")
 @lang_option
-@click.argument("path", type=click.Path(exists=True, path_type=Path), metavar="PATH")
+@argument("path", type=click.Path(exists=True, path_type=Path), metavar="PATH")
 @option(
     "-o",
     "--output",
@@ -233,7 +234,7 @@ def frames_check(path: Path, output: Path | None) -> None:
 
 @frames.command("add")
 @lang_option
-@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="FRAME.png")
+@argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="FRAME.png")
 @option("--name", required=True, help="A short name to use it by, e.g. so-tt-2024 (letters, digits, -).")
 @option("--title", help="What the frame is for, in words.  [default: the name]")
 @option(
