@@ -105,20 +105,11 @@ class TranslatedCommand(click.Command):
             return super().get_short_help_str(limit)
 
 
-class TranslatedGroup(click.Group):
+class TranslatedGroup(TranslatedCommand, click.Group):
+    """A group whose help is translated when shown, and whose commands are translated too."""
+
     command_class = TranslatedCommand
     group_class = type  # sub-groups are TranslatedGroups too
-
-    def collect_usage_pieces(self, ctx: click.Context) -> list[str]:
-        return _usage(super().collect_usage_pieces(ctx))
-
-    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        with _translated_help(self):
-            super().format_help_text(ctx, formatter)
-
-    def get_short_help_str(self, limit: int = 45) -> str:
-        with _translated_help(self):
-            return super().get_short_help_str(limit)
 
 
 @contextmanager
