@@ -53,6 +53,13 @@ def main() -> None:
     cli(prog_name="framer")
 
 
+def usable_cores() -> int:
+    """The cores this process may run on (its CPU affinity where the system says, as in containers)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
+
+
 @click.group(cls=TranslatedGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(
     __version__,
@@ -173,7 +180,7 @@ def cli() -> None:
     "-j",
     "--jobs",
     type=click.IntRange(1, 256),
-    default=os.cpu_count() or 1,
+    default=usable_cores(),
     show_default="the machine's cores",
     help="Photos framed in parallel.",
 )
