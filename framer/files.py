@@ -26,12 +26,13 @@ def write_atomic(
 ) -> None:
     """Write `data` to `path` so that `path` is either absent or complete, never half-written.
 
-    The bytes go to a hidden temporary file in the same folder, are flushed to disk, and are then
-    moved into place in one step (`before_rename` runs just before). Without `overwrite`, an existing
-    `path` is left alone (OutputError).
+    The bytes go to a temporary file, are flushed to disk, and are then moved into place in one step
+    (`before_rename` runs just before). Without `overwrite`, an existing `path` is left alone
+    (OutputError).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}{TEMP_MARK}", suffix=".part")
+    where = staging_folder(path.parent)
+    fd, tmp_name = tempfile.mkstemp(dir=where, prefix=f".{path.name}{TEMP_MARK}", suffix=".part")
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as f:
@@ -47,6 +48,19 @@ def write_atomic(
             _link_no_clobber(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def staging_folder(folder: Path) -> Path:
+    """Where an output is written before it gets its name: the system's temporary folder when it is on
+    the same file system as `folder` (the move into place stays one atomic step, and an output folder
+    never holds an unfinished file, even after kill -9); otherwise `folder` itself, as a hidden file."""
+    system = Path(tempfile.gettempdir())
+    try:
+        if system.stat().st_dev == folder.stat().st_dev:
+            return system
+    except OSError:
+        pass
+    return folder
 
 
 def remove_stale_temporaries(folder: Path) -> int:

@@ -21,6 +21,7 @@ from click.testing import CliRunner, Result
 from PIL import Image
 
 from framer.cli import cli
+from framer.files import staging_folder
 from helpers import DATA
 
 DURING = ["--date", "2023-10-05", "--size", "360"]
@@ -206,6 +207,8 @@ def test_killed_run_leaves_no_partial_picture_and_rerun_completes(tmp_path: Path
         process.wait()
     done = pictures(out)
     assert 4 <= len(done) < 40
+    if staging_folder(out) != out:  # unfinished files live outside the output folder: nothing left in it
+        assert not [p for p in out.rglob("*") if p.name.endswith(".part")], "an unfinished file in the output"
     for picture in done:
         with Image.open(picture) as im:
             im.load()  # every picture that exists is whole
