@@ -140,23 +140,6 @@ def update() -> None:
         print(f"{po}: {len(untranslated(po))} untranslated")
 
 
-def compile_catalogs(out_root: Path) -> list[Path]:
-    """Compile each framer/locale/*/LC_MESSAGES/framer.po to the same place under `out_root`."""
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
-
-    written = []
-    for po in po_files():
-        mo = out_root / po.relative_to(PACKAGE.parent).with_suffix(".mo")
-        mo.parent.mkdir(parents=True, exist_ok=True)
-        with po.open("rb") as f:
-            catalog = read_po(f)
-        with mo.open("wb") as f:
-            write_mo(f, catalog)
-        written.append(mo)
-    return written
-
-
 if __name__ == "__main__":
     if "--check" in sys.argv:
         missing = {po.parent.parent.name: untranslated(po) for po in po_files()}

@@ -24,7 +24,6 @@ pillow_heif.register_heif_opener()  # iPhone photos (HEIC/HEIF)
 Image.MAX_IMAGE_PIXELS = None
 _SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
 
-OUTPUT_FORMATS = {"jpg": "JPEG", "png": "PNG", "webp": "WEBP"}
 ORIENTATION = 0x0112  # the EXIF tag
 JPEG_QUALITY = 92
 PAPER_WHITE = (255, 255, 255)  # what transparent areas of a photo become
