@@ -10,22 +10,43 @@ Inputs are never written, and an existing output is never replaced unless `overw
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
+import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, as_completed, wait
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
+from stat import S_ISREG
 
 from . import __version__
-from .files import PHOTO_SUFFIXES, remove_stale_temporaries
+from .errors import CannotStart, WriteRefused
+from .files import (
+    PHOTO_SUFFIXES,
+    display,
+    remove_stale_staging,
+    remove_stale_temporaries,
+    system_temp,
+)
 from .frames import Frame
 from .geometry import Adjust
 from .i18n import _
-from .journal import Journal, job_key, settings_digest
-from .report import ERROR, NOT_OURS, SKIPPED, UP_TO_DATE, Record, Report
+from .journal import (
+    JOURNAL_NAME,
+    LOCK_NAME,
+    Entry,
+    Journal,
+    fingerprint,
+    folder_lock,
+    job_key,
+    settings_digest,
+)
+from .report import ERROR, NOT_OURS, OTHER_PHOTO, PREVIEW_KEPT, SKIPPED, UP_TO_DATE, Record, Report
 
 
 @dataclass(frozen=True)
@@ -33,7 +54,7 @@ class Job:
     source: Path
     output: Path
     root: Path | None = None  # the output folder the journal lives in; None for a photo framed beside itself
-    renamed: bool = False  # the output name keeps the source's extension to avoid a clash
+    renamed: bool = False  # another input would have had the same output name: this one is told apart
     adjust: Adjust = field(default_factory=Adjust)
     problem: str | None = None  # known before framing: a folder that cannot be opened
 
@@ -52,20 +73,42 @@ def preview_path(output: Path) -> Path:
 
 
 @dataclass(frozen=True)
+class Write:
+    """One file a worker writes for a photo, and whether it may replace what is there (framer's own)."""
+
+    path: Path
+    replace: bool
+
+
+@dataclass(frozen=True)
 class Task:
     """What a worker needs to frame one photo (small, so it crosses to another process cheaply)."""
 
     job: Job
     settings: Settings
-    replace: bool  # may replace an existing output
+    output: Write
+    preview: Write | None = None  # None: no preview wanted, or a file framer must keep is in its place
     journal: Path | None = None
-    key: str = ""
+    key: str = ""  # the settings of this output (journal.job_key)
+    input: tuple[int, ...] = ()  # the photo's fingerprint when the run began
+    warnings: tuple[str, ...] = ()  # known before framing (e.g. renamed, preview kept)
 
 
-def plan(inputs: Iterable[Path], output_dir: Path | None, fmt: str) -> list[Job]:
-    """One job per photo found under `inputs`, in a stable order, each with its output path."""
+def plan(inputs: Iterable[Path], output_dir: Path | None, fmt: str, preview: bool = False) -> list[Job]:
+    """One job per photo found under `inputs`, in a stable order, each with its own output path.
+
+    Raises CannotStart for an input that has no folder beside it to write into (`/` without -o).
+    """
     jobs: list[Job] = []
     for given in inputs:
+        if given.name in ("", ".", ".."):  # `.`, `..`, `/`: name the folder by its real name
+            given = Path(os.path.abspath(given))
+            if given.name == "" and output_dir is None:
+                raise CannotStart(
+                    _(
+                        "{folder} has no folder beside it to write into: choose an output folder with -o"
+                    ).format(folder=display(given))
+                )
         if given.is_dir():
             root = output_dir if output_dir is not None else given.with_name(given.name + "-framed")
             skip = [root, output_dir] if output_dir is not None else [root]
@@ -81,13 +124,14 @@ def plan(inputs: Iterable[Path], output_dir: Path | None, fmt: str) -> list[Job]
             jobs.append(Job(given, output_dir / f"{given.stem}.{fmt}", output_dir))
         else:
             jobs.append(Job(given, given.with_name(f"{given.stem}-framed.{fmt}")))
-    return _resolve_clashes(_unique(jobs), fmt)
+    return distinct_outputs(_unique(jobs), fmt, preview)
 
 
 def walk(folder: Path, skip: list[Path], errors: list[OSError] | None = None) -> Iterator[Path]:
-    """Photos under `folder`, sorted, not following symlinked folders (no loops), skipping hidden
-    entries and the output folders (so outputs are never taken as inputs). Folders that cannot be
-    opened are added to `errors`."""
+    """Regular files with a photo's extension under `folder`, sorted, not following symlinked folders (no
+    loops), skipping hidden entries, the output folders (so outputs are never taken as inputs), and
+    anything that is not a regular file (a pipe named x.jpg would block whoever opens it). Folders that
+    cannot be opened are added to `errors`."""
     skip_real = {os.path.realpath(p) for p in skip}
     for dirpath, dirnames, filenames in os.walk(
         folder, onerror=errors.append if errors is not None else None
@@ -98,8 +142,9 @@ def walk(folder: Path, skip: list[Path], errors: list[OSError] | None = None) ->
             if not d.startswith(".") and os.path.realpath(os.path.join(dirpath, d)) not in skip_real
         )
         for name in sorted(filenames):
-            if not name.startswith(".") and Path(name).suffix.lower() in PHOTO_SUFFIXES:
-                yield Path(dirpath) / name
+            path = Path(dirpath) / name
+            if not name.startswith(".") and path.suffix.lower() in PHOTO_SUFFIXES and path.is_file():
+                yield path
 
 
 def _unique(jobs: list[Job]) -> list[Job]:
@@ -114,18 +159,52 @@ def _unique(jobs: list[Job]) -> list[Job]:
     return out
 
 
-def _resolve_clashes(jobs: list[Job], fmt: str) -> list[Job]:
-    """Inputs that would write the same output (a.jpg and a.png) each keep their extension: a.jpg.jpg."""
-    by_output: dict[Path, list[int]] = defaultdict(list)
+def folded(path: Path) -> str:
+    """A path as a case-insensitive file system (Windows, macOS) compares it: `an.JPG` is `an.jpg`, and
+    `é` typed as one character or as `e` and an accent are one name."""
+    return unicodedata.normalize("NFC", str(path)).casefold()
+
+
+def distinct_outputs(jobs: list[Job], fmt: str, preview: bool = False) -> list[Job]:
+    """Give inputs that would write the same output (an.jpg and an.png, an.jpg and an.JPG, a/an.jpg and
+    b/an.jpg given together) distinct names, the same on every run whatever order they were given in.
+
+    Each keeps its extension: an.jpg.jpg, an.png.jpg; those still alike get a number in the order of
+    their paths: an-2.jpg.jpg. Names are compared as a case-insensitive file system would, and a photo's
+    preview (NAME.avatar176.png) and framer's own files count as names taken.
+    """
+    taken: set[str] = set()
+
+    def claim(output: Path) -> None:
+        taken.add(folded(output))
+        if preview:
+            taken.add(folded(preview_path(output)))
+
+    by_output: dict[str, list[int]] = defaultdict(list)
     for i, job in enumerate(jobs):
-        by_output[job.output].append(i)
+        if job.problem is None:
+            by_output[folded(job.output)].append(i)
     for indices in by_output.values():
-        if len(indices) > 1:
-            for i in indices:
-                job = jobs[i]
-                suffix = job.source.suffix.lstrip(".").lower() or "file"
-                name = job.output.name.removesuffix(f".{fmt}") + f".{suffix}.{fmt}"
-                jobs[i] = replace(job, output=job.output.with_name(name), renamed=True)
+        if len(indices) == 1:
+            claim(jobs[indices[0]].output)
+    for job in jobs:
+        if job.root is not None:
+            taken.update(folded(job.root / name) for name in (JOURNAL_NAME, LOCK_NAME))
+    for indices in by_output.values():
+        if len(indices) == 1:
+            continue
+        for i in sorted(indices, key=lambda i: os.fsencode(jobs[i].source)):
+            job = jobs[i]
+            stem = job.output.name.removesuffix(f".{fmt}")
+            ext = job.source.suffix.lstrip(".").lower() or "file"
+            names = (f"{stem}{f'-{n}' if n > 1 else ''}.{ext}.{fmt}" for n in itertools.count(1))
+            output = next(
+                o
+                for o in map(job.output.with_name, names)
+                if folded(o) not in taken and not (preview and folded(preview_path(o)) in taken)
+            )
+            claim(output)
+            jobs[i] = replace(job, output=output, renamed=True)
     return jobs
 
 
@@ -143,6 +222,8 @@ def run(
 
     `work` frames one photo in a worker process (default: the Worker that process built at start).
 
+    Each output folder is locked for the run (a second run into it stops at once: FolderBusy), its
+    journal read and repaired, and what killed runs left there removed, before any photo is looked at.
     Photos whose output is up to date are skipped without being opened. On Ctrl-C the photos being
     framed are finished, the rest are not started, and KeyboardInterrupt goes up to the caller.
     """
@@ -157,25 +238,49 @@ def run(
         settings.quality,
         settings.preview,
     )
-    journals = {root: Journal(root) for root in {job.root for job in jobs if job.root is not None}}
-    for journal in journals.values():
-        remove_stale_temporaries(journal.root)
+    roots = sorted({job.root for job in jobs if job.root is not None}, key=str)
+    with ExitStack() as stack:
+        for root in roots:
+            make_folder(root)
+            stack.enter_context(folder_lock(root))
+        journals = {root: Journal(root) for root in roots}
+        for root in roots:
+            remove_stale_temporaries(root)
+        stack.callback(_remove_workers_staging, roots)
 
-    def emit(record: Record) -> None:
-        report.add(record)
-        on_done(record)
+        def emit(record: Record) -> None:
+            report.add(record)
+            on_done(record)
 
-    tasks = (triage(job, settings, inputs, journals, digest) for job in jobs)
-    work = work or _work
-    if workers <= 1:
-        from .worker import Worker
+        tasks = (triage(job, settings, inputs, journals, digest) for job in jobs)
+        if workers <= 1:
+            from .worker import Worker
 
-        worker = Worker(frame, side)
-        for item in tasks:
-            emit(item if isinstance(item, Record) else worker(item))
-        return
+            worker = Worker(frame, side)
+            for item in tasks:
+                emit(item if isinstance(item, Record) else worker(item))
+            return
+        _run_in_pool(tasks, workers, frame, side, emit, work or _work)
 
-    _run_in_pool(tasks, workers, frame, side, emit, work)
+
+def make_folder(folder: Path) -> None:
+    """Create an output folder (and its parents) before any work, or say in one line why it cannot be."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise WriteRefused(
+            _("cannot write into {folder}: it is a file, not a folder").format(folder=display(folder))
+        ) from None
+    except OSError as e:
+        raise WriteRefused(
+            _("cannot write into {folder}: {reason}").format(folder=display(folder), reason=e.strerror or e)
+        ) from None
+
+
+def _remove_workers_staging(roots: list[Path]) -> None:
+    """The workers are gone: remove the staging folders they made (empty unless one was killed)."""
+    for host in [system_temp(), *roots]:
+        remove_stale_staging(host)
 
 
 def _pool(workers: int, frame: Frame, side: int | None) -> ProcessPoolExecutor:
@@ -261,36 +366,106 @@ def _alone(task: Task, frame: Frame, side: int | None, work: Callable[[Task], Re
             )
 
 
+FREE, OURS, OTHER, FOREIGN = "free", "ours", "other", "foreign"
+
+
+def claim(path: Path, journal: Journal | None, source: str) -> tuple[str, Entry | None]:
+    """Who `path` belongs to: nobody (FREE), framer from this photo (OURS), framer from another photo
+    (OTHER), or someone else (FOREIGN: a file framer did not write, or one changed since, or a link)."""
+    if not os.path.lexists(path):
+        return FREE, None
+    entry = journal.lookup(path) if journal is not None else None
+    if entry is None:
+        return FOREIGN, None
+    return (OURS if entry.source == source else OTHER), entry
+
+
 def triage(
     job: Job, settings: Settings, inputs: set[str], journals: dict[Path, Journal], digest: str
 ) -> Record | Task:
-    """Decide, without opening the photo, whether it needs framing: a Task, or already its Record."""
+    """Decide, without opening the photo, whether it needs framing: a Task, or already its Record.
+
+    An existing file is replaced only when framer wrote it from this same photo (the journal says so and
+    the file is still the one it wrote), or with --overwrite; never when it is an input.
+    """
     if job.problem is not None:
         return Record(input=str(job.source), output=None, status=ERROR, error=job.problem)
     record = Record(input=str(job.source), output=str(job.output), status=ERROR)
-    if job.renamed:
-        record.warnings.append("renamed")
-    if os.path.realpath(job.output) in inputs:
+    warnings = ["renamed"] if job.renamed else []
+    record.warnings += warnings
+    preview = preview_path(job.output) if settings.preview else None
+    if any(os.path.realpath(p) in inputs for p in (job.output, preview) if p is not None):
         record.error = _("its output would replace an input photo: choose another output folder (-o)")
         return record
-    journal = journals.get(job.root) if job.root is not None else None
     try:
-        key = job_key(digest, job.source, job.adjust)
+        st = os.stat(job.source)
     except OSError as e:
         record.error = _("cannot read the file ({reason})").format(reason=e.strerror)
         return record
-    replace = settings.overwrite
-    if job.output.exists() and not settings.overwrite:
-        if journal is not None and journal.is_done(job.output, key):
-            record.status = SKIPPED
-            record.warnings.append(UP_TO_DATE)
-            return record
-        if journal is None or not journal.made(job.output):
-            record.status = SKIPPED
+    if not S_ISREG(st.st_mode):
+        record.error = _("not a regular file (a folder, a pipe or a device)")
+        return record
+    journal = journals.get(job.root) if job.root is not None else None
+    if journal is not None and not _inside(job.output.parent, journal.real):
+        record.error = _("a symbolic link in the output folder leads outside it: nothing was written there")
+        return record
+
+    key, fp, source = job_key(digest, job.adjust), fingerprint(st), os.path.realpath(job.source)
+    whose, entry = claim(job.output, journal, source)
+    if not settings.overwrite and whose != FREE:
+        record.status = SKIPPED
+        if whose == FOREIGN:
             record.warnings.append(NOT_OURS)
             return record
-        replace = True  # framer made it in an earlier run, from another input or settings: redo it
-    return Task(job, settings, replace, journal.path if journal else None, key)
+        if whose == OTHER:
+            assert entry is not None
+            record.warnings.append(OTHER_PHOTO)
+            record.made_from = entry.source
+            return record
+        if _current(entry, key, fp) and (
+            preview is None or _preview_settled(preview, journal, source, key, fp)
+        ):
+            record.warnings.append(UP_TO_DATE)
+            return record
+    output = Write(job.output, replace=settings.overwrite or whose == OURS)
+    write_preview = None
+    if preview is not None:
+        whose_preview, _entry = claim(preview, journal, source)
+        if settings.overwrite or whose_preview in (FREE, OURS):
+            write_preview = Write(preview, replace=settings.overwrite or whose_preview == OURS)
+        else:
+            warnings.append(PREVIEW_KEPT)
+    return Task(
+        job,
+        settings,
+        output,
+        write_preview,
+        journal.path if journal else None,
+        key,
+        tuple(fp),
+        tuple(warnings),
+    )
+
+
+def _current(entry: Entry | None, key: str, fp: list[int]) -> bool:
+    """Whether a file framer wrote was made with these settings from the photo as it is now."""
+    return entry is not None and entry.key == key and entry.input == fp
+
+
+def _preview_settled(preview: Path, journal: Journal | None, source: str, key: str, fp: list[int]) -> bool:
+    """The preview needs no new write: it is current, or a file framer must keep stands in its place."""
+    whose, entry = claim(preview, journal, source)
+    return whose in (OTHER, FOREIGN) or (whose == OURS and _current(entry, key, fp))
+
+
+@lru_cache(maxsize=4096)
+def _inside(folder: Path, root_real: str) -> bool:
+    """Whether `folder` (or, when it does not exist yet, its nearest existing parent) really lies in the
+    output folder: a symbolic link planted in it must not lead outputs elsewhere."""
+    while not os.path.lexists(folder) and folder.parent != folder:
+        folder = folder.parent
+    real = os.path.realpath(folder)
+    return real == root_real or real.startswith(root_real.rstrip(os.sep) + os.sep)
 
 
 def _start_worker(frame: Frame, side: int | None) -> None:

@@ -41,6 +41,21 @@ class OutputError(FramerError):
     """An output cannot be written where it should go (it exists, or it would replace an input)."""
 
 
+class CannotStart(FramerError):
+    """A run that cannot start as asked; nothing was done."""
+
+    exit_code = ExitCode.USAGE
+
+
+class WriteRefused(CannotStart):
+    """A file framer was asked to write would replace what it must not (an input, a link, a device), or
+    its folder cannot be written."""
+
+
+class FolderBusy(CannotStart):
+    """Another framer run is writing into the same output folder."""
+
+
 class AdjustError(FramerError):
     """An --adjust file that cannot be used: unreadable, a bad value, or a row that matches no photo."""
 

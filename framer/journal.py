@@ -1,9 +1,15 @@
-"""What an earlier run already framed, so that a re-run redoes only what changed.
+"""What earlier runs wrote into an output folder, so that a re-run redoes only what is needed and never
+replaces a file framer did not write, nor one it made from another photo.
 
-Each output folder keeps a hidden `.framer-journal.jsonl`: one line per output written, holding a key
-made from the input file (size, modification time), the frame and every setting that shapes the
-output. A line is appended *before* its output is renamed into place, so an output that exists always
-has its line, whatever moment a run was killed at; a line whose output is missing is simply redone.
+Each output folder keeps a hidden `.framer-journal.jsonl`, one line per file written (an output or its
+preview): which photo it was made from (real path and fingerprint), with which settings, and the file's
+own identity (size, modification time, inode, SHA-256). The line is appended and flushed to disk just
+before the file is moved into place, so a file framer placed always has its line, whatever moment a run
+was killed at. A line is trusted only while the file on disk is still the one it describes: a write that
+failed, a file replaced by hand, or a torn line from a power cut is never taken for framer's work. A run
+reads the journal once, under the folder's lock, and rewrites it without the lines it cannot trust.
+
+    .framer-lock   held by the run writing into the folder; it says which run that is
 """
 
 from __future__ import annotations
@@ -11,16 +17,28 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import socket
+import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from pathlib import Path
+from typing import Any
+
+from .errors import FolderBusy, WriteRefused
+from .files import display, json_line, open_nofollow, open_regular, try_lock, write_atomic
+from .i18n import _
 
 JOURNAL_NAME = ".framer-journal.jsonl"
+LOCK_NAME = ".framer-lock"
+HASH_CHUNK = 1 << 20
 
 
-def job_key(settings_digest: str, source: Path, adjust: object) -> str:
-    """The key of one output: the settings, the input's size and time stamp, the person's adjustments."""
-    st = source.stat()
-    text = json.dumps([settings_digest, st.st_size, st.st_mtime_ns, repr(adjust)])
-    return hashlib.sha256(text.encode()).hexdigest()[:32]
+def fingerprint(st: os.stat_result) -> list[int]:
+    """What tells one version of a photo from another without reading it: a photo swapped in place with
+    its modification time restored still gets a new change time (ctime), which no program can set."""
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
 
 
 def settings_digest(*parts: object) -> str:
@@ -28,47 +46,197 @@ def settings_digest(*parts: object) -> str:
     return hashlib.sha256(json.dumps([repr(p) for p in parts]).encode()).hexdigest()
 
 
+def job_key(settings_digest: str, adjust: object) -> str:
+    """The settings of one output: the run's, and the person's adjustments to this photo."""
+    return hashlib.sha256(json.dumps([settings_digest, repr(adjust)]).encode()).hexdigest()[:32]
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open_regular(path) as f:
+        while chunk := f.read(HASH_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One journal line: a file framer wrote, from which photo, how, and the file's identity."""
+
+    output: str  # relative to the output folder, with /
+    source: str  # the real path of the photo it was made from
+    input: list[int]  # the photo's fingerprint then
+    key: str  # job_key: the settings
+    file: list[int]  # the written file: size, modification time (ns), inode
+    sha256: str
+    outcome: dict[str, Any] = field(default_factory=dict)  # what the report said: status, faces, ...
+
+    @classmethod
+    def parse(cls, obj: object) -> Entry | None:
+        if not isinstance(obj, dict):
+            return None
+        try:
+            entry = cls(**{k: obj[k] for k in ("output", "source", "input", "key", "file", "sha256")})
+        except (KeyError, TypeError):
+            return None  # a line of framer 0.1 (no file identity) or not ours: not trusted
+        outcome = obj.get("outcome")
+        ok = (
+            isinstance(entry.output, str)
+            and isinstance(entry.source, str)
+            and isinstance(entry.key, str)
+            and isinstance(entry.sha256, str)
+            and _ints(entry.input, 4)
+            and _ints(entry.file, 3)
+        )
+        if not ok:
+            return None
+        return cls(**{**asdict(entry), "outcome": outcome if isinstance(outcome, dict) else {}})
+
+    def line(self) -> str:
+        return json_line(asdict(self))
+
+
+def _ints(value: object, n: int) -> bool:
+    return isinstance(value, list) and len(value) == n and all(type(v) is int for v in value)
+
+
+def file_identity(st: os.stat_result) -> list[int]:
+    return [st.st_size, st.st_mtime_ns, st.st_ino]
+
+
+def describes(entry: Entry, path: Path) -> bool:
+    """Whether the file at `path` is still the one `entry` recorded: the same size, time and inode, or
+    (a folder copied or restored elsewhere) the same bytes."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return False
+    if not stat.S_ISREG(st.st_mode) or st.st_size != entry.file[0]:
+        return False
+    if file_identity(st) == entry.file:
+        return True
+    try:
+        return sha256_of(path) == entry.sha256
+    except OSError:
+        return False
+
+
+def read_lines(data: bytes) -> Iterator[object]:
+    """The JSON objects in a journal's bytes, skipping what cannot be read (a byte that is not UTF-8, a
+    line torn by a power cut) and recovering a line that a torn one was glued to."""
+    decoder = json.JSONDecoder()
+    for raw in data.split(b"\n"):
+        text = raw.decode("utf-8", "replace").strip()
+        start = 0
+        while (start := text.find("{", start)) != -1:
+            try:
+                obj, end = decoder.raw_decode(text, start)
+            except ValueError:
+                start += 1
+                continue
+            yield obj
+            start = end
+
+
 class Journal:
-    """The journal of one output folder, read once at the start of a run."""
+    """The journal of one output folder, read once at the start of a run (with the folder's lock held)."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        self.real = os.path.realpath(root)
         self.path = root / JOURNAL_NAME
-        self.keys: dict[str, str] = {}
+        self.entries: dict[str, Entry] = {}
+        self._check_path()
         try:
-            with self.path.open(encoding="utf-8") as f:
-                for line in f:
-                    try:
-                        entry = json.loads(line)
-                        self.keys[entry["output"]] = entry["key"]
-                    except (ValueError, KeyError, TypeError):
-                        continue  # a line torn by a power cut: that output is simply redone
+            with open_regular(self.path) as f:
+                data = f.read()
         except FileNotFoundError:
-            pass
+            return
+        lines = [e for e in map(Entry.parse, read_lines(data)) if e is not None]
+        for entry in lines:  # the last line for a file wins: it is the latest write
+            self.entries[entry.output] = entry
+        for name, entry in list(self.entries.items()):
+            if not describes(entry, root / name):
+                del self.entries[name]
+            elif file_identity(os.lstat(root / name)) != entry.file:  # same bytes, copied: new identity
+                self.entries[name] = Entry(**{**asdict(entry), "file": file_identity(os.lstat(root / name))})
+        trusted = "".join(e.line() for e in self.entries.values()).encode("utf-8")
+        if trusted != data:  # torn, repeated or untrusted lines: keep only what is true
+            write_atomic(self.path, trusted, overwrite=True)
 
-    def _name(self, output: Path) -> str:
+    def _check_path(self) -> None:
+        try:
+            st = os.lstat(self.path)
+        except FileNotFoundError:
+            return
+        if not stat.S_ISREG(st.st_mode):
+            raise WriteRefused(
+                _(
+                    "{path} is not a regular file: framer keeps its journal of this folder there; "
+                    "remove or rename it"
+                ).format(path=display(self.path))
+            )
+
+    def name(self, output: Path) -> str:
         return output.relative_to(self.root).as_posix()
 
-    @staticmethod
-    def line_for(root: Path, output: Path, key: str) -> str:
-        """The journal line that records `output` (under `root`) as made with `key`."""
-        return (
-            json.dumps({"output": output.relative_to(root).as_posix(), "key": key}, ensure_ascii=False) + "\n"
-        )
-
-    def is_done(self, output: Path, key: str) -> bool:
-        """Whether `output` exists and was made from the same input with the same settings."""
-        return self.keys.get(self._name(output)) == key and output.exists()
-
-    def made(self, output: Path) -> bool:
-        """Whether framer wrote `output` in an earlier run (so a new run may replace it)."""
-        return self._name(output) in self.keys
+    def lookup(self, output: Path) -> Entry | None:
+        """The trusted entry of the file framer wrote at `output`, if any."""
+        return self.entries.get(self.name(output))
 
 
 def append(journal_path: Path, line: str) -> None:
-    """Add one line; a single O_APPEND write, so parallel workers never interleave their lines."""
-    fd = os.open(journal_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    """Add one line and flush it to disk; a single O_APPEND write, so parallel workers never interleave
+    their lines. Never through a link."""
+    fd = open_nofollow(journal_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
     try:
-        os.write(fd, line.encode("utf-8"))
+        os.write(fd, line.encode("utf-8", "surrogateescape"))
+        os.fsync(fd)
     finally:
         os.close(fd)
+
+
+@contextmanager
+def folder_lock(root: Path) -> Iterator[None]:
+    """Hold `root`'s lock for the block: a second run into the same folder stops at once (FolderBusy),
+    naming the run that has it. The lock goes with the process, however it ends; the lock file, with the
+    block (a run that was killed leaves it, unlocked, for the next run to take)."""
+    path = root / LOCK_NAME
+    while True:
+        fd = open_nofollow(path, os.O_RDWR | os.O_CREAT, 0o644)
+        if not try_lock(fd):
+            owner = _lock_owner(os.read(fd, 1000))
+            os.close(fd)
+            raise FolderBusy(
+                _(
+                    "another framer run is writing into {folder} ({owner}): wait for it to finish, "
+                    "or choose another output folder"
+                ).format(folder=display(root), owner=owner)
+            )
+        try:
+            if os.stat(path).st_ino == os.fstat(fd).st_ino:
+                break  # locked, and still the lock file: not one the run before us just removed
+        except FileNotFoundError:
+            pass
+        os.close(fd)
+    try:
+        started = datetime.now().astimezone().isoformat(timespec="seconds")
+        owner = {"pid": os.getpid(), "host": socket.gethostname(), "started": started}
+        os.ftruncate(fd, 0)
+        os.write(fd, json_line(owner).encode())
+        yield
+    finally:
+        os.unlink(path)  # before the lock goes: a run that opened it meanwhile sees it is gone, and retries
+        os.close(fd)
+
+
+def _lock_owner(data: bytes) -> str:
+    """Who holds a folder's lock, in words (the lock file says it in no language)."""
+    try:
+        owner = json.loads(data)
+        when = datetime.fromisoformat(owner["started"]).strftime("%Y-%m-%d %H:%M:%S")
+        return _("process {pid} on {host}, started {time}").format(
+            pid=owner["pid"], host=owner["host"], time=when
+        )
+    except (ValueError, KeyError, TypeError):
+        return _("another framer run")

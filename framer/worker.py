@@ -7,22 +7,26 @@ report never imports OpenCV or NumPy.
 from __future__ import annotations
 
 import errno
+import hashlib
+import os
 import signal
-from functools import partial
+from dataclasses import asdict
 
 import cv2
 
-from .batch import Task, preview_path
+from .batch import Task, Write
 from .compose import PreparedFrame, avatar_preview
 from .detect import FaceDetector
 from .errors import FramerError, OutputError, PhotoError
-from .files import write_atomic
+from .files import display, write_atomic
 from .frames import Frame
 from .i18n import _
 from .images import encode
-from .journal import Journal, append
+from .journal import Entry, append, file_identity
 from .pipeline import frame_file
 from .report import ERROR, NO_FACE, OK, Record
+
+OUTCOME = ("status", "faces", "face", "crop", "warnings")  # what the journal keeps of a photo's record
 
 # Write failures that will hit every later photo too: stop the batch rather than fail 2,000 times.
 FATAL_WRITE_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM}
@@ -40,44 +44,66 @@ class Worker:
         """Frame one photo and write its output; any problem with this photo becomes its record."""
         job = task.job
         record = Record(input=str(job.source), output=str(job.output), status=ERROR)
-        if job.renamed:
-            record.warnings.append("renamed")
+        record.warnings += task.warnings
         try:
             framed = frame_file(job.source, self.detector, self.frame, job.adjust, task.settings.max_pixels)
-            data = encode(framed.image, task.settings.fmt, task.settings.quality)
-            note = None
-            if task.journal is not None:
-                line = Journal.line_for(task.journal.parent, job.output, task.key)
-                note = partial(append, task.journal, line)
-            write_atomic(job.output, data, overwrite=task.replace, before_rename=note)
-            if task.settings.preview:
-                avatar = encode(avatar_preview(framed.image), "png")
-                write_atomic(preview_path(job.output), avatar, overwrite=True)
+            record.status = OK if framed.found_face else NO_FACE
+            record.faces = framed.faces
+            record.face = framed.face.rounded() if framed.face else None
+            record.crop = framed.placement.crop.rounded()
+            record.warnings += framed.warnings
+            _write(task, task.output, encode(framed.image, task.settings.fmt, task.settings.quality), record)
+            if task.preview is not None:
+                _write(task, task.preview, encode(avatar_preview(framed.image), "png"), record)
         except OSError as e:
             if e.errno in FATAL_WRITE_ERRORS:
                 raise OutputError(
                     _("cannot write {path}: {reason}. Stopped; the photos framed so far are kept").format(
-                        path=job.output, reason=e.strerror
+                        path=display(job.output), reason=e.strerror
                     )
                 ) from None
-            record.error = _("cannot write the output: {reason}").format(reason=e.strerror or e)
-            return record
+            return _failed(record, _("cannot write the output: {reason}").format(reason=e.strerror or e))
         except (PhotoError, OutputError) as e:
-            record.error = str(e)
-            return record
+            return _failed(record, str(e))
         except FramerError:
             raise
         except Exception as e:  # a bug must not cost the other 1,999 photos: record it and go on
-            record.error = _("unexpected error ({detail}); please report it").format(
-                detail=f"{type(e).__name__}: {e}"
-            )
-            return record
-        record.status = OK if framed.found_face else NO_FACE
-        record.faces = framed.faces
-        record.face = framed.face.rounded() if framed.face else None
-        record.crop = framed.placement.crop.rounded()
-        record.warnings += framed.warnings
+            detail = f"{type(e).__name__}: {e}"
+            return _failed(record, _("unexpected error ({detail}); please report it").format(detail=detail))
         return record
+
+
+def _failed(record: Record, reason: str) -> Record:
+    """`record` as an error: nothing is known of the photo beyond the warnings made before framing."""
+    return Record(
+        record.input,
+        record.output,
+        ERROR,
+        warnings=[w for w in record.warnings if w == "renamed"],
+        error=reason,
+    )
+
+
+def _write(task: Task, write: Write, data: bytes, record: Record) -> None:
+    """Write one file of a photo; in an output folder, its journal line goes to disk just before the
+    file takes its name, holding the file's identity, so the line is trusted only if the file is there."""
+    note = None
+    if task.journal is not None:
+        journal = task.journal
+
+        def note(st: os.stat_result) -> None:
+            entry = Entry(
+                output=write.path.relative_to(journal.parent).as_posix(),
+                source=os.path.realpath(task.job.source),
+                input=list(task.input),
+                key=task.key,
+                file=file_identity(st),
+                sha256=hashlib.sha256(data).hexdigest(),
+                outcome={k: v for k, v in asdict(record).items() if k in OUTCOME},
+            )
+            append(journal, entry.line())
+
+    write_atomic(write.path, data, overwrite=write.replace, before_place=note)
 
 
 _worker: Worker | None = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +28,26 @@ def snapshot(folder: Path) -> dict[str, tuple[str, int, int]]:
         for p in sorted(folder.rglob("*"))
         if p.is_file()
     }
+
+
+def stale_staging(*hosts: Path) -> list[Path]:
+    """framer's staging folders under `hosts` whose process is gone (their lock is free)."""
+    from framer.files import STAGING_PREFIX, try_lock
+
+    stale = []
+    for host in hosts:
+        for folder in host.glob(STAGING_PREFIX + "*"):
+            lock = folder / ".lock"
+            if not lock.exists():
+                stale.append(folder)
+                continue
+            fd = os.open(lock, os.O_RDWR)
+            try:
+                if try_lock(fd):
+                    stale.append(folder)
+            finally:
+                os.close(fd)
+    return stale
 
 
 def faces_in(detector: FaceDetector, image: Image.Image | np.ndarray) -> list[Face]:

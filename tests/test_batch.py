@@ -21,7 +21,8 @@ from click.testing import CliRunner, Result
 from PIL import Image
 
 from framer.cli import cli
-from framer.files import staging_folder
+from framer.files import system_temp
+from helpers import stale_staging
 from helpers import DATA
 
 DURING = ["--date", "2023-10-05", "--size", "360"]
@@ -207,8 +208,10 @@ def test_killed_run_leaves_no_partial_picture_and_rerun_completes(tmp_path: Path
         process.wait()
     done = pictures(out)
     assert 4 <= len(done) < 40
-    if staging_folder(out) != out:  # unfinished files live outside the output folder: nothing left in it
+    if system_temp().stat().st_dev == out.stat().st_dev:  # unfinished files are staged outside the output
         assert not [p for p in out.rglob("*") if p.name.endswith(".part")], "an unfinished file in the output"
+    left = [p for folder in stale_staging(system_temp(), out) for p in folder.rglob("*.part")]
+    assert all(p.stat().st_mode & 0o077 == 0 for p in left), "a staged portrait others can read"
     for picture in done:
         with Image.open(picture) as im:
             im.load()  # every picture that exists is whole
@@ -219,7 +222,8 @@ def test_killed_run_leaves_no_partial_picture_and_rerun_completes(tmp_path: Path
     assert again.returncode == 0, again.stderr
     assert f"40 photos: {40 - len(done)} framed, {len(done)} skipped." in again.stderr
     assert len(pictures(out)) == 40
-    assert not [p for p in out.rglob(".*.part")], "temporary files of the killed run are cleaned up"
+    assert not [p for p in out.rglob("*.part")], "temporary files of the killed run are cleaned up"
+    assert not stale_staging(system_temp(), out), "the killed run's staging folders are removed"
 
 
 def test_ctrl_c_stops_cleanly_with_the_summary_so_far(tmp_path: Path) -> None:

@@ -95,7 +95,8 @@ def test_existing_outputs_are_kept_unless_overwrite(photos: Path, tmp_path: Path
     again = run("apply", photos, "-o", out, *DURING)
     assert again.exit_code == 0
     assert (out / "hopper.jpg").read_bytes() == b"keep me"
-    assert says(again.output, "skipped, already framed", 3)
+    assert says(again.output, "skipped, already framed", 2)
+    assert says(again.output, "skipped, another file is in the way (--overwrite replaces it)", 1)
     forced = run("apply", photos, "-o", out, "--overwrite", *DURING)
     assert forced.exit_code == 0
     assert size_and_format(out / "hopper.jpg")[0] == (540, 540)
@@ -122,6 +123,7 @@ def test_report_has_one_json_line_per_input(photos: Path, tmp_path: Path) -> Non
             "warnings",
             "error",
             "campaign",
+            "made_from",
         }
         assert row["campaign"] == {"start": "2023-10-01", "end": "2023-10-10", "timezone": "Asia/Ho_Chi_Minh"}
     hopper = rows["hopper.jpg"]
