@@ -9,11 +9,14 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from .errors import ExitCode
+from .files import display
 from .i18n import LANGUAGES, N_, _, ngettext, translation, worded
 
 OK, NO_FACE, SKIPPED, ERROR = "ok", "no_face", "skipped", "error"
 UP_TO_DATE = "up_to_date"  # skipped: framed earlier from the same photo with the same settings
 NOT_OURS = "output_exists"  # skipped: a file framer did not make is where the output would go
+OTHER_PHOTO = "made_from_other_photo"  # skipped: the output there was framed from another photo
+PREVIEW_KEPT = "preview_kept"  # framed, but a file framer did not make is where the preview would go
 
 # How each warning code reads to a person. Codes stay as they are in the report.
 WARNING_TEXT = {
@@ -26,6 +29,10 @@ WARNING_TEXT = {
     "colour_profile_ignored": N_("its colour profile could not be read: colours may be slightly off"),
     "up_to_date": N_("already framed with these settings"),
     "output_exists": N_("a file is already where the output would go: use --overwrite to replace it"),
+    "made_from_other_photo": N_(
+        "the output there was framed from another photo: use --overwrite to replace it, or another -o"
+    ),
+    "preview_kept": N_("a file framer did not make is where the preview would go: it was kept, no preview"),
 }
 
 
@@ -34,7 +41,16 @@ def warning_text(code: str) -> str:
     return worded(WARNING_TEXT, code)
 
 
-NEEDS_A_LOOK = ("no_face", "several_faces", "low_resolution", "renamed", "animated", "colour_profile_ignored")
+NEEDS_A_LOOK = (
+    "no_face",
+    "several_faces",
+    "low_resolution",
+    "renamed",
+    "animated",
+    "colour_profile_ignored",
+    "made_from_other_photo",
+    "preview_kept",
+)
 
 
 @dataclass
@@ -50,12 +66,22 @@ class Record:
     warnings: list[str] = field(default_factory=list)
     error: str | None = None
     campaign: dict[str, str] | None = None  # the frame's campaign: start, end (inclusive), timezone
+    made_from: str | None = None  # skipped as made_from_other_photo: the photo that output was framed from
 
     def problems(self) -> list[str]:
         """What a person should look at in this photo, in words ('edges filled' is only in the report)."""
         if self.error:
             return [self.error]
-        return [warning_text(w) for w in self.warnings if w in NEEDS_A_LOOK]
+        return [self.worded(w) for w in self.warnings if w in NEEDS_A_LOOK]
+
+    def worded(self, code: str) -> str:
+        """One of this record's warning codes in words, with what it names (the other photo)."""
+        if code == OTHER_PHOTO and self.made_from:
+            return _(
+                "its output {output} was framed from another photo, {photo}: "
+                "use --overwrite to replace it, or another output folder"
+            ).format(output=display(self.output or ""), photo=display(self.made_from))
+        return warning_text(code)
 
 
 COLUMNS = [f.name for f in fields(Record)]
@@ -70,6 +96,7 @@ COLUMN_LABELS = {
     "warnings": N_("warnings"),
     "error": N_("error"),
     "campaign": N_("campaign"),
+    "made_from": N_("made from"),
 }
 
 
@@ -121,6 +148,7 @@ def _flat(record: Record) -> dict[str, object]:
     row["warnings"] = "; ".join(record.warnings)
     row["output"] = record.output or ""
     row["error"] = record.error or ""
+    row["made_from"] = record.made_from or ""
     c = record.campaign
     row["campaign"] = f"{c['start']}..{c['end']} {c['timezone']}" if c else ""
     return row
@@ -156,6 +184,7 @@ def read_records(path: Path) -> list[Record]:
                 warnings=[w for w in row["warnings"].split("; ") if w],
                 error=row["error"] or None,
                 campaign=_campaign(row.get("campaign") or ""),
+                made_from=row.get("made_from") or None,
             )
             for row in _rows_by_key(csv.DictReader(f))
         ]
@@ -205,6 +234,7 @@ class Report:
             (_("low resolution (may look soft)"), self.warnings["low_resolution"]),
             (_("skipped, already framed"), self.warnings[UP_TO_DATE]),
             (_("skipped, another file is in the way (--overwrite replaces it)"), self.warnings[NOT_OURS]),
+            (_("skipped, framed from another photo (--overwrite replaces it)"), self.warnings[OTHER_PHOTO]),
             (_("failed"), self.statuses[ERROR]),
         ]
 
