@@ -30,7 +30,8 @@ from .cli_common import (
     user_frames,
 )
 from .cli_frames import campaign, frames, remind
-from .errors import CampaignClosed, ExitCode, FramerError
+from .errors import CampaignClosed, CannotStart, ExitCode, FramerError
+from .files import display
 from .frames import DEFAULT_FRAME, Frame, load_frame
 from .geometry import Box
 from .i18n import _, ngettext, use_language
@@ -242,7 +243,7 @@ def apply(
         # Open the frame and settle its window now, once, before any worker starts.
         frame = replace(frame, window=window_box or frame.window_in(frame.open_image()))
 
-        todo = batch.plan(inputs, output_dir, fmt)
+        todo = batch.plan(inputs, output_dir, fmt, preview)
         if not todo:
             raise click.UsageError(
                 _("no photos found there (framer looks for JPEG, PNG, WebP, GIF, BMP, TIFF, HEIC)")
@@ -263,6 +264,10 @@ def apply(
             preview=preview,
             max_pixels=max_megapixels * 1_000_000,
         )
+        # Everything that could stop the run is checked before the first photo is looked at.
+        if output_dir is not None:
+            batch.make_folder(output_dir)
+        _check_side_files(todo, frame, adjust_path, report_path, review_path, preview)
 
         campaign = frame.campaign.as_record() if frame.campaign else None
         report = Report(keep=review_path is not None, campaign=campaign)
@@ -273,13 +278,15 @@ def apply(
 
             def done(record: Record) -> None:
                 for problem in record.problems():
-                    console.print(f"[bold]{escape(record.input)}[/]: {escape(problem)}")
+                    console.print(f"[bold]{escape(display(record.input))}[/]: {escape(problem)}")
                 advance()
 
             try:
                 batch.run(todo, frame, size, settings, report, workers=min(jobs, len(todo)), on_done=done)
             except KeyboardInterrupt:
                 interrupted = True
+            except CannotStart:  # another run has the folder, or its journal cannot be kept: nothing done
+                raise
             except FramerError as e:  # the batch had to stop (a full disk, a folder it may not write)
                 stopped = e
 
@@ -289,9 +296,47 @@ def apply(
     if review_path and report.records is not None:
         from .review import write_review
 
-        write_review(report.records, review_path)
-        console.print(_("Review page: {path}").format(path=review_path))
+        with user_errors():
+            write_review(report.records, review_path)
+        console.print(_("Review page: {path}").format(path=display(review_path)))
     sys.exit(int(ExitCode.INTERRUPTED if interrupted else report.exit_code))
+
+
+def _check_side_files(
+    todo: list[batch.Job],
+    frame: Frame,
+    adjust_path: Path | None,
+    report_path: Path | None,
+    review_path: Path | None,
+    preview: bool,
+) -> None:
+    """Refuse a --report or --review that would replace what framer must not touch (WriteRefused): an
+    input, the adjust file, the frame, an output of this run or framer's journal, a link or a device, a
+    picture; or each other."""
+    from .batch import preview_path
+    from .files import check_target
+    from .journal import JOURNAL_NAME, LOCK_NAME
+
+    protected: dict[str, str] = {}
+    for job in todo:
+        protected[os.path.realpath(job.output)] = _("an output of this run")
+        if preview:
+            protected[os.path.realpath(preview_path(job.output))] = _("an output of this run")
+        if job.root is not None:
+            for name in (JOURNAL_NAME, LOCK_NAME):
+                protected[os.path.realpath(job.root / name)] = _("framer's journal of the output folder")
+    for job in todo:
+        protected[os.path.realpath(job.source)] = _("an input photo")
+    image = Path(str(frame.image_path))
+    for path in (image, image.with_name("frame.toml")):
+        protected[os.path.realpath(path)] = _("the frame")
+    if adjust_path is not None:
+        protected[os.path.realpath(adjust_path)] = _("the adjust file")
+    if report_path is not None:
+        check_target(report_path, protected)
+        protected[os.path.realpath(report_path)] = _("the report (--report)")
+    if review_path is not None:
+        check_target(review_path, protected)
 
 
 def _print_summary(
@@ -317,15 +362,12 @@ def _print_summary(
             table.add_row(label, str(n))
     console.print(table)
     if len(todo) == 1 and report.framed:
-        console.print(_("Wrote {path}").format(path=todo[0].output))
+        console.print(_("Wrote {path}").format(path=display(todo[0].output)))
     elif report.framed:
-        console.print(
-            _("Framed copies are in {folder}").format(
-                folder=output_dir or ", ".join(sorted({str(j.output.parent) for j in todo}))
-            )
-        )
+        folders = [output_dir] if output_dir else sorted({j.output.parent for j in todo})
+        console.print(_("Framed copies are in {folder}").format(folder=", ".join(map(display, folders))))
     if report_path:
-        console.print(_("Report: {path}").format(path=report_path))
+        console.print(_("Report: {path}").format(path=display(report_path)))
 
 
 @cli.command()
@@ -360,10 +402,19 @@ def review(report_path: Path, output: Path) -> None:
         raise click.BadParameter(
             _("not a framer report ({detail})").format(detail=e), param_hint="REPORT"
         ) from None
-    write_review(records, output)
+    from .files import check_target
+
+    protected = {os.path.realpath(report_path): _("the report")}
+    for record in records:
+        if record.output:
+            protected[os.path.realpath(record.output)] = _("an output of this run")
+        protected[os.path.realpath(record.input)] = _("an input photo")
+    with user_errors():
+        check_target(output, protected)
+        write_review(records, output)
     click.echo(
         ngettext("Review page: {path} ({n} photo)", "Review page: {path} ({n} photos)", len(records)).format(
-            path=output, n=len(records)
+            path=display(output), n=len(records)
         ),
         err=True,
     )

@@ -86,24 +86,7 @@ def check_target(path: Path, protected: Mapping[str, str] | None = None, *, pict
     a link, a folder, a device or a pipe; a file named in `protected` (real path -> what it is: an input
     photo, the adjust file, the frame...); or, for a file that is not a picture, an existing picture.
     Also refuse a target whose folder does not exist or cannot be written."""
-    try:
-        st = os.lstat(path)
-    except FileNotFoundError:
-        st = None
-    except OSError as e:
-        message = _("cannot write {path}: {reason}").format(path=display(path), reason=e.strerror)
-        raise WriteRefused(message) from None
-    if st is not None:
-        if stat.S_ISLNK(st.st_mode):
-            raise WriteRefused(
-                _("{path} is a symbolic link: framer never writes through a link").format(path=display(path))
-            )
-        if not stat.S_ISREG(st.st_mode):
-            raise WriteRefused(
-                _("{path} is not a regular file (a folder, a device or a pipe): choose another name").format(
-                    path=display(path)
-                )
-            )
+    st = plain_or_absent(path)
     what = (protected or {}).get(os.path.realpath(path))
     if what is not None:
         raise WriteRefused(
@@ -135,6 +118,29 @@ def check_target(path: Path, protected: Mapping[str, str] | None = None, *, pict
         )
 
 
+def plain_or_absent(path: Path) -> os.stat_result | None:
+    """`path`'s status if it is a regular file, None if there is nothing there; WriteRefused (one line)
+    for a link, a folder, a device or a pipe, which framer never writes over nor through."""
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return None
+    except OSError as e:
+        message = _("cannot write {path}: {reason}").format(path=display(path), reason=e.strerror)
+        raise WriteRefused(message) from None
+    if stat.S_ISLNK(st.st_mode):
+        raise WriteRefused(
+            _("{path} is a symbolic link: framer never writes through a link").format(path=display(path))
+        )
+    if not stat.S_ISREG(st.st_mode):
+        raise WriteRefused(
+            _("{path} is not a regular file (a folder, a device or a pipe): choose another name").format(
+                path=display(path)
+            )
+        )
+    return st
+
+
 # --- locks --------------------------------------------------------------------------------------------
 
 
@@ -159,20 +165,13 @@ def try_lock(fd: int) -> bool:
 
 
 def open_nofollow(path: Path, flags: int, mode: int = 0o644) -> int:
-    """os.open that refuses a symbolic link at `path` (WriteRefused) instead of writing through it."""
+    """os.open for writing framer's own files, refusing (WriteRefused) a link, a folder, a device or a
+    pipe at `path` instead of writing through it."""
+    plain_or_absent(path)
     try:
-        return os.open(path, flags | _NOFOLLOW, mode)
-    except OSError as e:
-        if e.errno == errno.ELOOP or os.path.islink(path):
-            raise WriteRefused(
-                _("{path} is a symbolic link: framer never writes through a link").format(path=display(path))
-            ) from None
-        if e.errno in (errno.EISDIR, errno.ENXIO) or (os.path.lexists(path) and not os.path.isfile(path)):
-            raise WriteRefused(
-                _("{path} is not a regular file (a folder, a device or a pipe): choose another name").format(
-                    path=display(path)
-                )
-            ) from None
+        return os.open(path, flags | _NOFOLLOW | _NONBLOCK, mode)
+    except OSError:
+        plain_or_absent(path)  # replaced by a link or a pipe in the meantime: say so
         raise
 
 

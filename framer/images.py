@@ -12,6 +12,7 @@ import pillow_heif
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from .errors import PhotoError
+from .files import NotARegularFile, open_regular
 from .i18n import _
 
 # Extensions we pick up when walking a folder, and the Pillow formats we agree to decode.
@@ -65,6 +66,8 @@ def decode_photo(path: Path, min_side: int | None = None, max_pixels: int = MAX_
             return _decode(path, min_side, max_pixels)
     except UnidentifiedImageError:
         raise PhotoError(_("not an image (or a format framer does not read)")) from None
+    except NotARegularFile:
+        raise PhotoError(_("not a regular file (a folder, a pipe or a device)")) from None
     except FileNotFoundError:
         raise PhotoError(_("the file disappeared before it could be read")) from None
     except PermissionError:
@@ -76,7 +79,7 @@ def decode_photo(path: Path, min_side: int | None = None, max_pixels: int = MAX_
 
 def _decode(path: Path, min_side: int | None, max_pixels: int) -> Photo:
     """decode_photo without the translation of errors."""
-    with Image.open(path) as im:
+    with open_regular(path) as f, Image.open(f) as im:
         if im.format not in PHOTO_FORMATS:
             raise PhotoError(_("{kind} images are not supported").format(kind=im.format))
         w, h = im.size

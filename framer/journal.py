@@ -17,17 +17,18 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import socket
 import stat
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from .errors import FolderBusy, WriteRefused
-from .files import display, json_line, open_nofollow, open_regular, try_lock, write_atomic
+from .errors import FolderBusy
+from .files import display, json_line, open_nofollow, open_regular, plain_or_absent, try_lock, write_atomic
 from .i18n import _
 
 JOURNAL_NAME = ".framer-journal.jsonl"
@@ -105,37 +106,49 @@ def file_identity(st: os.stat_result) -> list[int]:
 
 
 def describes(entry: Entry, path: Path) -> bool:
-    """Whether the file at `path` is still the one `entry` recorded: the same size, time and inode, or
-    (a folder copied or restored elsewhere) the same bytes."""
+    """Whether the file at `path` is still, byte for byte, the one `entry` recorded. Its size, time and
+    inode are not enough: a picture retouched in place keeps its inode, and its time can be restored."""
     try:
         st = os.lstat(path)
+        return stat.S_ISREG(st.st_mode) and st.st_size == entry.file[0] and sha256_of(path) == entry.sha256
     except OSError:
         return False
-    if not stat.S_ISREG(st.st_mode) or st.st_size != entry.file[0]:
-        return False
-    if file_identity(st) == entry.file:
-        return True
-    try:
-        return sha256_of(path) == entry.sha256
-    except OSError:
-        return False
+
+
+# The fields a line cannot be trusted without. A line torn by a power cut keeps them when only its end
+# is lost (the outcome comes last): they are read one by one, and the file's SHA-256 tells whether the
+# line was about the file that is there.
+_ESSENTIAL = re.compile(r'"(output|source|key|sha256)": ("(?:[^"\\]|\\.)*")|"(input|file)": (\[[-0-9, ]*\])')
 
 
 def read_lines(data: bytes) -> Iterator[object]:
     """The JSON objects in a journal's bytes, skipping what cannot be read (a byte that is not UTF-8, a
-    line torn by a power cut) and recovering a line that a torn one was glued to."""
+    line torn by a power cut) but keeping the essential fields of a torn line, and recovering a line
+    that a torn one was glued to."""
     decoder = json.JSONDecoder()
     for raw in data.split(b"\n"):
         text = raw.decode("utf-8", "replace").strip()
-        start = 0
+        start, found = 0, False
         while (start := text.find("{", start)) != -1:
             try:
                 obj, end = decoder.raw_decode(text, start)
             except ValueError:
                 start += 1
                 continue
+            found = True
             yield obj
             start = end
+        if not found and text:
+            yield _essentials(text)
+
+
+def _essentials(text: str) -> dict[str, object]:
+    fields: dict[str, object] = {}
+    for match in _ESSENTIAL.finditer(text):
+        key, value = (match.group(1), match.group(2)) if match.group(1) else (match.group(3), match.group(4))
+        with suppress(ValueError):
+            fields.setdefault(key, json.loads(value))
+    return fields
 
 
 class Journal:
@@ -146,43 +159,39 @@ class Journal:
         self.real = os.path.realpath(root)
         self.path = root / JOURNAL_NAME
         self.entries: dict[str, Entry] = {}
-        self._check_path()
+        self._checked: dict[str, bool] = {}
+        plain_or_absent(self.path)
         try:
             with open_regular(self.path) as f:
                 data = f.read()
         except FileNotFoundError:
             return
-        lines = [e for e in map(Entry.parse, read_lines(data)) if e is not None]
-        for entry in lines:  # the last line for a file wins: it is the latest write
-            self.entries[entry.output] = entry
+        for entry in filter(None, map(Entry.parse, read_lines(data))):
+            self.entries[entry.output] = entry  # the last line for a file wins: it is the latest write
         for name, entry in list(self.entries.items()):
-            if not describes(entry, root / name):
+            try:
+                st = os.lstat(root / name)
+                kept = stat.S_ISREG(st.st_mode) and st.st_size == entry.file[0]
+            except OSError:
+                kept = False
+            if not kept:  # a write that failed, or a file removed or replaced since: forget it
                 del self.entries[name]
-            elif file_identity(os.lstat(root / name)) != entry.file:  # same bytes, copied: new identity
-                self.entries[name] = Entry(**{**asdict(entry), "file": file_identity(os.lstat(root / name))})
-        trusted = "".join(e.line() for e in self.entries.values()).encode("utf-8")
-        if trusted != data:  # torn, repeated or untrusted lines: keep only what is true
-            write_atomic(self.path, trusted, overwrite=True)
-
-    def _check_path(self) -> None:
-        try:
-            st = os.lstat(self.path)
-        except FileNotFoundError:
-            return
-        if not stat.S_ISREG(st.st_mode):
-            raise WriteRefused(
-                _(
-                    "{path} is not a regular file: framer keeps its journal of this folder there; "
-                    "remove or rename it"
-                ).format(path=display(self.path))
-            )
+        lines = "".join(e.line() for e in self.entries.values()).encode("utf-8")
+        if lines != data:  # torn, repeated or stale lines: keep only what may be true
+            write_atomic(self.path, lines, overwrite=True)
 
     def name(self, output: Path) -> str:
         return output.relative_to(self.root).as_posix()
 
     def lookup(self, output: Path) -> Entry | None:
-        """The trusted entry of the file framer wrote at `output`, if any."""
-        return self.entries.get(self.name(output))
+        """The entry of the file framer wrote at `output`, if that file is still the one it wrote."""
+        name = self.name(output)
+        entry = self.entries.get(name)
+        if entry is None:
+            return None
+        if name not in self._checked:
+            self._checked[name] = describes(entry, output)
+        return entry if self._checked[name] else None
 
 
 def append(journal_path: Path, line: str) -> None:

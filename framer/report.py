@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
+import re
 from collections import Counter
-from dataclasses import asdict, dataclass, field, fields
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from dataclasses import MISSING, asdict, dataclass, field, fields
 from pathlib import Path
+from typing import IO, Any
 
 from .errors import ExitCode
-from .files import display
+from .files import NotARegularFile, atomic_text, display, json_line, open_regular
 from .i18n import LANGUAGES, N_, _, ngettext, translation, worded
 
 OK, NO_FACE, SKIPPED, ERROR = "ok", "no_face", "skipped", "error"
@@ -108,86 +113,278 @@ def _column_keys() -> dict[str, str]:
     return keys
 
 
+# --- CSV cells: text for people, never a formula -------------------------------------------------------
+
+# A spreadsheet runs a cell that starts with = + - @, a tab or a carriage return as a formula: a photo
+# named "=HYPERLINK(...).jpg" must not become one when the report is opened in Excel. As OWASP advises,
+# such a cell gets a leading quote; so does a cell that starts with quotes and then one of those, so that
+# the quote can always be taken off again exactly (a name that starts with "'=" comes back as it was).
+_LIKE_A_FORMULA = re.compile(r"'*[=+\-@\t\r]")
+
+
+def sheet_cell(text: str) -> str:
+    """`text` as a CSV cell a spreadsheet shows as text and never runs; sheet_text undoes it exactly."""
+    return "'" + text if _LIKE_A_FORMULA.match(text) else text
+
+
+def sheet_text(cell: str) -> str:
+    """The text sheet_cell made `cell` from: the quote it added taken off, and nothing else (a cell
+    typed by hand, such as -0.05, is left as it is)."""
+    return cell[1:] if cell.startswith("'") and _LIKE_A_FORMULA.match(cell, 1) else cell
+
+
+# --- what each field holds -----------------------------------------------------------------------------
+
+
+def _is_text(value: object) -> bool:
+    """A str that display() can show: a name's undecodable bytes (surrogate escapes) are; any other lone
+    surrogate, which only a hand-made JSON line can hold, is not."""
+    if not isinstance(value, str):
+        return False
+    try:
+        value.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _is_int(value: object) -> bool:
+    return type(value) is int  # JSON's true and false are bools, and bools are ints
+
+
+def _or_none(check: Callable[[Any], bool]) -> Callable[[Any], bool]:
+    return lambda value: value is None or check(value)
+
+
+def _count(cell: str) -> object:
+    try:
+        return int(cell or "0")
+    except ValueError:
+        return cell  # for the check to name
+
+
+def _box(cell: str) -> object:
+    try:
+        return [int(v) for v in cell.split()] or None
+    except ValueError:
+        return cell
+
+
+def _campaign(cell: str) -> object:
+    if not cell.strip():
+        return None
+    try:
+        span, timezone = cell.split()
+        start, end = span.split("..")
+    except ValueError:
+        return cell
+    return {"start": start, "end": end, "timezone": timezone}
+
+
+def _campaign_cell(c: dict[str, str] | None) -> str:
+    return f"{c['start']}..{c['end']} {c['timezone']}" if c else ""
+
+
+@dataclass(frozen=True)
+class Kind:
+    """What a report field holds: the check on a value read back from a report, what it must be in words
+    (N_, for the message when the check fails), and how it reads in a CSV cell and back (`parse` passes
+    on a cell it cannot read as it is, so that the check names it)."""
+
+    check: Callable[[Any], bool]
+    words: str
+    cell: Callable[[Any], str]
+    parse: Callable[[str], object]
+
+
+TEXT = Kind(_is_text, N_("text"), str, str)
+TEXT_OR_NULL = Kind(_or_none(_is_text), N_("text or null"), lambda v: v or "", lambda c: c or None)
+COUNT = Kind(lambda v: _is_int(v) and v >= 0, N_("a whole number, 0 or more"), str, _count)
+BOX = Kind(
+    _or_none(lambda v: isinstance(v, list) and len(v) == 4 and all(map(_is_int, v))),
+    N_("a box of four whole numbers [x, y, w, h], or null"),
+    lambda v: " ".join(map(str, v)) if v is not None else "",
+    _box,
+)
+CODES = Kind(
+    lambda v: isinstance(v, list) and all(map(_is_text, v)),
+    N_("a list of texts"),
+    "; ".join,
+    lambda c: [w for w in c.split("; ") if w],
+)
+CAMPAIGN = Kind(
+    _or_none(lambda v: isinstance(v, dict) and all(map(_is_text, v.values()))),
+    N_("an object of texts, or null"),
+    _campaign_cell,
+    _campaign,
+)
+FIELD_KINDS = {
+    "input": TEXT,
+    "output": TEXT_OR_NULL,
+    "status": TEXT,
+    "faces": COUNT,
+    "face": BOX,
+    "crop": BOX,
+    "warnings": CODES,
+    "error": TEXT_OR_NULL,
+    "campaign": CAMPAIGN,
+    "made_from": TEXT_OR_NULL,
+}
+REQUIRED = [f.name for f in fields(Record) if f.default is MISSING and f.default_factory is MISSING]
+
+
+# --- writing -------------------------------------------------------------------------------------------
+
+
 class ReportFile:
     """A report on disk, one row per photo: JSON Lines, or CSV when the name ends in .csv.
 
-    The CSV is UTF-8 with a byte-order mark so that Excel shows Vietnamese names correctly; boxes are
-    written as "x y w h" and warnings joined with "; ". Rows are flushed as they come, so a run that is
-    cut short still leaves a report of what it did.
+    The JSON Lines keep every path exactly (json_line: a name that is not UTF-8 as JSON escapes), so that
+    it leads back to its file. The CSV is for people, in Excel: UTF-8 with a byte-order mark so that
+    Vietnamese names show correctly, names as display() shows them, boxes as "x y w h", warnings joined
+    with "; ", and no cell a spreadsheet would run as a formula (sheet_cell).
+
+    The report appears at its path whole, in one step, when the ReportFile is closed (atomic_text); until
+    then the path keeps what it held, and rows go to the staged copy, flushed, as they come. Leaving a
+    `with` block on an exception (Ctrl-C, a crash in the batch) still puts the rows written so far in
+    place: each tells of a photo really handled, which a re-run would only report as skipped. Only after
+    a row could not be written (a full disk), when the staged copy may end in half a row, is it dropped,
+    leaving the path as it was.
     """
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.is_csv = path.suffix.lower() == ".csv"
-        self._file = path.open("w", encoding="utf-8-sig" if self.is_csv else "utf-8", newline="")
-        self._csv = csv.DictWriter(self._file, COLUMNS) if self.is_csv else None
-        if self._csv:
-            self._csv.writerow({key: _(COLUMN_LABELS[key]) for key in COLUMNS})
+        self._staged: AbstractContextManager[IO[str]] | None = atomic_text(
+            path, "utf-8-sig" if self.is_csv else "utf-8"
+        )
+        self._file = self._staged.__enter__()
+        self._failed: OSError | None = None
+        if self.is_csv:
+            self._put(_csv_line([_(COLUMN_LABELS[key]) for key in COLUMNS]))
 
     def write(self, record: Record) -> None:
-        if self._csv:
-            self._csv.writerow(_flat(record))
+        if self.is_csv:
+            self._put(_csv_line([FIELD_KINDS[key].cell(getattr(record, key)) for key in COLUMNS]))
         else:
-            self._file.write(json.dumps(asdict(record), ensure_ascii=False) + "\n")
-        self._file.flush()
+            self._put(json_line(asdict(record)))
+
+    def _put(self, row: str) -> None:
+        """Add one whole row to the staged copy, flushed."""
+        try:
+            self._file.write(row)
+            self._file.flush()
+        except OSError as e:
+            self._failed = e
+            raise
 
     def close(self) -> None:
-        self._file.close()
+        """Put the report in place, whole; after a failed write, drop it instead (see the class)."""
+        staged, self._staged = self._staged, None
+        if staged is None:
+            return
+        if self._failed is None:
+            staged.__exit__(None, None, None)
+        else:  # atomic_text drops its staged copy when the block it serves ends with an error
+            staged.__exit__(type(self._failed), self._failed, self._failed.__traceback__)
 
     def __enter__(self) -> ReportFile:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.close()
+        self.close()  # on an exception too: see the class
 
 
-def _flat(record: Record) -> dict[str, object]:
-    row: dict[str, object] = asdict(record)
-    for key, box in (("face", record.face), ("crop", record.crop)):
-        row[key] = " ".join(str(v) for v in box) if box is not None else ""
-    row["warnings"] = "; ".join(record.warnings)
-    row["output"] = record.output or ""
-    row["error"] = record.error or ""
-    row["made_from"] = record.made_from or ""
-    c = record.campaign
-    row["campaign"] = f"{c['start']}..{c['end']} {c['timezone']}" if c else ""
-    return row
+def _csv_line(cells: list[str]) -> str:
+    """One CSV row: its cells legible (display()) and never a formula (sheet_cell)."""
+    line = io.StringIO()
+    csv.writer(line).writerow([sheet_cell(display(cell)) for cell in cells])
+    return line.getvalue()
 
 
-def _campaign(cell: str) -> dict[str, str] | None:
-    if not cell.strip():
-        return None
-    span, timezone = cell.split()
-    start, end = span.split("..")
-    return {"start": start, "end": end, "timezone": timezone}
-
-
-def _rows_by_key(reader: csv.DictReader[str]) -> list[dict[str, str]]:
-    keys = _column_keys()
-    return [{keys.get(label, label): value or "" for label, value in row.items()} for row in reader]
+# --- reading back --------------------------------------------------------------------------------------
 
 
 def read_records(path: Path) -> list[Record]:
-    """The records of a report written by ReportFile (JSON Lines or CSV)."""
-    if path.suffix.lower() != ".csv":
-        with path.open(encoding="utf-8") as f:
-            return [Record(**json.loads(line)) for line in f if line.strip()]
-    with path.open(encoding="utf-8-sig", newline="") as f:
-        return [
-            Record(
-                input=row["input"],
-                output=row["output"] or None,
-                status=row["status"],
-                faces=int(row["faces"] or 0),
-                face=[int(v) for v in row["face"].split()] or None,
-                crop=[int(v) for v in row["crop"].split()] or None,
-                warnings=[w for w in row["warnings"].split("; ") if w],
-                error=row["error"] or None,
-                campaign=_campaign(row.get("campaign") or ""),
-                made_from=row.get("made_from") or None,
+    """The records of a report written by ReportFile (JSON Lines, or CSV when the name ends in .csv).
+
+    Each field is checked, so that a file that is not such a report (a field of the wrong type, a line
+    that is not JSON, bytes that are not UTF-8) is one ValueError that names the line and the field,
+    never a crash further on. Fields this version does not know (a newer framer's) are ignored.
+    """
+    text = _report_text(path)
+    rows = _csv_rows(text) if path.suffix.lower() == ".csv" else _json_rows(text)
+    return [_record(line, row) for line, row in rows]
+
+
+def _report_text(path: Path) -> str:
+    try:
+        with open_regular(path) as f:
+            data = f.read()
+    except NotARegularFile as e:
+        raise ValueError(e.strerror) from None
+    try:
+        return data.decode("utf-8-sig")  # a byte-order mark is Excel's or Notepad's, in either format
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        raise ValueError(_("line {line}: not UTF-8 text").format(line=line)) from None
+
+
+def _json_rows(text: str) -> Iterator[tuple[int, object]]:
+    # Lines end at "\n" only: a name may hold other line separators (U+2028), which JSON keeps as they are.
+    for n, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            yield n, json.loads(line)
+        except (ValueError, RecursionError) as e:
+            error = getattr(e, "msg", None) or type(e).__name__
+            raise ValueError(_("line {line}: not valid JSON ({error})").format(line=n, error=error)) from None
+
+
+def _csv_rows(text: str) -> Iterator[tuple[int, dict[str, object]]]:
+    """Each CSV row in the shape of a JSON line (keys, types), so that one check serves both formats."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    keys = _column_keys()
+    try:
+        columns = [keys.get(sheet_text(label), label) for label in next(reader, [])]
+        for row in reader:
+            if not any(cell.strip() for cell in row):
+                continue
+            row += [""] * (len(columns) - len(row))  # a short row: the cells it lacks are empty
+            cells = dict(zip(columns, map(sheet_text, row), strict=False))
+            yield reader.line_num, {k: FIELD_KINDS[k].parse(v) for k, v in cells.items() if k in FIELD_KINDS}
+    except csv.Error as e:
+        raise ValueError(
+            _("line {line}: not valid CSV ({error})").format(line=reader.line_num, error=e)
+        ) from None
+
+
+def _record(line: int, row: object) -> Record:
+    """The Record a report's row stands for, or a ValueError that names the line and the field."""
+    if not isinstance(row, dict):
+        raise ValueError(
+            _("line {line}: a row must be a JSON object, not {value}").format(line=line, value=_shown(row))
+        )
+    for key in REQUIRED:
+        if key not in row:
+            raise ValueError(_("line {line}: {field} is missing").format(line=line, field=key))
+    values = {key: row[key] for key in FIELD_KINDS if key in row}
+    for key, value in values.items():
+        kind = FIELD_KINDS[key]
+        if not kind.check(value):
+            raise ValueError(
+                _("line {line}: {field} must be {kind}, not {value}").format(
+                    line=line, field=key, kind=_(kind.words), value=_shown(value)
+                )
             )
-            for row in _rows_by_key(csv.DictReader(f))
-        ]
+    return Record(**values)
+
+
+def _shown(value: object) -> str:
+    """A value as a report holds it, cut short, for a message."""
+    text = json_line(value).strip()
+    return text if len(text) <= 60 else text[:59] + "…"
 
 
 class Report:
@@ -221,7 +418,7 @@ class Report:
 
     @property
     def exit_code(self) -> ExitCode:
-        if self.statuses[ERROR] or self.statuses[NO_FACE]:
+        if self.statuses[ERROR] or self.statuses[NO_FACE] or self.warnings[OTHER_PHOTO]:
             return ExitCode.SOME_FAILED
         return ExitCode.OK
 

@@ -1,0 +1,555 @@
+"""Trust: nothing lost, nothing overwritten, nothing let in, nothing hangs (the batch's side).
+
+Each test is one class of failure an adversarial tester found; each failed on the code before the fix.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from framer import journal
+from framer.cli import cli
+from helpers import DATA, snapshot, stale_staging
+
+DURING = ["--date", "2023-10-05", "--size", "360", "--jobs", "1"]
+
+
+def run(*args: str | Path) -> Result:
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+def rows(report: Path) -> list[dict]:
+    return [json.loads(line) for line in report.read_text(encoding="utf-8").splitlines()]
+
+
+def by_name(report: Path) -> dict[str, dict]:
+    return {Path(r["input"]).name: r for r in rows(report)}
+
+
+def pictures(folder: Path) -> list[str]:
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file() and p.name[0] != ".")
+
+
+def error_lines(result: Result) -> list[str]:
+    return [line for line in result.output.splitlines() if line.startswith("Error:")]
+
+
+def framer(*args: str | Path, cwd: Path | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "framer", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=timeout,
+    )
+
+
+# 1. Two inputs, one output name
+
+
+def test_inputs_with_one_name_get_distinct_outputs_whatever_the_order(tmp_path: Path) -> None:
+    p = tmp_path / "p"
+    (p / "a").mkdir(parents=True)
+    (p / "b").mkdir()
+    for name, photo in [
+        ("an.jpg", "grace_hopper.jpg"),
+        ("an.JPG", "hopper_gray.jpg"),
+        ("an.png", "astronaut.png"),
+    ]:
+        shutil.copy(DATA / photo, p / name)
+    shutil.copy(DATA / "grace_hopper.jpg", p / "a" / "an.jpg")
+    shutil.copy(DATA / "astronaut.png", p / "b" / "an.jpg")
+    out, report = tmp_path / "out", tmp_path / "r.jsonl"
+    given = [p / "an.jpg", p / "an.JPG", p / "an.png", p / "a" / "an.jpg", p / "b" / "an.jpg"]
+
+    first = run("apply", *given, "-o", out, "--report", report, *DURING)
+    assert first.exit_code == 0, first.output
+    names = [r["output"] for r in rows(report)]
+    assert len({n.casefold() for n in names}) == 5, names  # distinct even where case does not count
+    assert all(Path(n).is_file() for n in names)
+    assert all("renamed" in r["warnings"] for r in rows(report))
+    made = {r["input"]: r["output"] for r in rows(report)}
+
+    shutil.rmtree(out)
+    again = run("apply", *reversed(given), "-o", out, "--report", report, *DURING)
+    assert again.exit_code == 0, again.output
+    assert {r["input"]: r["output"] for r in rows(report)} == made  # the same names in any order
+
+    third = run("apply", *given, "-o", out, "--report", report, *DURING)
+    assert "5 photos: 0 framed, 5 skipped." in third.output
+    assert {r["warnings"][-1] for r in rows(report)} == {"up_to_date"}
+
+
+# 2. The journal trusts only the files framer placed
+
+
+def test_a_write_that_failed_is_never_taken_for_framers_work(tmp_path: Path) -> None:
+    p, out, report = tmp_path / "p", tmp_path / "out", tmp_path / "r.jsonl"
+    p.mkdir()
+    out.mkdir()
+    shutil.copy(DATA / "grace_hopper.jpg", p / "an.jpg")
+    (out / "an.jpg").symlink_to(tmp_path / "nowhere.jpg")  # dangling: the output cannot be placed there
+    blocked = run("apply", p, "-o", out, "--report", report, "--quality", "70", *DURING)
+    assert blocked.exit_code == 0, blocked.output
+    assert by_name(report)["an.jpg"]["warnings"] == ["output_exists"]
+    assert not (tmp_path / "nowhere.jpg").exists()
+
+    (out / "an.jpg").unlink()
+    (out / "an.jpg").write_text("my notes", encoding="utf-8")  # someone else's file now stands there
+    again = run("apply", p, "-o", out, "--report", report, "--quality", "70", *DURING)
+    assert by_name(report)["an.jpg"]["warnings"] == ["output_exists"], again.output
+    assert (out / "an.jpg").read_text(encoding="utf-8") == "my notes"
+
+
+def test_an_output_changed_by_hand_is_no_longer_framers(tmp_path: Path) -> None:
+    p, out, report = tmp_path / "p", tmp_path / "out", tmp_path / "r.jsonl"
+    p.mkdir()
+    shutil.copy(DATA / "grace_hopper.jpg", p / "an.jpg")
+    assert run("apply", p, "-o", out, *DURING).exit_code == 0
+    edited = (out / "an.jpg").read_bytes()[:-10] + b"0123456789"  # the same size, retouched
+    st = (out / "an.jpg").stat()
+    (out / "an.jpg").write_bytes(edited)
+    os.utime(out / "an.jpg", ns=(st.st_atime_ns, st.st_mtime_ns))
+    run("apply", p, "-o", out, "--quality", "80", "--report", report, *DURING)
+    assert by_name(report)["an.jpg"]["warnings"] == ["output_exists"]
+    assert (out / "an.jpg").read_bytes() == edited
+
+
+def test_a_copied_output_folder_is_still_framers(tmp_path: Path) -> None:
+    p, out, report = tmp_path / "p", tmp_path / "out", tmp_path / "r.jsonl"
+    p.mkdir()
+    shutil.copy(DATA / "grace_hopper.jpg", p / "an.jpg")
+    assert run("apply", p, "-o", out, *DURING).exit_code == 0
+    shutil.copytree(out, tmp_path / "copy")  # new inodes and times, the same bytes
+    run("apply", p, "-o", tmp_path / "copy", "--report", report, *DURING)
+    assert by_name(report)["an.jpg"]["warnings"] == ["up_to_date"]
+
+
+# 3. Previews follow the outputs' rules
+
+
+def test_a_preview_never_replaces_a_file_framer_did_not_write(tmp_path: Path) -> None:
+    me = tmp_path / "me.jpg"
+    shutil.copy(DATA / "grace_hopper.jpg", me)
+    mine = tmp_path / "me-framed.avatar176.png"
+    mine.write_bytes((DATA / "chelsea.png").read_bytes())
+    result = run("apply", me, "--preview", *DURING)
+    assert result.exit_code == 0, result.output
+    assert mine.read_bytes() == (DATA / "chelsea.png").read_bytes()
+    assert (tmp_path / "me-framed.jpg").is_file()
+    assert "preview" in result.output
+
+
+def test_a_preview_never_replaces_an_input(tmp_path: Path) -> None:
+    p = tmp_path / "p"
+    p.mkdir()
+    shutil.copy(DATA / "grace_hopper.jpg", p / "an.png")
+    shutil.copy(DATA / "chelsea.png", p / "an.avatar176.png")  # a photo that is named like a preview
+    before = snapshot(p)
+    result = run("apply", p, "-o", p, "--preview", "--overwrite", *DURING)
+    assert "would replace an input" in result.output
+    assert {k: v for k, v in snapshot(p).items() if k in before} == before
+
+
+def test_previews_are_journaled_and_redone_with_their_output(tmp_path: Path) -> None:
+    p, out = tmp_path / "p", tmp_path / "out"
+    p.mkdir()
+    shutil.copy(DATA / "grace_hopper.jpg", p / "an.jpg")
+    assert run("apply", p, "-o", out, "--preview", *DURING).exit_code == 0
+    first = (out / "an.avatar176.png").stat().st_ino
+    redo = run("apply", p, "-o", out, "--preview", "--quality", "60", *DURING)
+    assert "1 photo: 1 framed." in redo.output, redo.output  # framer's own preview is replaced, no fuss
+    assert (out / "an.avatar176.png").stat().st_ino != first
+    entries = [json.loads(line)["output"] for line in (out / journal.JOURNAL_NAME).read_text().splitlines()]
+    assert sorted(set(entries)) == ["an.avatar176.png", "an.jpg"]
+
+
+# 4. Reports and review pages never replace what they must not
+
+
+@pytest.fixture
+def agency(tmp_path: Path) -> Path:
+    p = tmp_path / "p"
+    p.mkdir()
+    shutil.copy(DATA / "grace_hopper.jpg", p / "smith.jpg")
+    shutil.copy(DATA / "astronaut.png", p / "jones.png")
+    (tmp_path / "fixes.csv").write_text("file,zoom,dx,dy,face\nsmith.jpg,1.1,,,\n", encoding="utf-8")
+    (tmp_path / "elsewhere.jpg").write_bytes((DATA / "hopper_gray.jpg").read_bytes())
+    (tmp_path / "fifo.csv").parent.mkdir(exist_ok=True)
+    os.mkfifo(tmp_path / "fifo.csv")
+    (tmp_path / "link.jsonl").symlink_to(tmp_path / "target.jsonl")
+    (tmp_path / "target.jsonl").write_text("precious\n", encoding="utf-8")
+    return p
+
+
+@pytest.mark.parametrize(
+    ("option", "target", "says"),
+    [
+        ("--report", "p/smith.jpg", "is an input photo"),
+        ("--review", "p/smith.jpg", "is an input photo"),
+        ("--report", "fixes.csv", "is the adjust file"),
+        ("--review", "fixes.csv", "is the adjust file"),
+        ("--report", "out/smith.jpg", "is an output of this run"),
+        ("--report", "out/.framer-journal.jsonl", "journal"),
+        ("--report", "elsewhere.jpg", "is a picture"),
+        ("--report", "link.jsonl", "symbolic link"),
+        ("--review", "fifo.csv", "not a regular file"),
+        ("--report", "nowhere/r.jsonl", "does not exist"),
+    ],
+)
+def test_side_files_never_replace_what_framer_must_not_touch(
+    agency: Path, tmp_path: Path, option: str, target: str, says: str
+) -> None:
+    root = tmp_path
+    before = snapshot(root)
+    extra = ["--adjust", root / "fixes.csv"]
+    result = run("apply", agency, "-o", root / "out", option, root / target, *extra, *DURING)
+    assert result.exit_code == 2, result.output
+    assert len(error_lines(result)) == 1 and says in error_lines(result)[0], result.output
+    assert "Traceback" not in result.output
+    assert {k: v for k, v in snapshot(root).items() if not k.startswith("out")} == before
+    assert pictures(root / "out") == []  # refused before any work
+
+
+def test_report_and_review_cannot_be_one_file(agency: Path, tmp_path: Path) -> None:
+    both = tmp_path / "both.html"
+    result = run("apply", agency, "-o", tmp_path / "out", "--report", both, "--review", both, *DURING)
+    assert result.exit_code == 2 and "is the report (--report)" in result.output
+
+
+def test_review_page_never_replaces_the_report_or_a_photo(agency: Path, tmp_path: Path) -> None:
+    report = tmp_path / "r.jsonl"
+    assert run("apply", agency, "-o", tmp_path / "out", "--report", report, *DURING).exit_code == 0
+    before = snapshot(tmp_path)
+    for target in (report, agency / "smith.jpg", tmp_path / "out" / "smith.jpg", tmp_path / "link.jsonl"):
+        result = run("review", report, "-o", target)
+        assert result.exit_code == 2 and len(error_lines(result)) == 1, result.output
+    assert snapshot(tmp_path) == before
+
+
+def test_a_report_appears_whole_or_not_at_all(tmp_path: Path) -> None:
+    """A report is written atomically: the old one stays until the new one is complete."""
+    p, report = tmp_path / "p", tmp_path / "r.jsonl"
+    p.mkdir()
+    shutil.copy(DATA / "grace_hopper.jpg", p / "an.jpg")
+    assert run("apply", p, "-o", tmp_path / "out", "--report", report, *DURING).exit_code == 0
+    inode = report.stat().st_ino
+    run("apply", p, "-o", tmp_path / "out", "--report", report, *DURING)
+    assert report.stat().st_ino != inode  # a new file moved into place, not the old one truncated
+    assert len(rows(report)) == 1
+
+
+# 5. One department's run never replaces another's
+
+
+def test_an_output_framed_from_another_photo_is_never_replaced(tmp_path: Path) -> None:
+    for department, photo in [("ke-toan", "grace_hopper.jpg"), ("nhan-su", "astronaut.png")]:
+        (tmp_path / department).mkdir()
+        shutil.copy(DATA / photo, tmp_path / department / "an.jpg")
+    shared, report = tmp_path / "chung", tmp_path / "r.jsonl"
+    assert run("apply", tmp_path / "ke-toan", "-o", shared, *DURING).exit_code == 0
+    first = (shared / "an.jpg").read_bytes()
+
+    second = run("apply", tmp_path / "nhan-su", "-o", shared, "--report", report, *DURING)
+    assert second.exit_code == 1, second.output  # a photo was not framed: it needs a look
+    assert (shared / "an.jpg").read_bytes() == first
+    row = by_name(report)["an.jpg"]
+    assert row["status"] == "skipped" and row["warnings"] == ["made_from_other_photo"]
+    assert row["made_from"] == os.path.realpath(tmp_path / "ke-toan" / "an.jpg")
+    assert "ke-toan" in second.output and "framed from another photo" in second.output
+
+    forced = run("apply", tmp_path / "nhan-su", "-o", shared, "--overwrite", *DURING)
+    assert forced.exit_code == 0 and (shared / "an.jpg").read_bytes() != first
+
+
+# 6. A photo changed in place is noticed
+
+
+def test_a_photo_swapped_in_place_with_its_time_restored_is_redone(tmp_path: Path) -> None:
+    p, out, report = tmp_path / "p", tmp_path / "out", tmp_path / "r.jsonl"
+    p.mkdir()
+    one, two = (DATA / "grace_hopper.jpg").read_bytes(), (DATA / "hopper_gray.jpg").read_bytes()
+    size = max(len(one), len(two))
+    one, two = one.ljust(size, b"\0"), two.ljust(size, b"\0")  # JPEG ignores what follows its end
+    photo = p / "an.jpg"
+    photo.write_bytes(one)
+    assert run("apply", p, "-o", out, *DURING).exit_code == 0
+    framed = (out / "an.jpg").read_bytes()
+    st = photo.stat()
+    photo.write_bytes(two)
+    os.utime(photo, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert photo.stat().st_size == st.st_size and photo.stat().st_mtime_ns == st.st_mtime_ns
+
+    again = run("apply", p, "-o", out, "--report", report, *DURING)
+    assert by_name(report)["an.jpg"]["status"] == "ok", again.output
+    assert (out / "an.jpg").read_bytes() != framed
+
+
+# 7. A torn journal is repaired, and flushed to disk
+
+
+def test_a_torn_journal_tail_is_repaired(tmp_path: Path) -> None:
+    p, out, report = tmp_path / "p", tmp_path / "out", tmp_path / "r.jsonl"
+    p.mkdir()
+    for name in ("a.jpg", "b.jpg"):
+        shutil.copy(DATA / "grace_hopper.jpg", p / name)
+    assert run("apply", p, "-o", out, *DURING).exit_code == 0
+    path = out / journal.JOURNAL_NAME
+    path.write_bytes(path.read_bytes()[:-20])  # a power cut in the middle of the last line
+
+    again = run("apply", p, "-o", out, "--quality", "70", "--report", report, *DURING)
+    assert again.exit_code == 0, again.output
+    assert {r["status"] for r in rows(report)} == {"ok"}, again.output  # both redone, none stuck
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert sorted({json.loads(line)["output"] for line in lines}) == ["a.jpg", "b.jpg"]  # every line whole
+    third = run("apply", p, "-o", out, "--quality", "70", *DURING)
+    assert "2 photos: 0 framed, 2 skipped." in third.output
+
+
+def test_journal_lines_are_flushed_to_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    synced: list[int] = []
+    real_fsync = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: (synced.append(fd), real_fsync(fd))[1])
+    path = tmp_path / journal.JOURNAL_NAME
+    journal.append(path, '{"output": "x"}\n')
+    assert synced, "the journal line was not flushed to disk"
+
+
+# 8. Two runs at once into one folder
+
+
+def test_a_second_run_into_a_busy_folder_stops_and_names_the_first(tmp_path: Path) -> None:
+    p, out = tmp_path / "p", tmp_path / "out"
+    p.mkdir()
+    shutil.copy(DATA / "grace_hopper.jpg", p / "an.jpg")
+    out.mkdir()
+    with journal.folder_lock(out):
+        result = framer("apply", p, "-o", out, *DURING)
+    assert result.returncode == 2, result.stderr
+    (line,) = [x for x in result.stderr.splitlines() if x.startswith("Error:")]
+    assert f"process {os.getpid()} on" in line and str(out) in line
+    assert pictures(out) == []
+    assert run("apply", p, "-o", out, *DURING).exit_code == 0  # the lock went with its holder
+
+
+def test_two_runs_at_once_never_fail_a_photo_nor_lie(tmp_path: Path) -> None:
+    p, out = tmp_path / "p", tmp_path / "out"
+    p.mkdir()
+    for i in range(12):
+        shutil.copy(DATA / "grace_hopper.jpg", p / f"{i:02d}.jpg")
+    args = [sys.executable, "-m", "framer", "apply", str(p), "-o", str(out), *DURING]
+    runs = [subprocess.Popen(args, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    results = [(r.wait(timeout=120), r.communicate()[1]) for r in runs]
+    assert sorted(code for code, _ in results) in ([0, 0], [0, 2]), results
+    for code, stderr in results:
+        assert "Traceback" not in stderr and "already exists" not in stderr
+        if code == 2:
+            assert "another framer run is writing into" in stderr
+    final = framer("apply", p, "-o", out, *DURING)
+    assert "12 photos: 0 framed, 12 skipped." in final.stderr
+
+
+# 11. Never through a link
+
+
+def test_a_symlinked_journal_is_refused_and_its_target_untouched(tmp_path: Path) -> None:
+    p, out, target = tmp_path / "p", tmp_path / "out", tmp_path / "target.txt"
+    p.mkdir()
+    out.mkdir()
+    shutil.copy(DATA / "grace_hopper.jpg", p / "an.jpg")
+    target.write_text("precious\n", encoding="utf-8")
+    (out / journal.JOURNAL_NAME).symlink_to(target)
+    result = run("apply", p, "-o", out, *DURING)
+    assert result.exit_code == 2 and "symbolic link" in result.output, result.output
+    assert target.read_text(encoding="utf-8") == "precious\n"
+    assert pictures(out) == []
+
+
+def test_a_symlinked_lock_or_subfolder_leads_nowhere(tmp_path: Path) -> None:
+    p, out, outside = tmp_path / "p", tmp_path / "out", tmp_path / "outside"
+    (p / "sub").mkdir(parents=True)
+    outside.mkdir()
+    shutil.copy(DATA / "grace_hopper.jpg", p / "sub" / "an.jpg")
+    out.mkdir()
+    (out / "sub").symlink_to(outside)  # planted: would lead the output out of the folder
+    result = run("apply", p, "-o", out, *DURING)
+    assert result.exit_code == 1 and "leads outside" in result.output, result.output
+    assert list(outside.iterdir()) == []
+
+    (out / "sub").unlink()
+    (out / journal.LOCK_NAME).symlink_to(tmp_path / "lock-target")
+    result = run("apply", p, "-o", out, *DURING)
+    assert result.exit_code == 2 and "symbolic link" in result.output
+    assert not (tmp_path / "lock-target").exists()
+
+
+# 12. Staging files are private and cleaned up
+
+
+def test_a_staged_file_is_private_until_it_has_its_name(tmp_path: Path) -> None:
+    from framer.files import write_atomic
+
+    seen: list[int] = []
+    target = tmp_path / "out.jpg"
+    write_atomic(target, b"portrait", overwrite=False, before_place=lambda st: seen.append(st.st_mode))
+    assert [mode & 0o777 for mode in seen] == [0o600]
+    assert target.stat().st_mode & 0o777 == 0o666 & ~current_umask()
+    assert target.stat().st_nlink == 1  # the staged name is gone
+
+
+def current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def test_what_a_killed_run_left_in_staging_is_removed_by_the_next(tmp_path: Path) -> None:
+    from framer.files import STAGING_PREFIX, system_temp
+
+    leaves = (
+        "import os, sys; from pathlib import Path; from framer import files;"
+        "d = files.staging_dir(Path(sys.argv[1])); (d / 'part-x.part').write_bytes(b'portrait'); os._exit(9)"
+    )
+    out = tmp_path / "out"
+    out.mkdir()
+    subprocess.run([sys.executable, "-c", leaves, str(out)], check=False)
+    assert stale_staging(system_temp(), out), "the killed process left nothing to clean"
+    p = tmp_path / "p"
+    p.mkdir()
+    shutil.copy(DATA / "grace_hopper.jpg", p / "an.jpg")
+    assert framer("apply", p, "-o", out, *DURING).returncode == 0
+    assert not stale_staging(system_temp(), out)
+    assert not list(out.glob(STAGING_PREFIX + "*"))
+
+
+# 14. Nothing hangs on a pipe
+
+
+def test_a_pipe_named_like_a_photo_never_hangs_the_batch(tmp_path: Path) -> None:
+    p, out = tmp_path / "p", tmp_path / "out"
+    p.mkdir()
+    shutil.copy(DATA / "grace_hopper.jpg", p / "an.jpg")
+    os.mkfifo(p / "x.jpg")
+    os.mkfifo(tmp_path / "given.jpg")
+    result = framer("apply", p, tmp_path / "given.jpg", "-o", out, *DURING, timeout=60)
+    assert result.returncode == 1, result.stderr
+    assert "given.jpg: not a regular file" in result.stderr
+    assert "x.jpg" not in result.stderr  # in a folder, a pipe is not a photo: passed over like a hidden file
+    assert pictures(out) == ["an.jpg"]
+
+
+# 15. Names that are not UTF-8
+
+
+@pytest.mark.skipif(sys.platform in ("darwin", "win32"), reason="file names there are always Unicode")
+def test_a_name_that_is_not_utf8_is_framed_shown_and_leads_back(tmp_path: Path) -> None:
+    p, out = tmp_path / "p", tmp_path / "out"
+    p.mkdir()
+    raw = b"Nguy\xe1n\xff.jpg"
+    shutil.copy(DATA / "grace_hopper.jpg", os.path.join(os.fsencode(p), raw))
+    report, csv, review = tmp_path / "r.jsonl", tmp_path / "r.csv", tmp_path / "r.html"
+    result = run("apply", p, "-o", out, "--report", report, "--review", review, *DURING)
+    assert result.exit_code == 0, result.output
+    assert "unexpected" not in result.output
+    (row,) = rows(report)
+    assert row["status"] == "ok"
+    assert os.path.basename(os.fsencode(row["input"])) == raw  # the report leads back to the very file
+    assert os.path.isfile(os.fsencode(row["output"]))
+    assert "Nguy\\xe1n\\xff.jpg" in review.read_text(encoding="utf-8")  # legible, and the page is written
+
+    shutil.rmtree(out)
+    result = run("apply", p, "-o", out, "--report", csv, *DURING)
+    assert result.exit_code == 0, result.output
+    assert "Nguy\\xe1n\\xff.jpg" in csv.read_text(encoding="utf-8-sig")
+
+
+# 16. A journal framer cannot read
+
+
+def test_a_journal_with_bytes_that_are_not_utf8_is_read_past(tmp_path: Path) -> None:
+    p, out, report = tmp_path / "p", tmp_path / "out", tmp_path / "r.jsonl"
+    p.mkdir()
+    shutil.copy(DATA / "grace_hopper.jpg", p / "an.jpg")
+    out.mkdir()
+    (out / journal.JOURNAL_NAME).write_bytes(b'\xff\xfe{"output": "an.jpg"\xff}\n\x00garbage\n')
+    result = run("apply", p, "-o", out, "--report", report, *DURING)
+    assert result.exit_code == 0, result.output
+    assert by_name(report)["an.jpg"]["status"] == "ok"
+
+
+def test_a_folder_where_the_journal_goes_is_one_clear_error(tmp_path: Path) -> None:
+    p, out = tmp_path / "p", tmp_path / "out"
+    p.mkdir()
+    shutil.copy(DATA / "grace_hopper.jpg", p / "an.jpg")
+    (out / journal.JOURNAL_NAME).mkdir(parents=True)
+    result = run("apply", p, "-o", out, *DURING)
+    assert result.exit_code == 2 and len(error_lines(result)) == 1, result.output
+    assert "journal" in error_lines(result)[0] and "Traceback" not in result.output
+
+
+# 17. `.`, `..` and `/`
+
+
+def test_the_current_folder_is_mirrored_beside_itself(tmp_path: Path) -> None:
+    here = tmp_path / "van-phong"
+    here.mkdir()
+    shutil.copy(DATA / "grace_hopper.jpg", here / "an.jpg")
+    result = framer("apply", ".", *DURING, cwd=here)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "van-phong-framed" / "an.jpg").is_file()
+    inner = here / "sub"
+    inner.mkdir()
+    result = framer("apply", "..", "-q", *DURING, cwd=inner)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "van-phong-framed" / "an.jpg").is_file()
+
+
+def test_the_root_folder_without_an_output_folder_is_one_clear_error() -> None:
+    result = run("apply", "/", *DURING)
+    assert result.exit_code == 2 and len(error_lines(result)) == 1, result.output
+    assert "-o" in error_lines(result)[0]
+
+
+# 18. Paths that cannot be written: one line, before any work
+
+
+def test_an_output_folder_under_a_file_is_one_clear_error(tmp_path: Path) -> None:
+    p = tmp_path / "p"
+    p.mkdir()
+    shutil.copy(DATA / "grace_hopper.jpg", p / "an.jpg")
+    (tmp_path / "afile").write_text("x", encoding="utf-8")
+    for target in (tmp_path / "afile" / "sub", tmp_path / "afile"):
+        result = run("apply", p, "-o", target, *DURING)
+        assert result.exit_code == 2 and len(error_lines(result)) == 1, result.output
+        assert "Traceback" not in result.output
+
+
+@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root may write anywhere")
+def test_an_unwritable_report_folder_is_one_clear_error(tmp_path: Path) -> None:
+    p, locked = tmp_path / "p", tmp_path / "locked"
+    p.mkdir()
+    locked.mkdir()
+    shutil.copy(DATA / "grace_hopper.jpg", p / "an.jpg")
+    locked.chmod(0o555)
+    try:
+        result = run("apply", p, "-o", tmp_path / "out", "--report", locked / "r.jsonl", *DURING)
+    finally:
+        locked.chmod(0o755)
+    assert result.exit_code == 2 and "not writable" in result.output
+    assert pictures(tmp_path / "out") == []
+
+
+def test_a_run_leaves_only_its_journal_behind(tmp_path: Path) -> None:
+    p, out = tmp_path / "p", tmp_path / "out"
+    p.mkdir()
+    shutil.copy(DATA / "grace_hopper.jpg", p / "an.jpg")
+    assert run("apply", p, "-o", out, *DURING).exit_code == 0
+    assert sorted(x.name for x in out.iterdir()) == [journal.JOURNAL_NAME, "an.jpg"]
