@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from .errors import AdjustError
 from .geometry import Adjust
 from .i18n import _, ngettext
+from .report import sheet_text
 
 if TYPE_CHECKING:
     from .batch import Job
@@ -48,18 +49,21 @@ def read_adjustments(path: Path) -> list[Row]:
                         len(missing),
                     ).format(path=path, columns=", ".join(missing))
                 )
-            return [
-                _row(path, n, cells)
-                for n, cells in enumerate(reader, start=2)
-                if (cells["file"] or "").strip()
-            ]
+            rows = (_cells(cells) for cells in reader)
+            return [_row(path, n, cells) for n, cells in enumerate(rows, start=2) if cells["file"]]
     except (OSError, UnicodeDecodeError, csv.Error) as e:
         raise AdjustError(_("{path}: cannot read it ({error})").format(path=path, error=e)) from None
 
 
+def _cells(cells: dict[str, str | None]) -> dict[str, str]:
+    """A row's cells, trimmed, with the quote the report puts before a name like =x.jpg taken off (see
+    sheet_text): names are pasted here from the CSV report."""
+    return {c: sheet_text((cells.get(c) or "").strip()) for c in COLUMNS}
+
+
 def _row(path: Path, line: int, cells: dict[str, str]) -> Row:
     def number(column: str, default: float) -> float:
-        text = (cells.get(column) or "").strip()
+        text = cells[column]
         if not text:
             return default
         try:
@@ -89,7 +93,7 @@ def _row(path: Path, line: int, cells: dict[str, str]) -> Row:
     adjust = Adjust(
         zoom=number("zoom", 1.0), shift=(number("dx", 0.0), number("dy", 0.0)), face=int(face) - 1
     )
-    return Row(line, cells["file"].strip().replace("\\", "/"), adjust)
+    return Row(line, cells["file"].replace("\\", "/"), adjust)
 
 
 def apply_adjustments(jobs: list[Job], rows: list[Row], given: tuple[Path, ...]) -> list[Job]:

@@ -241,8 +241,9 @@ class ReportFile:
 
     The JSON Lines keep every path exactly (json_line: a name that is not UTF-8 as JSON escapes), so that
     it leads back to its file. The CSV is for people, in Excel: UTF-8 with a byte-order mark so that
-    Vietnamese names show correctly, names as display() shows them, boxes as "x y w h", warnings joined
-    with "; ", and no cell a spreadsheet would run as a formula (sheet_cell).
+    Vietnamese names show correctly, names as display() shows them (such a name reads Nguy\\xe1n there,
+    and only the JSON Lines lead back to its file), boxes as "x y w h", warnings joined with "; ", and no
+    cell a spreadsheet would run as a formula (sheet_cell).
 
     The report appears at its path whole, in one step, when the ReportFile is closed (atomic_text); until
     then the path keeps what it held, and rows go to the staged copy, flushed, as they come. Leaving a

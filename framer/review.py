@@ -19,7 +19,7 @@ from pathlib import Path, PurePath
 
 from PIL import Image, ImageOps
 
-from .files import write_atomic
+from .files import display, open_regular, write_atomic
 from .i18n import N_, _, language, ngettext
 from .images import to_rgb
 from .report import ERROR, NEEDS_A_LOOK, NO_FACE, OK, SKIPPED, WARNING_TEXT, Record, warning_text
@@ -99,9 +99,10 @@ class Thumb:
 
 
 def thumbnail(output: Path, thumb_px: int = THUMB_PX) -> Thumb:
-    """A small JPEG of the picture at `output`, as a data: URI; never raises for a bad file."""
+    """A small JPEG of the picture at `output`, as a data: URI; never raises for a bad file, and never
+    waits: open_regular refuses a pipe (FIFO) at that path, which a plain open would wait on forever."""
     try:
-        with Image.open(output) as opened:
+        with open_regular(output) as f, Image.open(f) as opened:
             opened.draft("RGB", (thumb_px, thumb_px))  # JPEG: decode at a reduced scale, much faster
             im = to_rgb(ImageOps.exif_transpose(opened))
         im.thumbnail((thumb_px, thumb_px), Image.Resampling.LANCZOS)
@@ -112,7 +113,7 @@ def thumbnail(output: Path, thumb_px: int = THUMB_PX) -> Thumb:
             None, "missing", _("Output file not found"), _("output not found: {path}").format(path=output)
         )
     except Exception as e:  # any broken file: say so on the card, never stop the page
-        detail = str(e) or type(e).__name__
+        detail = (e.strerror if isinstance(e, OSError) else None) or str(e) or type(e).__name__
         return Thumb(
             None,
             "unreadable",
@@ -133,7 +134,7 @@ def _thumb_for(record: Record, base_dir: Path, inputs: set[str], thumb_px: int) 
         output = base_dir / output
     if os.path.realpath(output) in inputs:
         return Thumb(None, "none", _("Output is an input photo"), _("the output path is one of the inputs"))
-    if not output.is_file():
+    if not os.path.exists(output):  # a folder or a pipe there is not missing: it cannot be opened
         return Thumb(
             None,
             "missing",
@@ -304,7 +305,7 @@ def build_review(
     if not sections:
         sections.append(f'<p class="empty">{escape(_("The report has no photos."))}</p>')
 
-    return "\n".join(
+    page = "\n".join(
         [
             "<!DOCTYPE html>",
             f'<html lang="{"vi" if language() == "vi" else "en"}">',
@@ -332,6 +333,9 @@ def build_review(
             "",
         ]
     )
+    # A name that is not UTF-8 (bytes from an old zip tool, held as surrogate escapes) is shown as \xNN:
+    # once, over the whole page, so that no field of any card can break the page's UTF-8.
+    return display(page)
 
 
 def write_review(
