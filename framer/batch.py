@@ -175,7 +175,7 @@ def distinct_outputs(jobs: list[Job], fmt: str, preview: bool = False) -> list[J
     """
     taken: set[str] = set()
 
-    def claim(output: Path) -> None:
+    def take(output: Path) -> None:
         taken.add(folded(output))
         if preview:
             taken.add(folded(preview_path(output)))
@@ -186,7 +186,7 @@ def distinct_outputs(jobs: list[Job], fmt: str, preview: bool = False) -> list[J
             by_output[folded(job.output)].append(i)
     for indices in by_output.values():
         if len(indices) == 1:
-            claim(jobs[indices[0]].output)
+            take(jobs[indices[0]].output)
     for job in jobs:
         if job.root is not None:
             taken.update(folded(job.root / name) for name in (JOURNAL_NAME, LOCK_NAME))
@@ -203,7 +203,7 @@ def distinct_outputs(jobs: list[Job], fmt: str, preview: bool = False) -> list[J
                 for o in map(job.output.with_name, names)
                 if folded(o) not in taken and not (preview and folded(preview_path(o)) in taken)
             )
-            claim(output)
+            take(output)
             jobs[i] = replace(job, output=output, renamed=True)
     return jobs
 
@@ -369,15 +369,19 @@ def _alone(task: Task, frame: Frame, side: int | None, work: Callable[[Task], Re
 FREE, OURS, OTHER, FOREIGN = "free", "ours", "other", "foreign"
 
 
-def claim(path: Path, journal: Journal | None, source: str) -> tuple[str, Entry | None]:
+def claim(path: Path, journal: Journal | None, source: str, fp: list[int]) -> tuple[str, Entry | None]:
     """Who `path` belongs to: nobody (FREE), framer from this photo (OURS), framer from another photo
-    (OTHER), or someone else (FOREIGN: a file framer did not write, or one changed since, or a link)."""
+    (OTHER), or someone else (FOREIGN: a file framer did not write, or one changed since, or a link).
+
+    "This photo" is the same path, or the same file moved (a folder renamed keeps its files' inodes).
+    """
     if not os.path.lexists(path):
         return FREE, None
     entry = journal.lookup(path) if journal is not None else None
     if entry is None:
         return FOREIGN, None
-    return (OURS if entry.source == source else OTHER), entry
+    moved = [entry.input[i] for i in (0, 1, 3)] == [fp[i] for i in (0, 1, 3)]  # size, mtime, inode
+    return (OURS if entry.source == source or moved else OTHER), entry
 
 
 def triage(
@@ -411,7 +415,7 @@ def triage(
         return record
 
     key, fp, source = job_key(digest, job.adjust), fingerprint(st), os.path.realpath(job.source)
-    whose, entry = claim(job.output, journal, source)
+    whose, entry = claim(job.output, journal, source, fp)
     if not settings.overwrite and whose != FREE:
         record.status = SKIPPED
         if whose == FOREIGN:
@@ -422,15 +426,13 @@ def triage(
             record.warnings.append(OTHER_PHOTO)
             record.made_from = entry.source
             return record
-        if _current(entry, key, fp) and (
-            preview is None or _preview_settled(preview, journal, source, key, fp)
-        ):
+        if _current(entry, key, fp) and (preview is None or _settled(preview, journal, source, key, fp)):
             record.warnings.append(UP_TO_DATE)
             return record
     output = Write(job.output, replace=settings.overwrite or whose == OURS)
     write_preview = None
     if preview is not None:
-        whose_preview, _entry = claim(preview, journal, source)
+        whose_preview, _entry = claim(preview, journal, source, fp)
         if settings.overwrite or whose_preview in (FREE, OURS):
             write_preview = Write(preview, replace=settings.overwrite or whose_preview == OURS)
         else:
@@ -452,9 +454,9 @@ def _current(entry: Entry | None, key: str, fp: list[int]) -> bool:
     return entry is not None and entry.key == key and entry.input == fp
 
 
-def _preview_settled(preview: Path, journal: Journal | None, source: str, key: str, fp: list[int]) -> bool:
+def _settled(preview: Path, journal: Journal | None, source: str, key: str, fp: list[int]) -> bool:
     """The preview needs no new write: it is current, or a file framer must keep stands in its place."""
-    whose, entry = claim(preview, journal, source)
+    whose, entry = claim(preview, journal, source, fp)
     return whose in (OTHER, FOREIGN) or (whose == OURS and _current(entry, key, fp))
 
 

@@ -270,6 +270,18 @@ def test_an_output_framed_from_another_photo_is_never_replaced(tmp_path: Path) -
     assert forced.exit_code == 0 and (shared / "an.jpg").read_bytes() != first
 
 
+def test_a_renamed_input_folder_still_owns_its_outputs(tmp_path: Path) -> None:
+    old, out, report = tmp_path / "ke-toan", tmp_path / "chung", tmp_path / "r.jsonl"
+    old.mkdir()
+    shutil.copy(DATA / "grace_hopper.jpg", old / "an.jpg")
+    assert run("apply", old, "-o", out, *DURING).exit_code == 0
+    new = old.rename(tmp_path / "phong-ke-toan")  # the same files, moved: their inodes stay
+    again = run("apply", new, "-o", out, "--report", report, *DURING)
+    assert again.exit_code == 0, again.output
+    assert by_name(report)["an.jpg"]["status"] in ("ok", "skipped")
+    assert "made_from_other_photo" not in by_name(report)["an.jpg"]["warnings"]
+
+
 # 6. A photo changed in place is noticed
 
 
