@@ -12,11 +12,13 @@ when that is unique). `zoom` enlarges the face, `dx`/`dy` move it right/down by 
 from __future__ import annotations
 
 import csv
+import io
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import AdjustError
+from .files import display, open_regular
 from .geometry import Adjust
 from .i18n import _, ngettext
 from .report import sheet_text
@@ -38,7 +40,7 @@ class Row:
 def read_adjustments(path: Path) -> list[Row]:
     """The rows of an adjust CSV; a bad header or value names the file, the line and the column."""
     try:
-        with path.open(encoding="utf-8-sig", newline="") as f:
+        with io.TextIOWrapper(open_regular(path), encoding="utf-8-sig", newline="") as f:
             reader = csv.DictReader(f)
             missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
             if missing:
@@ -121,11 +123,12 @@ def apply_adjustments(jobs: list[Job], rows: list[Row], given: tuple[Path, ...])
 
 
 def _names(file: str, job: Job, given: tuple[Path, ...]) -> bool:
-    source = job.source.as_posix()
-    if file in (source, job.source.name):
-        return True
-    return any(
-        job.source.is_relative_to(folder) and job.source.relative_to(folder).as_posix() == file
+    """Whether `file` names the job's photo: by its path, its name, or its path under a folder given,
+    each also as the report shows a name that is not UTF-8 (\\xNN)."""
+    names = [job.source.as_posix(), job.source.name]
+    names += [
+        job.source.relative_to(folder).as_posix()
         for folder in given
-        if folder.is_dir()
-    )
+        if folder.is_dir() and job.source.is_relative_to(folder)
+    ]
+    return file in names or file in map(display, names)

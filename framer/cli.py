@@ -398,9 +398,14 @@ def review(report_path: Path, output: Path) -> None:
 
     try:
         records = read_records(report_path)
-    except (ValueError, KeyError, TypeError) as e:
+    except ValueError as e:
         raise click.BadParameter(
             _("not a framer report ({detail})").format(detail=e), param_hint="REPORT"
+        ) from None
+    except OSError as e:
+        raise click.BadParameter(
+            _("cannot read {path}: {reason}").format(path=display(report_path), reason=e.strerror or e),
+            param_hint="REPORT",
         ) from None
     from .files import check_target
 

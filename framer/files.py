@@ -62,7 +62,12 @@ def open_regular(path: Path | str) -> BinaryIO:
 def display(path: Path | str) -> str:
     """`path` as text a person can read and any console or file can hold: bytes that are not UTF-8 (a
     name from an old zip tool) are shown as \\xNN instead of breaking the line they are printed in."""
-    return str(path).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    text = str(path)
+    try:
+        raw = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a lone surrogate that stands for no byte (a hand-made or Windows name)
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return raw.decode("utf-8", "backslashreplace")
 
 
 def json_line(obj: object) -> str:

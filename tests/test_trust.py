@@ -458,6 +458,17 @@ def test_a_pipe_named_like_a_photo_never_hangs_the_batch(tmp_path: Path) -> None
     assert pictures(out) == ["an.jpg"]
 
 
+def test_a_pipe_given_as_the_adjust_file_never_hangs(tmp_path: Path) -> None:
+    p = tmp_path / "p"
+    p.mkdir()
+    shutil.copy(DATA / "grace_hopper.jpg", p / "an.jpg")
+    os.mkfifo(tmp_path / "fixes.csv")
+    result = framer(
+        "apply", p, "-o", tmp_path / "out", "--adjust", tmp_path / "fixes.csv", *DURING, timeout=60
+    )
+    assert result.returncode == 2 and "not a regular file" in result.stderr, result.stderr
+
+
 # 15. Names that are not UTF-8
 
 
