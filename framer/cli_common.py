@@ -4,6 +4,7 @@ the options several commands take, and the one place user-facing errors become e
 from __future__ import annotations
 
 import inspect
+import math
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -46,6 +47,8 @@ def parse_box(value: str | None) -> Box | None:
         x, y, w, h = (float(v) for v in value.split(","))
     except ValueError:
         raise click.BadParameter(_("give four numbers separated by commas: X,Y,WIDTH,HEIGHT")) from None
+    if not all(math.isfinite(v) for v in (x, y, w, h)):  # float() reads nan and inf
+        raise click.BadParameter(_("give four finite numbers, in the frame image's pixels"))
     if w <= 0 or h <= 0 or x < 0 or y < 0:
         raise click.BadParameter(_("the window needs a positive width and height, inside the frame"))
     return Box(x, y, w, h)

@@ -69,7 +69,7 @@ def remind(frame_name: str, output: Path) -> None:
     Example:
       framer remind --frame dx-2023 -o nhac-viec.ics
     """
-    from .files import write_atomic
+    from .files import check_target, write_atomic
     from .remind import reminders
 
     with user_errors():
@@ -80,6 +80,7 @@ def remind(frame_name: str, output: Path) -> None:
                     name=frame.name
                 )
             )
+        check_target(output, frame.protected())
         write_atomic(output, reminders(frame.title, frame.campaign), overwrite=True)
     c = frame.campaign
     click.echo(
@@ -166,9 +167,10 @@ def frames_show(name: str) -> None:
     with user_errors():
         frame = load_frame(name, user_frames())
         image = frame.open_image()
-        window = frame.window
-        how = _("declared, {shape}").format(shape=shape_name(frame.window_shape))
-        if window is None:
+        if frame.window is not None:
+            window = frame.window_in(image)
+            how = _("declared, {shape}").format(shape=shape_name(frame.window_shape))
+        else:
             found = frame.find_window(image)
             window, how = (
                 found.box,
@@ -220,13 +222,17 @@ def frames_check(path: Path, output: Path | None) -> None:
     Example:
       framer frames check khung-so-tt.png
     """
+    from .files import check_target, write_atomic
     from .frame_check import check_frame
+    from .images import encode
 
     with user_errors():
         frame = load_frame(path, user_frames())
+        # The default is here, whatever the name in frame.toml says ("../x" or "/tmp/x" included).
+        target = output or Path(Path(f"{frame.name}-check.png").name)
+        check_target(target, frame.protected(), picture=True)
         result = check_frame(frame)
-        target = output or Path(f"{frame.name}-check.png")
-        result.preview.save(target)
+        write_atomic(target, encode(result.preview, "png"), overwrite=True)
     for line in result.notes:
         click.echo(line)
     click.echo(_("Preview: {path}").format(path=target))

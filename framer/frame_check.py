@@ -29,18 +29,15 @@ class CheckResult:
 
 
 def check_frame(frame: Frame) -> CheckResult:
-    """Check `frame` (FrameError when it is unusable) and make a preview with a sample portrait."""
+    """Check `frame` (FrameError when it is unusable, as for every command: a window off the image or
+    mostly opaque is an error, not a warning) and make a preview with a sample portrait."""
     image = frame.open_image()
     notes = [
         _("image: {width} x {height} px, with transparency").format(width=image.width, height=image.height)
     ]
     if frame.window is not None:
-        window, shape = frame.window, frame.window_shape
+        window, shape = frame.window_in(image), frame.window_shape
         how = _("declared in frame.toml ({shape})").format(shape=shape_name(shape))
-        alpha = np.asarray(image.getchannel("A"))
-        inside = alpha[int(window.y) : int(window.bottom), int(window.x) : int(window.right)]
-        if inside.size == 0 or (inside < 128).mean() < 0.5:
-            notes.append(_("warning: the declared window is mostly opaque: check [window] in frame.toml"))
     else:
         found = frame.find_window(image)
         window, shape = found.box, found.shape

@@ -11,10 +11,14 @@ Built-in frames ship as package data (`framer.builtin_frames`); a frame folder e
 from __future__ import annotations
 
 import json
+import math
+import os
 import re
 import shutil
+import tempfile
 import tomllib
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import date
 from importlib.resources import files
 from importlib.resources.abc import Traversable
@@ -24,6 +28,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .campaign import Campaign
 from .errors import FrameError
+from .files import open_regular
 from .geometry import Box
 from .i18n import N_, _
 
@@ -34,6 +39,11 @@ if TYPE_CHECKING:
 
 METADATA = "frame.toml"
 DEFAULT_FRAME = "dx-2023"
+# A frame folder may come from anyone: limits on what framer reads from it, checked before reading.
+MAX_FRAME_SIDE = 8192  # px, a frame image's longer side (from its header): outputs are at most 8192 px
+MAX_FRAME_BYTES = 64_000_000  # a frame image's file (read whole: decoded, hashed by digest, copied)
+MAX_METADATA_BYTES = 1_000_000  # frame.toml
+MIN_TRANSPARENT = 0.5  # share of a window's box that must be transparent for a portrait to show
 
 
 @dataclass(frozen=True)
@@ -49,45 +59,165 @@ class Frame:
     campaign: Campaign | None
     messages: dict[str, str] = field(default_factory=dict)  # optional words for before / during / after
     origin: str = "built-in"  # "built-in", "yours" (the user's frames folder), or the folder given
+    metadata: Traversable | None = None  # its frame.toml; None for a bare image
+
+    @classmethod
+    def bare(cls, image_path: Path, title: str | None = None) -> Frame:
+        """A frame that is just an image: its window is found from its transparency."""
+        stem = image_path.stem
+        return cls(stem, title or stem, image_path, None, "found", None, None, origin=str(image_path.parent))
+
+    def settled(self, window: Box | None = None) -> Frame:
+        """This frame, ready to frame portraits: its image opened and checked (open_image), and its window
+        settled and checked against it (window_in): `window` (--window), else the declared one, else the
+        one found from the transparency. The one call a command needs before handing the frame to
+        workers: a frame that cannot frame a portrait fails here, in one line, not in every worker.
+        Raises FrameError."""
+        return replace(self, window=self.window_in(self.open_image(), window))
+
+    def image_bytes(self) -> bytes:
+        """The frame image's file, whole: a regular file of at most MAX_FRAME_BYTES (FrameError)."""
+        return _read(self.image_path, MAX_FRAME_BYTES)
 
     def digest(self) -> str:
         """A digest of the frame image's bytes: outputs made with another version of it are redone."""
         import hashlib
 
-        return hashlib.sha256(self.image_path.read_bytes()).hexdigest()
+        return hashlib.sha256(self.image_bytes()).hexdigest()
 
     def open_image(self) -> Image.Image:
-        """The frame image, decoded, as RGBA."""
-        from PIL import Image, UnidentifiedImageError  # lazily: `framer --help` must not load Pillow
+        """The frame image, decoded, as RGBA (FrameError when it is not a usable frame: see _decode)."""
+        return _decode(self.image_path, self.image_bytes())
 
-        try:
-            with self.image_path.open("rb") as f, Image.open(f) as im:
-                im.load()
-                if "A" not in im.getbands() and "transparency" not in im.info:
-                    raise FrameError(
-                        _(
-                            "{path}: the frame image has no transparency, so there is no window "
-                            "for the portrait (save it as a PNG with a transparent hole)"
-                        ).format(path=self.image_path)
-                    )
-                return im.convert("RGBA")
-        except (UnidentifiedImageError, OSError, SyntaxError) as e:
-            raise FrameError(
-                _("{path}: not a readable image ({detail})").format(path=self.image_path, detail=e)
-            ) from None
-
-    def window_in(self, image: Image.Image) -> Box:
-        """The declared window, or the one found in `image`'s transparency."""
-        if self.window is not None:
-            return self.window
-        return self.find_window(image).box
+    def window_in(self, image: Image.Image, given: Box | None = None) -> Box:
+        """The window a portrait shows through in `image` (this frame's, opened): `given` (--window), else
+        the declared one, else the one found from the transparency; checked (check_window)."""
+        if given is not None:
+            check_window(given, image, str(self.image_path), lambda key: "--window")
+            return given
+        if self.window is None:
+            return self.find_window(image).box
+        check_window(self.window, image, str(self.image_path), self._field)
+        return self.window
 
     def find_window(self, image: Image.Image) -> FoundWindow:
+        """The window found from `image`'s transparency, checked (check_window)."""
         import numpy as np
 
         from .window import find_window
 
-        return find_window(np.asarray(image.getchannel("A")), name=str(self.image_path))
+        name = str(self.image_path)
+        found = find_window(np.asarray(image.getchannel("A")), name=name)
+        check_window(found.box, image, name, lambda key: _("the window found from the transparency"))
+        return found
+
+    def _field(self, key: str) -> str:
+        """Where the window's part `key` ("x", "width"...; "" for all of it) was given: its field in
+        frame.toml, or --window for a bare image, which has no other way to name a window."""
+        if self.metadata is None:
+            return "--window"
+        return _("{path}: field '{key}'").format(path=self.metadata, key=f"window.{key}" if key else "window")
+
+    def protected(self) -> dict[str, str]:
+        """The frame's own files (real path -> what they are), which nothing framer writes may replace."""
+        return {
+            os.path.realpath(p): _("the frame")
+            for p in (self.image_path, self.metadata)
+            if isinstance(p, Path)
+        }
+
+
+def check_window(box: Box, image: Image.Image, name: str, field: Callable[[str], str]) -> None:
+    """Refuse (FrameError) a window a portrait cannot be seen through: one that does not lie inside `image`
+    (the frame image, named `name`): not finite, negative, empty, or off its edges; or whose box is mostly
+    opaque in it (the artwork would hide the portrait). The one check of a window, wherever it comes
+    from; `field(key)` names where that is (a field of frame.toml, --window) for the part at fault: "x",
+    "y", "width", "height", or "" for the whole window."""
+    w, h = image.size
+    faults = {
+        "x": not 0 <= box.x < w,
+        "y": not 0 <= box.y < h,
+        "width": not (box.w > 0 and box.right <= w),
+        "height": not (box.h > 0 and box.bottom <= h),
+    }
+    where = {"x": f"{box.x:g}", "y": f"{box.y:g}", "width": f"{box.w:g}", "height": f"{box.h:g}"}
+    for key, wrong in faults.items():
+        if wrong:
+            raise FrameError(
+                _(
+                    "{field}: the window x={x} y={y} width={width} height={height} does not lie inside "
+                    "the frame image {image} ({w} x {h} px)"
+                ).format(field=field(key), image=name, w=w, h=h, **where)
+            )
+    inside = image.crop((math.floor(box.x), math.floor(box.y), math.ceil(box.right), math.ceil(box.bottom)))
+    counts = inside.getchannel("A").histogram()
+    share = sum(counts[:128]) / max(sum(counts), 1)  # alpha below 128: more than half transparent
+    if share < MIN_TRANSPARENT:
+        raise FrameError(
+            _(
+                "{field}: the window x={x} y={y} width={width} height={height} is mostly opaque in the "
+                "frame image {image} (only {share} of it is transparent): the portrait would be hidden"
+            ).format(field=field(""), image=name, share=f"{share:.0%}", **where)
+        )
+
+
+def _read(path: Traversable, limit: int) -> bytes:
+    """The bytes of `path`, which must be a regular file of at most `limit` bytes (FrameError): a frame
+    folder someone handed over may hold a pipe, which would block a plain read forever, or a huge file."""
+    try:
+        with open_regular(path) if isinstance(path, Path) else path.open("rb") as f:
+            data = f.read(limit + 1)
+    except OSError as e:
+        raise FrameError(
+            _("{path}: cannot read it ({detail})").format(path=path, detail=e.strerror or e)
+        ) from None
+    if len(data) > limit:
+        raise FrameError(
+            _("{path}: the file is larger than {limit} MB, too large for a frame").format(
+                path=path, limit=limit // 1_000_000
+            )
+        )
+    return data
+
+
+def _decode(path: Traversable, data: bytes) -> Image.Image:
+    """The frame image in `data` as RGBA. Refused (FrameError) when it is not a readable image, when it
+    claims more than MAX_FRAME_SIDE px (from its header, before decoding: a small file can claim a
+    picture that would take gigabytes), or when no pixel of it is more than half transparent."""
+    import io
+
+    from PIL import Image, UnidentifiedImageError  # lazily: `framer --help` must not load Pillow
+
+    # framer checks sizes itself, from the header (below); Pillow's guard, which framer.images turns off
+    # when it is loaded, would otherwise fail or pass a frame depending on which modules are loaded.
+    Image.MAX_IMAGE_PIXELS = None
+    try:
+        with Image.open(io.BytesIO(data)) as im:
+            if max(im.size) > MAX_FRAME_SIDE:
+                raise FrameError(
+                    _(
+                        "{path}: the frame image is {w} x {h} px; a frame may be at most {limit} px on its "
+                        "longer side (outputs are at most 8192 px): scale it down"
+                    ).format(path=path, w=im.width, h=im.height, limit=MAX_FRAME_SIDE)
+                )
+            im.load()
+            if "A" not in im.getbands() and "transparency" not in im.info:
+                raise _no_transparency(path)
+            rgba = im.convert("RGBA")
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as e:
+        raise FrameError(_("{path}: not a readable image ({detail})").format(path=path, detail=e)) from None
+    if rgba.getchannel("A").getextrema()[0] == 255:  # an alpha channel, opaque all over
+        raise _no_transparency(path)
+    return rgba
+
+
+def _no_transparency(path: Traversable) -> FrameError:
+    return FrameError(
+        _(
+            "{path}: the frame image has no transparency, so there is no window "
+            "for the portrait (save it as a PNG with a transparent hole)"
+        ).format(path=path)
+    )
 
 
 def builtin_root() -> Traversable:
@@ -124,11 +254,11 @@ def load_frame(name_or_path: str | Path, user_dir: Path | None = None) -> Frame:
         if user_dir is not None and (user_dir / name_or_path / METADATA).is_file():
             return parse_frame(user_dir / name_or_path, origin="yours")
     path = Path(name_or_path)
-    if path.is_file() and path.name == METADATA:
+    if path.name == METADATA and not path.is_dir():
         path = path.parent
-    if path.is_file():  # a bare image: its window is found from its transparency
-        return Frame(path.stem, path.stem, path, None, "found", None, None, origin=str(path.parent))
-    if not (path / METADATA).is_file():
+    if path.exists() and not path.is_dir():  # a bare image (a pipe or a device is refused when read)
+        return Frame.bare(path)
+    if not os.path.lexists(path / METADATA):
         known = ", ".join(n for n in builtin_names() + (_names_in(user_dir) if user_dir else []))
         raise FrameError(
             _("no frame named {name!r} (frames: {known}; or give a frame PNG or folder)").format(
@@ -141,21 +271,37 @@ def load_frame(name_or_path: str | Path, user_dir: Path | None = None) -> Frame:
 def parse_frame(folder: Traversable | Path, origin: str = "built-in") -> Frame:
     """Read and validate `folder/frame.toml`; errors name the file and the field."""
     meta_path = folder / METADATA
+    if _leads_outside(folder, meta_path):
+        raise FrameError(
+            _("{path} leads outside the frame folder {folder}: a frame's files must be in it").format(
+                path=meta_path, folder=folder
+            )
+        )
     try:
-        data = tomllib.loads(meta_path.read_text(encoding="utf-8"))
+        data = tomllib.loads(_read(meta_path, MAX_METADATA_BYTES).decode("utf-8"))
     except tomllib.TOMLDecodeError as e:
         raise FrameError(_("{path}: not valid TOML ({detail})").format(path=meta_path, detail=e)) from None
-    except (OSError, UnicodeDecodeError) as e:
+    except UnicodeDecodeError as e:
         raise FrameError(_("{path}: cannot read it ({detail})").format(path=meta_path, detail=e)) from None
     fields = _Fields(meta_path, data)
 
-    image_path = folder / fields.text("image")
-    if not image_path.is_file():
+    image = fields.text("image")
+    image_path = folder / image
+    if _leads_outside(folder, image_path):
         raise FrameError(
-            _("{path}: field 'image' names {image!r}, which is not in {folder}").format(
-                path=meta_path, image=fields.text("image"), folder=folder
+            _("{path}: field 'image' names {image!r}, which leads outside the frame folder {folder}").format(
+                path=meta_path, image=image, folder=folder
             )
         )
+    if not image_path.is_file():
+        if isinstance(image_path, Path) and image_path.exists():
+            message = _(
+                "{path}: field 'image' names {image!r}, which is not a regular file "
+                "(a folder, a pipe or a device)"
+            )
+        else:
+            message = _("{path}: field 'image' names {image!r}, which is not in {folder}")
+        raise FrameError(message.format(path=meta_path, image=image, folder=folder))
     box = None
     window: dict[str, Any] = {}
     if "window" in data:
@@ -209,7 +355,22 @@ def parse_frame(folder: Traversable | Path, origin: str = "built-in") -> Frame:
         campaign=campaign,
         messages=messages,
         origin=origin,
+        metadata=meta_path,
     )
+
+
+def _leads_outside(folder: Traversable, path: Traversable) -> bool:
+    """Whether `path`, links resolved, is not inside `folder`: a frame someone handed over must not make
+    framer read, or put on every portrait, a file from elsewhere (image = "../../secret/private.png",
+    an absolute path, or a link in the folder). Built-in frames that are not files on disk (in a zip)
+    hold no links."""
+    if not isinstance(folder, Path) or not isinstance(path, Path):
+        return False
+    try:
+        home = os.path.realpath(folder)
+        return os.path.commonpath([home, os.path.realpath(path)]) != home
+    except ValueError:  # a NUL in the name, or another drive (Windows)
+        return True
 
 
 class _Fields:
@@ -253,6 +414,8 @@ class _Fields:
         value = self._get(key, table, required=False)
         if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
             raise self._wrong(key, N_("a number"), value)
+        if value is not None and not _finite(value):  # TOML has nan and inf, and integers of any size
+            raise self._wrong(key, N_("a finite number"), value)
         return value
 
     def date(self, key: str, table: dict[str, Any]) -> date:
@@ -271,6 +434,13 @@ class _Fields:
         if not isinstance(value, dict):
             raise self._wrong(key, N_("a table"), value)
         return value
+
+
+def _finite(value: float) -> bool:
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an integer too large for a float
+        return False
 
 
 NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
@@ -292,7 +462,7 @@ def add_frame(
                 name=name
             )
         )
-    if name in builtin_names() or (user_dir / name).exists():
+    if name in builtin_names() or os.path.lexists(user_dir / name):
         raise FrameError(
             _("--name {name!r}: a frame by that name already exists; choose another name").format(name=name)
         )
@@ -306,10 +476,9 @@ def add_frame(
             raise FrameError(
                 _("--timezone {zone!r}: not a known time zone (e.g. Asia/Ho_Chi_Minh)").format(zone=zone)
             ) from None
-    source = Frame(
-        image_path.stem, title, image_path, None, "found", None, None, origin=str(image_path.parent)
-    )
-    found = source.find_window(source.open_image())
+    source = Frame.bare(image_path, title)
+    data = source.image_bytes()  # read once: what is checked is what is copied
+    found = source.find_window(_decode(image_path, data))
 
     folder = user_dir / name
     lines = [
@@ -333,13 +502,18 @@ def add_frame(
             f"end = {end}  # included",
             f"timezone = {_toml_string(zone)}",
         ]
-    staging = user_dir / f".{name}.adding"
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
-    shutil.copyfile(image_path, staging / "frame.png")
-    (staging / METADATA).write_text("\n".join(lines) + "\n", encoding="utf-8")
-    parse_frame(staging)  # what we wrote must read back
-    staging.rename(folder)  # the frame appears whole or not at all
+    user_dir.mkdir(parents=True, exist_ok=True)
+    # A fresh folder of our own (nothing planted there beforehand can be in the way, or be written through)
+    staging = Path(tempfile.mkdtemp(prefix=f".{name}.adding-", dir=user_dir))
+    try:
+        (staging / "frame.png").write_bytes(data)
+        (staging / METADATA).write_text("\n".join(lines) + "\n", encoding="utf-8")
+        parse_frame(staging)  # what we wrote must read back
+        staging.chmod(user_dir.stat().st_mode & 0o755)  # mkdtemp's is private: readable as its folder is
+        staging.rename(folder)  # the frame appears whole or not at all
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     return folder
 
 
