@@ -14,7 +14,7 @@ import itertools
 import multiprocessing
 import os
 import unicodedata
-from collections import defaultdict
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, as_completed, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -166,45 +166,35 @@ def folded(path: Path) -> str:
 
 
 def distinct_outputs(jobs: list[Job], fmt: str, preview: bool = False) -> list[Job]:
-    """Give inputs that would write the same output (an.jpg and an.png, an.jpg and an.JPG, a/an.jpg and
-    b/an.jpg given together) distinct names, the same on every run whatever order they were given in.
+    """Give inputs that would write the same file (an.jpg and an.png, an.jpg and an.JPG, a/an.jpg and
+    b/an.jpg given together, an.png's preview and an.avatar176.jpg) distinct names, the same on every run
+    whatever order they were given in.
 
     Each keeps its extension: an.jpg.jpg, an.png.jpg; those still alike get a number in the order of
-    their paths: an-2.jpg.jpg. Names are compared as a case-insensitive file system would, and a photo's
-    preview (NAME.avatar176.png) and framer's own files count as names taken.
+    their paths: an-2.jpg.jpg. Names are compared as a case-insensitive file system would; a photo's
+    preview (NAME.avatar176.png) and framer's own files (its journal and lock) count as names taken.
     """
-    taken: set[str] = set()
 
-    def take(output: Path) -> None:
-        taken.add(folded(output))
-        if preview:
-            taken.add(folded(preview_path(output)))
+    def names(output: Path) -> list[str]:
+        return [folded(p) for p in ([output, preview_path(output)] if preview else [output])]
 
-    by_output: dict[str, list[int]] = defaultdict(list)
-    for i, job in enumerate(jobs):
-        if job.problem is None:
-            by_output[folded(job.output)].append(i)
-    for indices in by_output.values():
-        if len(indices) == 1:
-            take(jobs[indices[0]].output)
-    for job in jobs:
-        if job.root is not None:
-            taken.update(folded(job.root / name) for name in (JOURNAL_NAME, LOCK_NAME))
-    for indices in by_output.values():
-        if len(indices) == 1:
-            continue
-        for i in sorted(indices, key=lambda i: os.fsencode(jobs[i].source)):
-            job = jobs[i]
-            stem = job.output.name.removesuffix(f".{fmt}")
-            ext = job.source.suffix.lstrip(".").lower() or "file"
-            names = (f"{stem}{f'-{n}' if n > 1 else ''}.{ext}.{fmt}" for n in itertools.count(1))
-            output = next(
-                o
-                for o in map(job.output.with_name, names)
-                if folded(o) not in taken and not (preview and folded(preview_path(o)) in taken)
-            )
-            take(output)
-            jobs[i] = replace(job, output=output, renamed=True)
+    roots = {job.root for job in jobs if job.root is not None}
+    framers = {folded(root / name) for root in roots for name in (JOURNAL_NAME, LOCK_NAME)}
+    uses = Counter(n for job in jobs if job.problem is None for n in names(job.output))
+    clashing = [
+        i
+        for i, job in enumerate(jobs)
+        if job.problem is None and any(uses[n] > 1 or n in framers for n in names(job.output))
+    ]
+    taken = framers | {n for i, job in enumerate(jobs) if i not in set(clashing) for n in names(job.output)}
+    for i in sorted(clashing, key=lambda i: os.fsencode(jobs[i].source)):
+        job = jobs[i]
+        stem = job.output.name.removesuffix(f".{fmt}")
+        ext = job.source.suffix.lstrip(".").lower() or "file"
+        candidates = (f"{stem}{f'-{n}' if n > 1 else ''}.{ext}.{fmt}" for n in itertools.count(1))
+        output = next(o for o in map(job.output.with_name, candidates) if taken.isdisjoint(names(o)))
+        taken.update(names(output))
+        jobs[i] = replace(job, output=output, renamed=True)
     return jobs
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import shutil
 import subprocess
 import sys
@@ -14,8 +15,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from hypothesis import given
+from hypothesis import strategies as st
 
 from framer import journal
+from framer.batch import Job, distinct_outputs, folded, preview_path
 from framer.cli import cli
 from helpers import DATA, snapshot, stale_staging
 
@@ -86,6 +90,36 @@ def test_inputs_with_one_name_get_distinct_outputs_whatever_the_order(tmp_path: 
     third = run("apply", *given, "-o", out, "--report", report, *DURING)
     assert "5 photos: 0 framed, 5 skipped." in third.output
     assert {r["warnings"][-1] for r in rows(report)} == {"up_to_date"}
+
+
+name_part = st.sampled_from(["an", "AN", "An", "a\u0301nh", "\u00e1nh", "x", "an.avatar176", "an-2.jpg"])
+extension = st.sampled_from([".jpg", ".JPG", ".png", ".jpeg", ".webp"])
+photo_paths = st.lists(
+    st.tuples(st.sampled_from(["", "a/", "b/", "A/"]), name_part, extension).map("".join),
+    min_size=1,
+    max_size=12,
+    unique=True,
+)
+
+
+@given(photo_paths, st.booleans(), st.sampled_from(["jpg", "png"]), st.randoms(use_true_random=False))
+def test_output_names_are_distinct_and_the_same_in_any_order(
+    paths: list[str], preview: bool, fmt: str, rnd: random.Random
+) -> None:
+    """Property: whatever the inputs, no two files written share a name (as Windows or macOS compare
+    names), and the names do not depend on the order the inputs were given in."""
+    root = Path("/out")
+
+    def named(order: list[str]) -> dict[str, Path]:
+        jobs = [Job(Path("/in", p), root / Path(p).parent / f"{Path(p).stem}.{fmt}", root) for p in order]
+        return {str(j.source): j.output for j in distinct_outputs(jobs, fmt, preview)}
+
+    first = named(paths)
+    written = [o for o in first.values()] + ([preview_path(o) for o in first.values()] if preview else [])
+    assert len({folded(w) for w in written}) == len(written)
+    shuffled = paths[:]
+    rnd.shuffle(shuffled)
+    assert named(shuffled) == first
 
 
 # 2. The journal trusts only the files framer placed
