@@ -241,7 +241,7 @@ def apply(
         frame = load_frame(frame_name, user_frames())
         _check_campaign(console, frame, on_date.date() if on_date else None, ignore_window)
         # Open the frame and settle its window now, once, before any worker starts.
-        frame = replace(frame, window=window_box or frame.window_in(frame.open_image()))
+        frame = frame.settled(window_box)
 
         todo = batch.plan(inputs, output_dir, fmt, preview)
         if not todo:
@@ -327,9 +327,7 @@ def _check_side_files(
                 protected[os.path.realpath(job.root / name)] = _("framer's journal of the output folder")
     for job in todo:
         protected[os.path.realpath(job.source)] = _("an input photo")
-    image = Path(str(frame.image_path))
-    for path in (image, image.with_name("frame.toml")):
-        protected[os.path.realpath(path)] = _("the frame")
+    protected.update(frame.protected())
     if adjust_path is not None:
         protected[os.path.realpath(adjust_path)] = _("the adjust file")
     if report_path is not None:

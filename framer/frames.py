@@ -41,6 +41,12 @@ METADATA = "frame.toml"
 DEFAULT_FRAME = "dx-2023"
 # A frame folder may come from anyone: limits on what framer reads from it, checked before reading.
 MAX_FRAME_SIDE = 8192  # px, a frame image's longer side (from its header): outputs are at most 8192 px
+FRAME_FORMATS = (
+    "PNG",
+    "WEBP",
+    "GIF",
+    "TIFF",
+)  # images with transparency; never EPS and the like (Ghostscript)
 MAX_FRAME_BYTES = 64_000_000  # a frame image's file (read whole: decoded, hashed by digest, copied)
 MAX_METADATA_BYTES = 1_000_000  # frame.toml
 MIN_TRANSPARENT = 0.5  # share of a window's box that must be transparent for a portrait to show
@@ -192,7 +198,7 @@ def _decode(path: Traversable, data: bytes) -> Image.Image:
     # when it is loaded, would otherwise fail or pass a frame depending on which modules are loaded.
     Image.MAX_IMAGE_PIXELS = None
     try:
-        with Image.open(io.BytesIO(data)) as im:
+        with Image.open(io.BytesIO(data), formats=FRAME_FORMATS) as im:
             if max(im.size) > MAX_FRAME_SIDE:
                 raise FrameError(
                     _(

@@ -7,7 +7,6 @@ that `frames check`, `remind` and `frames add` write. Every refusal is one "Erro
 
 from __future__ import annotations
 
-import inspect
 import os
 import resource
 import signal
@@ -20,7 +19,7 @@ import pytest
 from click.testing import CliRunner, Result
 from PIL import Image, ImageDraw
 
-from framer.cli import apply, cli
+from framer.cli import cli
 from framer.errors import FrameError
 from framer.frames import MAX_FRAME_BYTES, Frame, load_frame
 from framer.geometry import Box
@@ -272,16 +271,8 @@ def test_a_frame_file_too_large_in_bytes_is_refused_unread(tmp_path: Path, comma
 # --- 3. opaque frames and windows ------------------------------------------------------------------------
 
 TWO_PHOTOS = [DATA / "grace_hopper.jpg", DATA / "astronaut.png"]
-# framer apply skips opening the frame when --window is given, until it calls Frame.settled (cli.py, by
-# another change): these tests then pass, and this marker (strict) says so and should go.
-until_apply_settles = pytest.mark.xfail(
-    "settled(" not in inspect.getsource(apply.callback),  # type: ignore[arg-type]
-    reason="framer apply does not call Frame.settled yet",
-    strict=True,
-)
 
 
-@until_apply_settles
 @pytest.mark.parametrize("mode", ["RGB", "RGBA"])
 def test_an_opaque_frame_is_refused_even_with_a_window(tmp_path: Path, mode: str) -> None:
     flat = tmp_path / "flat.png"
@@ -298,7 +289,6 @@ def test_an_opaque_frame_is_refused_even_with_a_window(tmp_path: Path, mode: str
     nothing_written(out)
 
 
-@until_apply_settles
 def test_a_window_given_over_the_artwork_is_refused(tmp_path: Path) -> None:
     png = frame_png(tmp_path / "khung.png")
     out = tmp_path / "out"
@@ -400,7 +390,6 @@ def test_a_window_option_that_is_not_a_usable_box_is_refused(tmp_path: Path, giv
     nothing_written(out)
 
 
-@until_apply_settles
 def test_a_window_option_off_the_frame_image_is_refused(tmp_path: Path) -> None:
     png = frame_png(tmp_path / "k.png")
     out = tmp_path / "out"
@@ -518,3 +507,11 @@ def test_frames_add_is_not_disturbed_by_what_is_planted_in_the_frames_folder(
     assert sorted(p.name for p in (own_frames / "so-tt").iterdir()) == ["frame.png", "frame.toml"]
     assert sorted(p.name for p in own_frames.iterdir()) == [".so-tt.adding", "so-tt"]  # no staging left
     assert run("frames", "show", "so-tt").exit_code == 0
+
+
+def test_a_frame_in_a_format_that_runs_a_program_is_not_opened(tmp_path: Path) -> None:
+    """An EPS "image" would be rendered by Ghostscript: a frame is only ever PNG, WebP, GIF or TIFF."""
+    eps = tmp_path / "khung.eps"
+    eps.write_bytes(b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 100 100\nshowpage\n")
+    result = run("frames", "check", eps)
+    assert result.exit_code == 2 and "not a readable image" in result.output, result.output
