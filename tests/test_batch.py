@@ -22,8 +22,7 @@ from PIL import Image
 
 from framer.cli import cli
 from framer.files import system_temp
-from helpers import stale_staging
-from helpers import DATA
+from helpers import DATA, stale_staging
 
 DURING = ["--date", "2023-10-05", "--size", "360"]
 PORTRAITS = ["grace_hopper.jpg", "astronaut.png", "hopper_exif6.jpg", "hopper_gray.jpg", "hopper.webp"]
