@@ -17,6 +17,7 @@ import json
 import os
 import shutil
 import stat
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -152,9 +153,7 @@ def plain_or_absent(path: Path) -> os.stat_result | None:
 def try_lock(fd: int) -> bool:
     """Take an exclusive lock on the open file `fd` without waiting; False when another process has it.
     The system drops the lock when the process ends, however it ends (even kill -9)."""
-    try:
-        import fcntl
-    except ImportError:  # Windows
+    if sys.platform == "win32":
         import msvcrt
 
         try:
@@ -162,6 +161,8 @@ def try_lock(fd: int) -> bool:
         except OSError:
             return False
         return True
+    import fcntl
+
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:

@@ -230,12 +230,13 @@ def folder_lock(root: Path) -> Iterator[None]:
         os.close(fd)
     try:
         started = datetime.now().astimezone().isoformat(timespec="seconds")
-        owner = {"pid": os.getpid(), "host": socket.gethostname(), "started": started}
+        me = {"pid": os.getpid(), "host": socket.gethostname(), "started": started}
         os.ftruncate(fd, 0)
-        os.write(fd, json_line(owner).encode())
+        os.write(fd, json_line(me).encode())
         yield
     finally:
-        os.unlink(path)  # before the lock goes: a run that opened it meanwhile sees it is gone, and retries
+        with suppress(OSError):  # (Windows cannot remove an open file: it stays, unlocked)
+            os.unlink(path)  # before the lock goes: a run that opened it meanwhile sees it gone, and retries
         os.close(fd)
 
 
