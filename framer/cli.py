@@ -317,14 +317,16 @@ def _check_side_files(
     from .files import check_target
     from .journal import JOURNAL_NAME, LOCK_NAME
 
+    if report_path is None and review_path is None:
+        return
     protected: dict[str, str] = {}
     for job in todo:
         protected[os.path.realpath(job.output)] = _("an output of this run")
         if preview:
             protected[os.path.realpath(preview_path(job.output))] = _("an output of this run")
-        if job.root is not None:
-            for name in (JOURNAL_NAME, LOCK_NAME):
-                protected[os.path.realpath(job.root / name)] = _("framer's journal of the output folder")
+    for root in {job.root for job in todo if job.root is not None}:
+        for name in (JOURNAL_NAME, LOCK_NAME):
+            protected[os.path.realpath(root / name)] = _("framer's journal of the output folder")
     for job in todo:
         protected[os.path.realpath(job.source)] = _("an input photo")
     protected.update(frame.protected())

@@ -22,7 +22,7 @@ import socket
 import stat
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -91,10 +91,10 @@ class Entry:
         )
         if not ok:
             return None
-        return cls(**{**asdict(entry), "outcome": outcome if isinstance(outcome, dict) else {}})
+        return replace(entry, outcome=outcome if isinstance(outcome, dict) else {})
 
     def line(self) -> str:
-        return json_line(asdict(self))
+        return json_line({f.name: getattr(self, f.name) for f in fields(self)})  # asdict would deep-copy
 
 
 def _ints(value: object, n: int) -> bool:
