@@ -41,12 +41,9 @@ METADATA = "frame.toml"
 DEFAULT_FRAME = "dx-2023"
 # A frame folder may come from anyone: limits on what framer reads from it, checked before reading.
 MAX_FRAME_SIDE = 8192  # px, a frame image's longer side (from its header): outputs are at most 8192 px
-FRAME_FORMATS = (
-    "PNG",
-    "WEBP",
-    "GIF",
-    "TIFF",
-)  # images with transparency; never EPS and the like (Ghostscript)
+# What a frame may be: formats with transparency, and JPEG and BMP only to be told plainly that they have
+# none; never a format Pillow renders with another program (EPS runs Ghostscript).
+FRAME_FORMATS = ("PNG", "WEBP", "GIF", "TIFF", "JPEG", "BMP")
 MAX_FRAME_BYTES = 64_000_000  # a frame image's file (read whole: decoded, hashed by digest, copied)
 MAX_METADATA_BYTES = 1_000_000  # frame.toml
 MIN_TRANSPARENT = 0.5  # share of a window's box that must be transparent for a portrait to show
@@ -210,7 +207,13 @@ def _decode(path: Traversable, data: bytes) -> Image.Image:
             if "A" not in im.getbands() and "transparency" not in im.info:
                 raise _no_transparency(path)
             rgba = im.convert("RGBA")
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as e:
+    except UnidentifiedImageError:
+        raise FrameError(
+            _(
+                "{path}: not an image framer can use as a frame (a PNG, WebP, GIF or TIFF with transparency)"
+            ).format(path=path)
+        ) from None
+    except (OSError, SyntaxError, ValueError, EOFError) as e:
         raise FrameError(_("{path}: not a readable image ({detail})").format(path=path, detail=e)) from None
     if rgba.getchannel("A").getextrema()[0] == 255:  # an alpha channel, opaque all over
         raise _no_transparency(path)

@@ -514,4 +514,10 @@ def test_a_frame_in_a_format_that_runs_a_program_is_not_opened(tmp_path: Path) -
     eps = tmp_path / "khung.eps"
     eps.write_bytes(b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 100 100\nshowpage\n")
     result = run("frames", "check", eps)
-    assert result.exit_code == 2 and "not a readable image" in result.output, result.output
+    assert result.exit_code == 2 and "not an image framer can use as a frame" in result.output, result.output
+    assert "BytesIO" not in result.output
+
+
+def test_a_jpeg_frame_is_told_it_has_no_transparency() -> None:
+    result = run("frames", "check", DATA / "grace_hopper.jpg")
+    assert result.exit_code == 2 and "no transparency" in result.output, result.output
