@@ -65,8 +65,11 @@ class CampaignStatus:
         """The first day after the campaign: when people put their usual picture back."""
         return self.campaign.end + timedelta(days=1)
 
-    def message(self, frame_name: str) -> str:
-        """One or two plain sentences for the person running framer, in their language."""
+    def message(self, title: str, *, ignore_window: bool = True) -> str:
+        """One or two plain sentences for the person running framer, in their language. `title` is the
+        frame's title (Frame.title: what the campaign is called, not the frame's short name).
+        `ignore_window`: whether the command that shows it has --ignore-window (framer apply does); after
+        the campaign's end the advice is then to add it, else to run framer apply with it."""
         c = self.campaign
         span = _("{start} to {end} ({timezone})").format(
             start=day(c.start), end=day(c.end), timezone=c.timezone
@@ -80,17 +83,27 @@ class CampaignStatus:
             return _(
                 "The {frame} campaign runs {span}; it starts {when}. "
                 "Publish your framed picture from {start}."
-            ).format(frame=frame_name, span=span, when=when, start=day(c.start))
+            ).format(frame=title, span=span, when=when, start=day(c.start))
         if self.phase is Phase.DURING:
             if self.on == c.end:
                 today = _("Today is the last day ({n} of {length}) of the {frame} campaign ({span}).")
             else:
                 today = _("Today is day {n} of {length} of the {frame} campaign ({span}).")
             return (
-                today.format(n=self.day_number, length=self.length, frame=frame_name, span=span)
+                today.format(n=self.day_number, length=self.length, frame=title, span=span)
                 + " "
                 + _("Switch back to your usual picture on {date}.").format(date=day(self.switch_back))
             )
-        return _(
-            "The {frame} campaign ran {span} and has ended. To frame anyway, add --ignore-window."
-        ).format(frame=frame_name, span=span)
+        if ignore_window:
+            ended = _("The {frame} campaign ran {span} and has ended. To frame anyway, add --ignore-window.")
+        else:
+            ended = _(
+                "The {frame} campaign ran {span} and has ended. "
+                "To frame with it anyway, run framer apply with --ignore-window."
+            )
+        return ended.format(frame=title, span=span)
+
+    def framing_anyway(self, title: str) -> str:
+        """What framer apply --ignore-window says after the campaign's end: it frames all the same."""
+        # {name} is the title: the message's words are the ones translated already
+        return _("The {name} campaign has ended; framing anyway (--ignore-window).").format(name=title)

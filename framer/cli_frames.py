@@ -1,4 +1,8 @@
-"""The frame and campaign commands: framer frames list/show/check/add, framer campaign, framer remind."""
+"""The frame and campaign commands: framer frames list/show/check/add/remove, framer campaign, framer remind.
+
+Rich reads `[...]` in what it prints as markup, and `:cat:` as an emoji: whatever comes from a frame or the
+user (names, titles, time zones, paths) reaches it as rich.text.Text, which it prints as written (a string
+passed through rich.markup.escape would do for `[...]`, but a trailing backslash would come out doubled)."""
 
 from __future__ import annotations
 
@@ -16,13 +20,25 @@ from .cli_common import (
     frame_option,
     lang_option,
     option,
+    parse_box,
     user_errors,
     user_frames,
 )
 from .frames import load_frame
+from .geometry import Box
 from .i18n import N_, _, day, ngettext
 
 ORIGINS = (N_("built-in"), N_("yours"))  # where a frame comes from, as `frames list` shows it
+
+# The same option as framer apply's: a frame whose window cannot be found (two transparent holes of
+# similar size) is told to name it with --window, which every command that looks for the window takes.
+window_option = option(
+    "--window",
+    "window_box",
+    callback=lambda ctx, param, value: parse_box(value),
+    metavar="X,Y,W,H",
+    help="The frame's window in its own pixels, when it cannot be found from its transparency.",
+)
 
 
 @click.command(cls=TranslatedCommand)
@@ -43,7 +59,7 @@ def campaign(frame_name: str, on_date: datetime | None) -> None:
         click.echo(_("The frame {name} has no campaign: it can be used on any day.").format(name=frame.name))
         return
     status = frame.campaign.status(on_date.date() if on_date else frame.campaign.today())
-    click.echo(status.message(frame.name))
+    click.echo(status.message(frame.title, ignore_window=False))  # this command has no --ignore-window
     if status.phase.value in frame.messages:
         click.echo(frame.messages[status.phase.value])
 
@@ -93,13 +109,14 @@ def remind(frame_name: str, output: Path) -> None:
 @click.group(cls=TranslatedGroup)
 @lang_option
 def frames() -> None:
-    """List, inspect, check and add frames.
+    """List, inspect, check, add and remove frames.
 
     \b
     Examples:
       framer frames list
       framer frames check khung-so-tt.png
       framer frames add khung-so-tt.png --name so-tt-2024 --starts 2024-10-01 --ends 2024-10-10
+      framer frames remove so-tt-2024
     """
 
 
@@ -115,6 +132,7 @@ def frames_list(on_date: datetime | None) -> None:
     """
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     from .frames import all_frames
 
@@ -132,8 +150,9 @@ def frames_list(on_date: datetime | None) -> None:
                 start=day(c.start), end=day(c.end), timezone=c.timezone
             )
             today = _status_word(c.status(on_date.date() if on_date else c.today()))
-        table.add_row(f.name, _(f.origin) if f.origin in ORIGINS else f.origin, span, today, f.title)
-    console = Console(highlight=False)
+        origin = _(f.origin) if f.origin in ORIGINS else f.origin
+        table.add_row(*(Text(cell) for cell in (f.name, origin, span, today, f.title)))
+    console = Console(highlight=False, emoji=False)  # ":cat:" in a title stays as it is written
     if not console.is_terminal:
         console.width = 160  # a file or a pipe: no need to squeeze the table into 80 columns
     console.print(table)
@@ -155,19 +174,23 @@ def _status_word(status: CampaignStatus) -> str:
 @frames.command("show")
 @lang_option
 @argument("name", metavar="NAME|PATH")
-def frames_show(name: str) -> None:
+@window_option
+def frames_show(name: str, window_box: Box | None) -> None:
     """Print a frame's metadata and its window.
 
     \b
-    Example:
+    Examples:
       framer frames show dx-2023
+      framer frames show khung.png --window 300,200,1000,1000
     """
     from .window import shape_name
 
     with user_errors():
         frame = load_frame(name, user_frames())
         image = frame.open_image()
-        if frame.window is not None:
+        if window_box is not None:
+            window, how = frame.window_in(image, window_box), _("given with --window")
+        elif frame.window is not None:
             window = frame.window_in(image)
             how = _("declared, {shape}").format(shape=shape_name(frame.window_shape))
         else:
@@ -205,33 +228,36 @@ def frames_show(name: str) -> None:
 
 @frames.command("check")
 @lang_option
-@argument("path", type=click.Path(exists=True, path_type=Path), metavar="PATH")
+@argument("name", metavar="NAME|PATH")
+@window_option
 @option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Where to write the preview PNG.  [default: NAME-check.png here]",
 )
-def frames_check(path: Path, output: Path | None) -> None:
-    """Check a frame (PNG or folder): its window, its size, and a sample portrait placed in it.
+def frames_check(name: str, window_box: Box | None, output: Path | None) -> None:
+    """Check a frame (by name, or a PNG or folder): its window, its size, and a sample portrait in it.
 
     Writes a preview with the window outlined and a sample portrait framed. Exit status 0 when the
     frame is usable (warnings may remain), 2 when it is not.
 
     \b
-    Example:
+    Examples:
       framer frames check khung-so-tt.png
+      framer frames check so-tt-2024
+      framer frames check khung.png --window 300,200,1000,1000
     """
     from .files import check_target, write_atomic
     from .frame_check import check_frame
     from .images import encode
 
     with user_errors():
-        frame = load_frame(path, user_frames())
+        frame = load_frame(name, user_frames())
         # The default is here, whatever the name in frame.toml says ("../x" or "/tmp/x" included).
         target = output or Path(Path(f"{frame.name}-check.png").name)
         check_target(target, frame.protected(), picture=True)
-        result = check_frame(frame)
+        result = check_frame(frame, window_box)
         write_atomic(target, encode(result.preview, "png"), overwrite=True)
     for line in result.notes:
         click.echo(line)
@@ -253,14 +279,22 @@ def frames_check(path: Path, output: Path | None) -> None:
     help="Last day of its campaign (included).",
 )
 @option("--timezone", default="Asia/Ho_Chi_Minh", show_default=True, help="The campaign's time zone.")
+@window_option
 def frames_add(
-    path: Path, name: str, title: str | None, starts: datetime | None, ends: datetime | None, timezone: str
+    path: Path,
+    name: str,
+    title: str | None,
+    starts: datetime | None,
+    ends: datetime | None,
+    timezone: str,
+    window_box: Box | None,
 ) -> None:
-    """Add a frame PNG to your frames, with its window found and its campaign dates.
+    """Add a frame PNG to your frames, with its window (found, or --window) and its campaign dates.
 
     \b
-    Example:
+    Examples:
       framer frames add khung.png --name so-tt-2024 --starts 2024-10-01 --ends 2024-10-10
+      framer frames add khung.png --name so-tt-2024 --window 300,200,1000,1000
     """
     from .frames import add_frame
 
@@ -273,9 +307,43 @@ def frames_add(
             name=name,
             title=title or name,
             campaign=(starts.date(), ends.date(), timezone) if starts and ends else None,
+            window=window_box,
         )
     click.echo(
         _("Added {name} in {folder}. Use it with: framer apply PHOTOS --frame {name}").format(
             name=name, folder=folder
         )
     )
+
+
+@frames.command("remove")
+@lang_option
+@argument("name", metavar="NAME")
+def frames_remove(name: str) -> None:
+    """Remove one of your frames (added with framer frames add): its folder in your frames folder.
+
+    Built-in frames cannot be removed. Nothing outside your frames folder is touched: not the PNG the
+    frame was added from, nor what a link in the folder leads to.
+
+    \b
+    Example:
+      framer frames remove so-tt-2024
+    """
+    from .frames import remove_frame
+
+    with user_errors():
+        removed = remove_frame(name, user_frames())
+    if removed.link_to is not None:
+        click.echo(
+            _(
+                "Removed your frame {name}: deleted the link {path} ({target}, where it led, is untouched)."
+            ).format(name=name, path=removed.path, target=removed.link_to)
+        )
+    else:
+        click.echo(
+            ngettext(
+                "Removed your frame {name}: deleted {path} and the {n} file in it.",
+                "Removed your frame {name}: deleted {path} and the {n} files in it.",
+                removed.files,
+            ).format(name=name, path=removed.path, n=removed.files)
+        )

@@ -28,14 +28,18 @@ class CheckResult:
     notes: list[str]
 
 
-def check_frame(frame: Frame) -> CheckResult:
+def check_frame(frame: Frame, window: Box | None = None) -> CheckResult:
     """Check `frame` (FrameError when it is unusable, as for every command: a window off the image or
-    mostly opaque is an error, not a warning) and make a preview with a sample portrait."""
+    mostly opaque is an error, not a warning) and make a preview with a sample portrait. `window`
+    (--window) is the window to check instead of the declared or found one, as framer apply takes it."""
     image = frame.open_image()
     notes = [
         _("image: {width} x {height} px, with transparency").format(width=image.width, height=image.height)
     ]
-    if frame.window is not None:
+    if window is not None:
+        window, shape = frame.window_in(image, window), "rectangle"
+        how = _("given with --window")
+    elif frame.window is not None:
         window, shape = frame.window_in(image), frame.window_shape
         how = _("declared in frame.toml ({shape})").format(shape=shape_name(shape))
     else:

@@ -14,6 +14,7 @@ import json
 import math
 import os
 import re
+import secrets
 import shutil
 import tempfile
 import tomllib
@@ -244,7 +245,12 @@ def builtin_names() -> list[str]:
 def _names_in(root: Traversable | Path) -> list[str]:
     if not root.is_dir():
         return []
-    return sorted(p.name for p in root.iterdir() if p.is_dir() and (p / METADATA).is_file())
+    # A name starting with "." is framer's own (a frame being added or removed), never a frame.
+    return sorted(
+        p.name
+        for p in root.iterdir()
+        if not p.name.startswith(".") and p.is_dir() and (p / METADATA).is_file()
+    )
 
 
 def all_frames(user_dir: Path | None) -> list[Frame]:
@@ -462,9 +468,11 @@ def add_frame(
     name: str,
     title: str,
     campaign: tuple[date, date, str] | None = None,
+    window: Box | None = None,
 ) -> Path:
     """Copy a frame PNG into the user's frames as NAME/, with a frame.toml that declares its window
-    (found from its transparency) and its campaign. Returns the new folder."""
+    (`window`, given with --window and checked against the image as framer apply checks it; else found
+    from its transparency) and its campaign. Returns the new folder."""
     if not NAME_PATTERN.match(name):
         raise FrameError(
             _("--name {name!r}: use lower-case letters, digits and hyphens, like so-tt-2024").format(
@@ -487,7 +495,17 @@ def add_frame(
             ) from None
     source = Frame.bare(image_path, title)
     data = source.image_bytes()  # read once: what is checked is what is copied
-    found = source.find_window(_decode(image_path, data))
+    image = _decode(image_path, data)
+    if window is not None:
+        box = source.window_in(image, window)  # checked as apply checks --window: inside, transparent
+        declared = ["[window]  # given with --window to framer frames add"]
+    else:
+        found = source.find_window(image)
+        box = Box(*(float(round(v)) for v in (found.box.x, found.box.y, found.box.w, found.box.h)))
+        declared = [
+            "[window]  # found from the image's transparency by framer frames add",
+            f"shape = {_toml_string(found.shape)}",
+        ]
 
     folder = user_dir / name
     lines = [
@@ -495,12 +513,11 @@ def add_frame(
         f"title = {_toml_string(title)}",
         'image = "frame.png"',
         "",
-        "[window]  # found from the image's transparency by framer frames add",
-        f"shape = {_toml_string(found.shape)}",
-        f"x = {round(found.box.x)}",
-        f"y = {round(found.box.y)}",
-        f"width = {round(found.box.w)}",
-        f"height = {round(found.box.h)}",
+        *declared,
+        f"x = {_toml_number(box.x)}",
+        f"y = {_toml_number(box.y)}",
+        f"width = {_toml_number(box.w)}",
+        f"height = {_toml_number(box.h)}",
     ]
     if campaign is not None:
         start, end, zone = campaign
@@ -524,6 +541,78 @@ def add_frame(
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return folder
+
+
+def _toml_number(value: float) -> str:
+    """A window's coordinate as TOML: 300, or 300.5 (in full: what was given is what is declared)."""
+    return str(int(value)) if value.is_integer() else repr(value)
+
+
+@dataclass(frozen=True)
+class Removed:
+    """What framer frames remove removed."""
+
+    path: Path  # the frame's folder in the user's frames, or the link there that led to it
+    files: int  # the files deleted with the folder (0 for a link)
+    link_to: str | None = None  # for a link: where it led, which is left as it is
+
+
+def removable_names(user_dir: Path | None) -> list[str]:
+    """The frames framer frames remove may remove: the user's own (a built-in name shadows a user's
+    frame of that name, which framer never uses, so it is not offered either)."""
+    builtin = set(builtin_names())
+    return [n for n in _names_in(user_dir) if n not in builtin] if user_dir is not None else []
+
+
+def remove_frame(name: str, user_dir: Path) -> Removed:
+    """Remove the user's frame `name`: its folder in `user_dir`, and nothing else. A built-in frame, or a
+    name that is not one of the user's frames, is refused (FrameError). The folder is first moved aside
+    in `user_dir` (the frame is gone whole, at once), then deleted without following any link in it; a
+    link in `user_dir` that leads to a frame folder elsewhere is removed, not what it leads to."""
+    yours = removable_names(user_dir)
+    listed = ", ".join(yours) or _("none")
+    if name in builtin_names():
+        raise FrameError(
+            _(
+                "{name} is a built-in frame: it cannot be removed; framer frames remove removes only "
+                "your own frames (yours: {yours})"
+            ).format(name=name, yours=listed)
+        )
+    if name not in yours:  # only a name listed in the folder: never a path, "..", or a sub-folder
+        raise FrameError(
+            _("no frame of yours named {name!r} (yours: {yours}; your frames folder: {folder})").format(
+                name=name, yours=listed, folder=user_dir
+            )
+        )
+    entry = user_dir / name
+    try:
+        if entry.is_symlink():
+            target = os.readlink(entry)
+            entry.unlink()
+            return Removed(entry, 0, target)
+        aside = user_dir / f".{name}.removing-{secrets.token_hex(4)}"
+        os.rename(entry, aside)  # a link put in its place meanwhile is moved, never followed
+        if aside.is_symlink():  # such a link: only the link goes
+            target = os.readlink(aside)
+            aside.unlink()
+            return Removed(entry, 0, target)
+    except OSError as e:
+        raise FrameError(
+            _("cannot remove {path} ({detail})").format(path=entry, detail=e.strerror or e)
+        ) from None
+    files = 0
+    for root, dirs, names in os.walk(aside):  # links are counted, not followed
+        files += len(names) + sum(os.path.islink(os.path.join(root, d)) for d in dirs)
+    try:
+        shutil.rmtree(aside)  # deletes links, never what they lead to
+    except OSError as e:
+        raise FrameError(
+            _(
+                "{name} is no longer one of your frames, but {path} could not be deleted entirely "
+                "({detail}): delete what is left of it by hand"
+            ).format(name=name, path=aside, detail=e.strerror or e)
+        ) from None
+    return Removed(entry, files)
 
 
 def _toml_string(text: str) -> str:
