@@ -6,13 +6,22 @@
 
 `file` is the photo's path relative to the folder given (or as the report shows it, or just its name
 when that is unique). `zoom` enlarges the face, `dx`/`dy` move it right/down by fractions of the window,
-`face` picks another face (1 = the largest). Blank cells keep the default.
+`face` picks another face (1 = the largest). Blank cells, and columns left out, keep the default; only
+`file` is needed, and one row per photo.
+
+The file may be as Excel saves it in any language: UTF-8 (with or without a byte-order mark), UTF-16
+("Unicode text", tab-separated) or Windows-1258 (Excel set to Vietnamese); cells separated by `,`, `;` or
+a tab; numbers with a decimal comma (1,15); headers in any case (" Zoom "). Names are compared in NFC, so
+a name written decomposed (by macOS or Excel) still matches its photo.
 """
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import csv
 import io
+import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,13 +29,15 @@ from typing import TYPE_CHECKING
 from .errors import AdjustError
 from .files import display, open_regular
 from .geometry import Adjust
-from .i18n import _, ngettext
+from .i18n import _
 from .report import sheet_text
 
 if TYPE_CHECKING:
     from .batch import Job
 
 COLUMNS = ("file", "zoom", "dx", "dy", "face")
+# Byte-order marks, and the codec that reads (and drops) each.
+BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 LIMITS = {"zoom": (0.3, 3.0), "dx": (-1.0, 1.0), "dy": (-1.0, 1.0)}
 
 
@@ -38,29 +49,56 @@ class Row:
 
 
 def read_adjustments(path: Path) -> list[Row]:
-    """The rows of an adjust CSV; a bad header or value names the file, the line and the column."""
+    """The rows of an adjust CSV, as Excel saves it in any language (see _decode and _separator); a bad
+    header or value names the file, the line and the column. Only the column `file` is required."""
     try:
-        with io.TextIOWrapper(open_regular(path), encoding="utf-8-sig", newline="") as f:
-            reader = csv.DictReader(f)
-            missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
-            if missing:
-                raise AdjustError(
-                    ngettext(
-                        "{path}: the header lacks the column {columns}",
-                        "{path}: the header lacks the columns {columns}",
-                        len(missing),
-                    ).format(path=path, columns=", ".join(missing))
+        with open_regular(path) as f:
+            text = _decode(path, f.read())
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=_separator(text))
+        header = [label.strip().lower() for label in next(reader, [])]  # Excel users type " Zoom "
+        if "file" not in header:
+            raise AdjustError(
+                _("{path}, line 1: the header lacks the column file (the columns are {columns})").format(
+                    path=path, columns=", ".join(COLUMNS)
                 )
-            rows = (_cells(cells) for cells in reader)
-            return [_row(path, n, cells) for n, cells in enumerate(rows, start=2) if cells["file"]]
-    except (OSError, UnicodeDecodeError, csv.Error) as e:
+            )
+        rows, line = [], reader.line_num + 1
+        for cells in reader:
+            named = _cells(dict(zip(header, cells, strict=False)))
+            if named["file"]:
+                rows.append(_row(path, line, named))
+            line = reader.line_num + 1  # where the next row starts, even after a cell that spans lines
+        return rows
+    except (OSError, csv.Error) as e:
         raise AdjustError(_("{path}: cannot read it ({error})").format(path=path, error=e)) from None
 
 
-def _cells(cells: dict[str, str | None]) -> dict[str, str]:
-    """A row's cells, trimmed, with the quote the report puts before a name like =x.jpg taken off (see
-    sheet_text): names are pasted here from the CSV report."""
-    return {c: sheet_text((cells.get(c) or "").strip()) for c in COLUMNS}
+def _decode(path: Path, raw: bytes) -> str:
+    """The text of an adjust file, in NFC: UTF-8 or UTF-16 when a byte-order mark says so (Excel's "CSV
+    UTF-8" and "Unicode text"), else UTF-8 if it is valid, else Windows-1258 (Excel set to Vietnamese,
+    which writes most tone marks as separate combining characters)."""
+    encodings = [codec for bom, codec in BOMS if raw.startswith(bom)] or ["utf-8", "cp1258"]
+    for encoding in encodings:
+        with contextlib.suppress(UnicodeDecodeError):
+            return _nfc(raw.decode(encoding))
+    raise AdjustError(
+        _("{path}: not text in UTF-8, UTF-16 or Windows-1258; save it from Excel as CSV UTF-8").format(
+            path=path
+        )
+    )
+
+
+def _separator(text: str) -> str:
+    """The cell separator: `,`, `;` (Excel where the decimal mark is a comma) or a tab (Excel's "Unicode
+    text"), whichever the header line holds most of."""
+    header = text.partition("\n")[0]
+    return max(",;\t", key=header.count)
+
+
+def _cells(cells: dict[str, str]) -> dict[str, str]:
+    """A row's cells, trimmed (a column the header lacks is blank), with the quote the report puts before
+    a name like =x.jpg taken off (see sheet_text): names are pasted here from the CSV report."""
+    return {c: sheet_text(cells.get(c, "").strip()) for c in COLUMNS}
 
 
 def _row(path: Path, line: int, cells: dict[str, str]) -> Row:
@@ -99,9 +137,9 @@ def _row(path: Path, line: int, cells: dict[str, str]) -> Row:
 
 
 def apply_adjustments(jobs: list[Job], rows: list[Row], given: tuple[Path, ...]) -> list[Job]:
-    """`jobs` with each row's adjustment on the one photo it names; a row naming none (or several) is an
-    error, so that a typo never silently leaves a photo uncorrected."""
-    by_job: dict[int, Adjust] = {}
+    """`jobs` with each row's adjustment on the one photo it names; a row naming none (or several), or
+    a photo named by two rows, is an error, so that a typo never silently leaves a photo uncorrected."""
+    by_job: dict[int, Row] = {}
     for row in rows:
         matches = [i for i, job in enumerate(jobs) if _names(row.file, job, given)]
         if not matches:
@@ -118,17 +156,28 @@ def apply_adjustments(jobs: list[Job], rows: list[Row], given: tuple[Path, ...])
                     "give its path relative to the folder"
                 ).format(line=row.line, file=repr(row.file), names=names)
             )
-        by_job[matches[0]] = row.adjust
-    return [replace(job, adjust=by_job[i]) if i in by_job else job for i, job in enumerate(jobs)]
+        if matches[0] in by_job:
+            raise AdjustError(
+                _("adjust file, lines {first} and {line} both adjust {photo}; keep one of them").format(
+                    first=by_job[matches[0]].line, line=row.line, photo=display(jobs[matches[0]].source)
+                )
+            )
+        by_job[matches[0]] = row
+    return [replace(job, adjust=by_job[i].adjust) if i in by_job else job for i, job in enumerate(jobs)]
 
 
 def _names(file: str, job: Job, given: tuple[Path, ...]) -> bool:
     """Whether `file` names the job's photo: by its path, its name, or its path under a folder given,
-    each also as the report shows a name that is not UTF-8 (\\xNN)."""
+    each also as the report shows a name that is not UTF-8 (\\xNN); compared in NFC, so that a name
+    written decomposed (macOS, Excel) matches."""
     names = [job.source.as_posix(), job.source.name]
     names += [
         job.source.relative_to(folder).as_posix()
         for folder in given
         if folder.is_dir() and job.source.is_relative_to(folder)
     ]
-    return file in names or file in map(display, names)
+    return _nfc(file) in {_nfc(shown) for name in names for shown in (name, display(name))}
+
+
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
