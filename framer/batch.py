@@ -45,8 +45,21 @@ from .journal import (
     folder_lock,
     job_key,
     settings_digest,
+    written_here,
 )
-from .report import ERROR, NOT_OURS, OTHER_PHOTO, PREVIEW_KEPT, SKIPPED, UP_TO_DATE, Record, Report
+from .reasons import os_reason
+from .report import (
+    ERROR,
+    NOT_OURS,
+    OTHER_PHOTO,
+    OVERWRITTEN,
+    PREVIEW_KEPT,
+    REFRAMED,
+    SKIPPED,
+    UP_TO_DATE,
+    Record,
+    Report,
+)
 
 
 @dataclass(frozen=True)
@@ -56,7 +69,7 @@ class Job:
     root: Path | None = None  # the output folder the journal lives in; None for a photo framed beside itself
     renamed: bool = False  # another input would have had the same output name: this one is told apart
     adjust: Adjust = field(default_factory=Adjust)
-    problem: str | None = None  # known before framing: a folder that cannot be opened
+    problem: tuple[str, dict[str, object]] | None = None  # known before: a folder that cannot be opened
 
 
 @dataclass(frozen=True)
@@ -94,12 +107,28 @@ class Task:
     warnings: tuple[str, ...] = ()  # known before framing (e.g. renamed, preview kept)
 
 
-def plan(inputs: Iterable[Path], output_dir: Path | None, fmt: str, preview: bool = False) -> list[Job]:
+OUTPUT_SUFFIXES = {".jpg": "jpg", ".jpeg": "jpg", ".png": "png", ".webp": "webp"}
+
+
+def plan(
+    inputs: Iterable[Path],
+    output_dir: Path | None,
+    fmt: str,
+    preview: bool = False,
+    *,
+    output_file: Path | None = None,
+    left_out: list[Path] | None = None,
+) -> list[Job]:
     """One job per photo found under `inputs`, in a stable order, each with its own output path.
 
-    Raises CannotStart for an input that has no folder beside it to write into (`/` without -o).
+    `output_file` names the one output of a single photo (-o me.jpg). Files that framer itself wrote
+    (its journal in their folder or above lists them: an output folder inside the photos, a photo framed
+    beside itself) are not photos to frame: they go to `left_out`. Raises CannotStart for an input that
+    has no folder beside it to write into (`/` without -o).
     """
     jobs: list[Job] = []
+    ours = FramersOwn()
+    left_out = left_out if left_out is not None else []
     for given in inputs:
         if given.name in ("", ".", ".."):  # `.`, `..`, `/`: name the folder by its real name
             given = Path(os.path.abspath(given))
@@ -114,17 +143,41 @@ def plan(inputs: Iterable[Path], output_dir: Path | None, fmt: str, preview: boo
             skip = [root, output_dir] if output_dir is not None else [root]
             unreadable: list[OSError] = []
             for source in walk(given, skip=skip, errors=unreadable):
+                if ours.wrote(source):
+                    left_out.append(source)
+                    continue
                 rel = source.relative_to(given)
                 jobs.append(Job(source, root / rel.parent / f"{source.stem}.{fmt}", root))
             for e in unreadable:  # reported, not silently skipped: the photos in it were not framed
                 folder = Path(e.filename or given)
-                reason = _("cannot open this folder ({reason}); the photos in it were not framed")
-                jobs.append(Job(folder, root, root, problem=reason.format(reason=e.strerror or e)))
+                problem: tuple[str, dict[str, object]] = ("folder_unreadable", {"reason": os_reason(e)})
+                jobs.append(Job(folder, root, root, problem=problem))
+        elif ours.wrote(given):
+            left_out.append(given)
+        elif output_file is not None:
+            jobs.append(Job(given, output_file, output_file.parent))
         elif output_dir is not None:
             jobs.append(Job(given, output_dir / f"{given.stem}.{fmt}", output_dir))
-        else:
-            jobs.append(Job(given, given.with_name(f"{given.stem}-framed.{fmt}")))
+        else:  # beside the photo, with the journal there: a second try with other settings redoes it
+            jobs.append(Job(given, given.with_name(f"{given.stem}-framed.{fmt}"), given.parent))
     return distinct_outputs(_unique(jobs), fmt, preview)
+
+
+class FramersOwn:
+    """Which files framer wrote itself, from the journals of their folders and the folders above: a
+    framed copy is never taken for a photo to frame (it would get a second frame)."""
+
+    def __init__(self) -> None:
+        self._listed: dict[Path, set[str]] = {}
+
+    def wrote(self, path: Path) -> bool:
+        real = Path(os.path.realpath(path))
+        return any(str(real) in self._in(folder) for folder in real.parents)
+
+    def _in(self, folder: Path) -> set[str]:
+        if folder not in self._listed:
+            self._listed[folder] = {str(folder / name) for name in written_here(folder)}
+        return self._listed[folder]
 
 
 def walk(folder: Path, skip: list[Path], errors: list[OSError] | None = None) -> Iterator[Path]:
@@ -234,14 +287,20 @@ def run(
             make_folder(root)
             stack.enter_context(folder_lock(root))
         journals = {root: Journal(root) for root in roots}
+        folders = sorted({job.output.parent for job in jobs}, key=str)
         for root in roots:
             remove_stale_temporaries(root)
-        stack.callback(_remove_workers_staging, roots)
+        for folder in folders:  # staging folders made beside outputs (across a bind mount)
+            remove_stale_staging(folder)
+        stack.callback(_remove_workers_staging, [*roots, *folders])
 
-        def emit(record: Record) -> None:
+        def done(record: Record) -> None:
             report.add(record)
             on_done(record)
 
+        in_order = InOrder([str(job.source) for job in jobs], done)
+        stack.callback(in_order.flush)  # a run cut short: what was done, still in order
+        emit = in_order.add
         tasks = (triage(job, settings, inputs, journals, digest) for job in jobs)
         if workers <= 1:
             from .worker import Worker
@@ -251,6 +310,28 @@ def run(
                 emit(item if isinstance(item, Record) else worker(item))
             return
         _run_in_pool(tasks, workers, frame, side, emit, work or _work)
+
+
+class InOrder:
+    """Pass records on in the order of the inputs, whatever order the workers finish them in: the
+    report and the messages follow the list of photos, not the race between processes."""
+
+    def __init__(self, inputs: list[str], then: Callable[[Record], None]) -> None:
+        self.position = {name: i for i, name in enumerate(inputs)}
+        self.then = then
+        self.next = 0
+        self.waiting: dict[int, Record] = {}
+
+    def add(self, record: Record) -> None:
+        self.waiting[self.position[record.input]] = record
+        while self.next in self.waiting:
+            self.then(self.waiting.pop(self.next))
+            self.next += 1
+
+    def flush(self) -> None:
+        """Pass on what is still waiting, in order (the photos before it were never finished)."""
+        for i in sorted(self.waiting):
+            self.then(self.waiting.pop(i))
 
 
 def make_folder(folder: Path) -> None:
@@ -267,9 +348,9 @@ def make_folder(folder: Path) -> None:
         ) from None
 
 
-def _remove_workers_staging(roots: list[Path]) -> None:
+def _remove_workers_staging(folders: list[Path]) -> None:
     """The workers are gone: remove the staging folders they made (empty unless one was killed)."""
-    for host in [system_temp(), *roots]:
+    for host in dict.fromkeys([system_temp(), *folders]):
         remove_stale_staging(host)
 
 
@@ -348,12 +429,7 @@ def _alone(task: Task, frame: Frame, side: int | None, work: Callable[[Task], Re
             return pool.submit(work, task).result()
         except BrokenProcessPool:
             job = task.job
-            return Record(
-                input=str(job.source),
-                output=str(job.output),
-                status=ERROR,
-                error=_("this photo crashed the image decoder: the file is probably damaged"),
-            )
+            return Record(input=str(job.source), output=None, status=ERROR, error="crashed")
 
 
 FREE, OURS, OTHER, FOREIGN = "free", "ours", "other", "foreign"
@@ -383,42 +459,46 @@ def triage(
     the file is still the one it wrote), or with --overwrite; never when it is an input.
     """
     if job.problem is not None:
-        return Record(input=str(job.source), output=None, status=ERROR, error=job.problem)
-    record = Record(input=str(job.source), output=str(job.output), status=ERROR)
+        code, details = job.problem
+        return Record(input=str(job.source), output=None, status=ERROR, error=code, details=details)
     warnings = ["renamed"] if job.renamed else []
-    record.warnings += warnings
+    record = Record(input=str(job.source), output=None, status=ERROR, warnings=list(warnings))
     preview = preview_path(job.output) if settings.preview else None
     if any(os.path.realpath(p) in inputs for p in (job.output, preview) if p is not None):
-        record.error = _("its output would replace an input photo: choose another output folder (-o)")
+        record.error = "would_replace_input"
         return record
     try:
         st = os.stat(job.source)
     except OSError as e:
-        record.error = _("cannot read the file ({reason})").format(reason=e.strerror)
+        record.error, record.details = "cannot_read", {"reason": os_reason(e)}
         return record
     if not S_ISREG(st.st_mode):
-        record.error = _("not a regular file (a folder, a pipe or a device)")
+        record.error = "not_regular"
         return record
     journal = journals.get(job.root) if job.root is not None else None
     if journal is not None and not _inside(job.output.parent, journal.real):
-        record.error = _("a symbolic link in the output folder leads outside it: nothing was written there")
+        record.error = "outside_output"
         return record
 
     key, fp, source = job_key(digest, job.adjust), fingerprint(st), os.path.realpath(job.source)
     whose, entry = claim(job.output, journal, source, fp)
     if not settings.overwrite and whose != FREE:
         record.status = SKIPPED
-        if whose == FOREIGN:
+        if whose == FOREIGN:  # the file there is not this photo's output: the record names none
             record.warnings.append(NOT_OURS)
+            record.details = {"path": str(job.output)}
             return record
         if whose == OTHER:
             assert entry is not None
             record.warnings.append(OTHER_PHOTO)
+            record.details = {"path": str(job.output)}
             record.made_from = entry.source
             return record
         if _current(entry, key, fp) and (preview is None or _settled(preview, journal, source, key, fp)):
-            record.warnings.append(UP_TO_DATE)
-            return record
+            assert entry is not None
+            return _as_before(record, entry, job.output)
+    if whose != FREE:  # said in the report: an earlier output of this photo, or with --overwrite another file
+        warnings.append(REFRAMED if whose == OURS else OVERWRITTEN)
     output = Write(job.output, replace=settings.overwrite or whose == OURS)
     write_preview = None
     if preview is not None:
@@ -437,6 +517,22 @@ def triage(
         tuple(fp),
         tuple(warnings),
     )
+
+
+def _as_before(record: Record, entry: Entry, output: Path) -> Record:
+    """An up-to-date photo's record: what the run that framed it found (faces, crop, warnings: a photo
+    with no face found still needs a look), and that it was not framed again."""
+    outcome = entry.outcome
+    record.output = str(output)
+    record.faces = outcome.get("faces", 0) if isinstance(outcome.get("faces"), int) else 0
+    for box in ("face", "crop"):
+        value = outcome.get(box)
+        setattr(record, box, value if isinstance(value, list) else None)
+    number = outcome.get("face_number")
+    record.face_number = number if isinstance(number, int) else None
+    earlier = [w for w in outcome.get("warnings", []) if isinstance(w, str) and w not in record.warnings]
+    record.warnings += [*earlier, UP_TO_DATE]
+    return record
 
 
 def _current(entry: Entry | None, key: str, fp: list[int]) -> bool:

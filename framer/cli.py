@@ -86,8 +86,9 @@ def cli() -> None:
 @option(
     "-o",
     "--output-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Folder for the framed copies (sub-folders of a folder given are kept). "
+    type=click.Path(path_type=Path),
+    help="Folder for the framed copies (sub-folders of a folder given are kept), or for one photo the "
+    "file to write (a name ending in .jpg, .png or .webp). "
     "Default: NAME-framed.EXT beside a photo, FOLDER-framed/ beside a folder.",
 )
 @option(
@@ -237,13 +238,26 @@ def apply(
     from .report import Report, ReportFile
 
     console = Console(stderr=True, quiet=quiet, highlight=False, soft_wrap=True)
+    alerts = Console(stderr=True, highlight=False, soft_wrap=True)  # failures are said even with -q
     with user_errors():
         frame = load_frame(frame_name, user_frames())
         _check_campaign(console, frame, on_date.date() if on_date else None, ignore_window)
         # Open the frame and settle its window now, once, before any worker starts.
         frame = frame.settled(window_box)
 
-        todo = batch.plan(inputs, output_dir, fmt, preview)
+        output_dir, output_file, fmt = _output_target(inputs, output_dir, fmt)
+        left_out: list[Path] = []
+        todo = batch.plan(inputs, output_dir, fmt, preview, output_file=output_file, left_out=left_out)
+        if left_out:
+            folders = ", ".join(sorted({display(p.parent) for p in left_out}))
+            console.print(
+                ngettext(
+                    "Left out {n} picture framer made itself ({folders}): it is not framed again.",
+                    "Left out {n} pictures framer made itself ({folders}): they are not framed again.",
+                    len(left_out),
+                ).format(n=len(left_out), folders=folders),
+                markup=False,
+            )
         if not todo:
             raise click.UsageError(
                 _("no photos found there (framer looks for JPEG, PNG, WebP, GIF, BMP, TIFF, HEIC)")
@@ -265,8 +279,9 @@ def apply(
             max_pixels=max_megapixels * 1_000_000,
         )
         # Everything that could stop the run is checked before the first photo is looked at.
-        if output_dir is not None:
-            batch.make_folder(output_dir)
+        for folder in (output_dir, output_file.parent if output_file else None):
+            if folder is not None:
+                batch.make_folder(folder)
         _check_side_files(todo, frame, adjust_path, report_path, review_path, preview)
 
         campaign = frame.campaign.as_record() if frame.campaign else None
@@ -277,8 +292,8 @@ def apply(
             advance = stack.enter_context(progress(console, len(todo), enabled=not quiet))
 
             def done(record: Record) -> None:
-                for problem in record.problems():
-                    console.print(f"[bold]{escape(display(record.input))}[/]: {escape(problem)}")
+                for alert in record.alerts():  # the rest is counted in the summary, and in the report
+                    alerts.print(f"[bold]{escape(display(record.input))}[/]: {escape(alert)}")
                 advance()
 
             try:
@@ -298,8 +313,45 @@ def apply(
 
         with user_errors():
             write_review(report.records, review_path)
-        console.print(_("Review page: {path}").format(path=display(review_path)))
+        console.print(_("Review page: {path}").format(path=display(review_path)), markup=False)
     sys.exit(int(ExitCode.INTERRUPTED if interrupted else report.exit_code))
+
+
+def _output_target(
+    inputs: tuple[Path, ...], output: Path | None, fmt: str
+) -> tuple[Path | None, Path | None, str]:
+    """What -o names: (folder, file, format). For one photo, a name ending in .jpg, .png or .webp is the
+    file to write, in the format it names; anything else is a folder."""
+    from click.core import ParameterSource
+
+    from .batch import OUTPUT_SUFFIXES
+
+    if output is None or output.is_dir():
+        return output, None, fmt
+    named = OUTPUT_SUFFIXES.get(output.suffix.lower())
+    if named is None:
+        if output.exists():
+            raise click.BadParameter(
+                _(
+                    "{path} is a file: give a folder, or for one photo a name ending in .jpg, .png or .webp"
+                ).format(path=display(output)),
+                param_hint="'-o'",
+            )
+        return output, None, fmt
+    if len(inputs) != 1 or inputs[0].is_dir():
+        raise click.BadParameter(
+            _("{path} names one file, but several photos are to be framed: give a folder").format(
+                path=display(output)
+            ),
+            param_hint="'-o'",
+        )
+    given = click.get_current_context().get_parameter_source("fmt") is ParameterSource.COMMANDLINE
+    if given and fmt != named:
+        raise click.BadParameter(
+            _("--format {fmt} does not match the name {path}").format(fmt=fmt, path=display(output)),
+            param_hint="'--format'",
+        )
+    return None, output, named
 
 
 def _check_side_files(
@@ -350,6 +402,8 @@ def _print_summary(
     """The closing table on stderr: what happened, by kind, and where the results are."""
     from rich.table import Table
 
+    from .report import UP_TO_DATE
+
     if interrupted:
         console.print(
             _("Stopped: {done} of {total} photos were handled before the stop.").format(
@@ -357,17 +411,34 @@ def _print_summary(
             )
         )
     table = Table(title=report.headline(), title_justify="left", show_header=False, box=None, padding=(0, 2))
-    for i, (label, n) in enumerate(report.summary()):
+    for i, (label, n) in enumerate(report.actions()):
         if n or i == 0:  # the first row, how many were framed, is shown even at 0
             table.add_row(label, str(n))
     console.print(table)
-    if len(todo) == 1 and report.framed:
-        console.print(_("Wrote {path}").format(path=display(todo[0].output)))
+    to_check = report.to_check()
+    if to_check:
+        table = Table(title=_("To check:"), title_justify="left", show_header=False, box=None, padding=(0, 2))
+        for label, n in to_check:
+            table.add_row(label, str(n))
+        console.print(table)
+        console.print(_("Each photo is in the report (--report) and on the review page (--review)."))
+    if len(todo) == 1:
+        said = ""
+        if report.warnings["reframed"]:
+            said = _("Wrote {path}, in place of the one framed before with other settings")
+        elif report.framed:
+            said = _("Wrote {path}")
+        elif report.warnings[UP_TO_DATE]:
+            said = _("{path} is already framed with these settings: nothing to do")
+        if said:
+            console.print(said.format(path=display(todo[0].output)), markup=False)
     elif report.framed:
         folders = [output_dir] if output_dir else sorted({j.output.parent for j in todo})
-        console.print(_("Framed copies are in {folder}").format(folder=", ".join(map(display, folders))))
+        console.print(
+            _("Framed copies are in {folder}").format(folder=", ".join(map(display, folders))), markup=False
+        )
     if report_path:
-        console.print(_("Report: {path}").format(path=display(report_path)))
+        console.print(_("Report: {path}").format(path=display(report_path)), markup=False)
 
 
 @cli.command()
@@ -436,14 +507,12 @@ def _check_campaign(console: Console, frame: Frame, on_date: date | None, ignore
     status = frame.campaign.status(on_date or frame.campaign.today())
     if status.phase is Phase.AFTER:
         if not ignore_window:
-            raise CampaignClosed(status.message(frame.name))
-        console.print(
-            _("The {name} campaign has ended; framing anyway (--ignore-window).").format(name=frame.name)
-        )
+            raise CampaignClosed(status.message(frame.title, ignore_window=True))
+        console.print(status.framing_anyway(frame.title), markup=False, emoji=False)
     else:
-        console.print(status.message(frame.name))
-        if status.phase.value in frame.messages:
-            console.print(frame.messages[status.phase.value])
+        console.print(status.message(frame.title), markup=False, emoji=False)
+        if status.phase.value in frame.messages:  # words from frame.toml: never Rich markup
+            console.print(frame.messages[status.phase.value], markup=False, emoji=False)
 
 
 @contextmanager

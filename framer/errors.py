@@ -33,11 +33,25 @@ class CampaignClosed(FramerError):
     exit_code = ExitCode.OUTSIDE_CAMPAIGN
 
 
-class PhotoError(FramerError):
+class CodedError(FramerError):
+    """An error about one photo or its output: a stable code (see framer.reasons) and the values its words
+    name, so that a report keeps the code and any language can word it."""
+
+    def __init__(self, code: str, **details: object) -> None:
+        super().__init__(code)
+        self.code, self.details = code, details
+
+    def __str__(self) -> str:
+        from .reasons import worded
+
+        return worded(self.code, self.details)
+
+
+class PhotoError(CodedError):
     """One photo could not be framed (unreadable, not an image, unsupported); the batch goes on."""
 
 
-class OutputError(FramerError):
+class OutputError(CodedError):
     """An output cannot be written where it should go (it exists, or it would replace an input)."""
 
 

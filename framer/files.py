@@ -21,7 +21,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import IO, BinaryIO
 
@@ -36,7 +36,7 @@ PHOTO_SUFFIXES = frozenset(
 _UMASK = os.umask(0)
 os.umask(_UMASK)
 
-TEMP_MARK = ".framer-"  # a staging file beside its target is named .NAME.framer-XXXX.part
+TEMP_MARK = ".framer-"  # framer 0.1 staged a file beside its target as .NAME.framer-XXXX.part
 STAGING_PREFIX = ".framer-staging-"  # a staging folder: .framer-staging-XXXX, holding a .lock
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)
@@ -183,7 +183,7 @@ def open_nofollow(path: Path, flags: int, mode: int = 0o644) -> int:
 
 # --- staging ------------------------------------------------------------------------------------------
 
-_staging: dict[int, Path] = {}  # this process's staging folder on each file system (by st_dev)
+_staging: dict[object, Path] = {}  # this process's staging folders: by file system (st_dev), or by folder
 _staging_locks: list[int] = []
 
 
@@ -191,24 +191,24 @@ def system_temp() -> Path:
     return Path(tempfile.gettempdir())
 
 
-def staging_dir(folder: Path) -> Path:
-    """This process's private staging folder on `folder`'s file system, made (and locked) on first use:
-    in the system's temporary folder when it shares that file system, else hidden in `folder`."""
-    dev = folder.stat().st_dev
-    if dev in _staging:
-        return _staging[dev]
-    system = system_temp()
-    try:
-        host = system if system.stat().st_dev == dev else folder
-    except OSError:
-        host = folder
+def staging_dir(folder: Path, *, beside: bool = False) -> Path:
+    """This process's private staging folder for files that go into `folder`, made (and locked) on first
+    use: in the system's temporary folder when it shares `folder`'s file system, else hidden in `folder`;
+    with `beside`, hidden in `folder` itself (a bind mount: the same file system, but no move across)."""
+    key: object = ("beside", str(folder)) if beside else folder.stat().st_dev
+    if key in _staging:
+        return _staging[key]
+    host = folder
+    if not beside:
+        with suppress(OSError):
+            host = system_temp() if system_temp().stat().st_dev == key else folder
     remove_stale_staging(host)
     made = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=host))  # 0700: nobody else can look in
     fd = os.open(made / ".lock", os.O_RDWR | os.O_CREAT | _NOFOLLOW, 0o600)
     try_lock(fd)
     if not _staging:
         atexit.register(_remove_own_staging)
-    _staging[dev] = made
+    _staging[key] = made
     _staging_locks.append(fd)
     return made
 
@@ -256,14 +256,18 @@ def remove_stale_staging(host: Path) -> int:
 
 
 def remove_stale_temporaries(folder: Path) -> int:
-    """Delete what killed runs left under the output folder `folder` (only with its lock held): staging
-    folders whose process is gone, and hidden staging files of earlier versions; how many there were."""
+    """Delete what killed runs left in the output folder `folder` (only with its lock held): staging
+    folders whose process is gone, and the hidden staging files of framer 0.1; how many there were."""
     n = remove_stale_staging(folder)
-    for dirpath, _dirs, filenames in os.walk(folder):
-        for name in filenames:
-            if name.startswith(".") and TEMP_MARK in name and name.endswith(".part"):
-                Path(dirpath, name).unlink(missing_ok=True)
-                n += 1
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return n
+    for entry in entries:
+        name = entry.name
+        if name.startswith(".") and TEMP_MARK in name and name.endswith(".part") and entry.is_file():
+            Path(entry.path).unlink(missing_ok=True)
+            n += 1
     return n
 
 
@@ -271,12 +275,8 @@ def remove_stale_temporaries(folder: Path) -> int:
 
 
 def _new_staging_file(path: Path, beside: bool) -> tuple[int, Path]:
-    """A private (0600) staging file for `path`: in this process's staging folder, or hidden beside it."""
-    if beside:
-        where, prefix = path.parent, f".{path.name[:80]}{TEMP_MARK}"
-    else:
-        where, prefix = staging_dir(path.parent), "part-"
-    fd, name = tempfile.mkstemp(dir=where, prefix=prefix, suffix=".part")
+    """A private (0600) staging file for `path`, in this process's staging folder for its folder."""
+    fd, name = tempfile.mkstemp(dir=staging_dir(path.parent, beside=beside), prefix="part-", suffix=".part")
     return fd, Path(name)
 
 
@@ -292,13 +292,13 @@ def _link_no_clobber(tmp: Path, path: Path) -> None:
     try:
         os.link(tmp, path)  # atomic, and fails if path exists (even as a dangling link)
     except FileExistsError:
-        raise OutputError(_("{path} already exists").format(path=display(path))) from None
+        raise OutputError("output_appeared", path=str(path)) from None
     except OSError as e:
         if e.errno == errno.EXDEV:
             raise
         # File systems without hard links (FAT, exFAT USB sticks): check, then rename.
         if os.path.lexists(path):
-            raise OutputError(_("{path} already exists").format(path=display(path))) from None
+            raise OutputError("output_appeared", path=str(path)) from None
         os.replace(tmp, path)
 
 

@@ -13,7 +13,7 @@ from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from .errors import PhotoError
 from .files import NotARegularFile, open_regular
-from .i18n import _
+from .reasons import os_reason
 
 # Extensions we pick up when walking a folder, and the Pillow formats we agree to decode.
 PHOTO_FORMATS = frozenset({"JPEG", "MPO", "PNG", "WEBP", "GIF", "BMP", "DIB", "TIFF", "HEIF"})
@@ -65,31 +65,26 @@ def decode_photo(path: Path, min_side: int | None = None, max_pixels: int = MAX_
             warnings.simplefilter("ignore")
             return _decode(path, min_side, max_pixels)
     except UnidentifiedImageError:
-        raise PhotoError(_("not an image (or a format framer does not read)")) from None
+        raise PhotoError("not_an_image") from None
     except NotARegularFile:
-        raise PhotoError(_("not a regular file (a folder, a pipe or a device)")) from None
+        raise PhotoError("not_regular") from None
     except FileNotFoundError:
-        raise PhotoError(_("the file disappeared before it could be read")) from None
-    except PermissionError:
-        raise PhotoError(_("cannot read the file: permission denied")) from None
+        raise PhotoError("disappeared") from None
     except (OSError, SyntaxError, ValueError, EOFError) as e:
-        # Pillow reports truncated and corrupt data as OSError, SyntaxError or EOFError.
-        raise PhotoError(_("damaged or incomplete image ({detail})").format(detail=e)) from None
+        # Pillow reports truncated and corrupt data as OSError, SyntaxError or EOFError, in its own words.
+        if isinstance(e, OSError) and e.errno is not None:
+            raise PhotoError("cannot_read", reason=os_reason(e)) from None
+        raise PhotoError("truncated" if "truncated" in str(e) else "damaged") from None
 
 
 def _decode(path: Path, min_side: int | None, max_pixels: int) -> Photo:
     """decode_photo without the translation of errors."""
     with open_regular(path) as f, Image.open(f) as im:
         if im.format not in PHOTO_FORMATS:
-            raise PhotoError(_("{kind} images are not supported").format(kind=im.format))
+            raise PhotoError("unsupported", kind=im.format)
         w, h = im.size
         if w * h > max_pixels:
-            raise PhotoError(
-                _(
-                    "the image is {w} x {h} px ({mp} megapixels), more than the limit of {limit} megapixels "
-                    "(--max-megapixels)"
-                ).format(w=w, h=h, mp=f"{w * h / 1e6:.0f}", limit=f"{max_pixels / 1e6:.0f}")
-            )
+            raise PhotoError("too_large", w=w, h=h, mp=round(w * h / 1e6), limit=round(max_pixels / 1e6))
         notes = ("animated",) if getattr(im, "is_animated", False) else ()
         orientation = im.getexif().get(ORIENTATION, 1)
         full_size = (h, w) if orientation in (5, 6, 7, 8) else (w, h)

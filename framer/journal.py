@@ -194,6 +194,26 @@ class Journal:
         return entry if self._checked[name] else None
 
 
+def written_here(root: Path) -> list[str]:
+    """The files (relative to `root`) that `root`'s journal says framer wrote and that are still there
+    as written (size and modification time: cheap enough to ask of every folder a batch walks)."""
+    path = root / JOURNAL_NAME
+    try:
+        with open_regular(path) as f:
+            data = f.read()
+    except OSError:
+        return []
+    names = []
+    for entry in filter(None, map(Entry.parse, read_lines(data))):
+        try:
+            st = os.lstat(root / entry.output)
+        except OSError:
+            continue
+        if stat.S_ISREG(st.st_mode) and [st.st_size, st.st_mtime_ns] == entry.file[:2]:
+            names.append(entry.output)
+    return names
+
+
 def append(journal_path: Path, line: str) -> None:
     """Add one line and flush it to disk; a single O_APPEND write, so parallel workers never interleave
     their lines. Never through a link."""

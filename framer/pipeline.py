@@ -11,6 +11,7 @@ import numpy as np
 from PIL import Image
 
 from .compose import PreparedFrame, lay_frame, render_portrait
+from .errors import PhotoError
 from .geometry import NO_ADJUST, Adjust, Box, Face, Placement, nudge, place_face, place_without_face
 from .images import MAX_PIXELS, decode_photo
 
@@ -36,6 +37,7 @@ class Framed:
     face: Box | None
     placement: Placement
     warnings: list[str] = field(default_factory=list)
+    face_number: int | None = None  # which face was placed, 1 = the largest
 
     @property
     def found_face(self) -> bool:
@@ -50,16 +52,26 @@ class Plan:
     face: Face | None  # the one placed
     placement: Placement
 
+    @property
+    def face_number(self) -> int | None:
+        """Which face was placed, 1 = the largest."""
+        return self.faces.index(self.face) + 1 if self.face is not None else None
+
 
 def plan_photo(
     photo: np.ndarray, detector: Detector, frame: PreparedFrame, adjust: Adjust = NO_ADJUST
 ) -> Plan:
-    """Find the faces in `photo` (upright RGB) and place the chosen one in the frame's window."""
+    """Find the faces in `photo` (upright RGB) and place the chosen one in the frame's window (PhotoError
+    when the face asked for by number is not among those found)."""
     faces = detector(photo)
+    if adjust.face >= max(len(faces), 1):  # a face asked for by number that is not there: say so
+        if not faces:
+            raise PhotoError("face_none", n=adjust.face + 1)
+        raise PhotoError("face_beyond", n=adjust.face + 1, found=len(faces))
     if not faces:
         placement = place_without_face((photo.shape[1], photo.shape[0]), frame.size)
         return Plan(faces, None, nudge(placement, frame.window, adjust.zoom, adjust.shift))
-    face = faces[min(adjust.face, len(faces) - 1)]
+    face = faces[adjust.face]
     placement = place_face(face, frame.size, frame.window)
     return Plan(faces, face, nudge(placement, frame.window, adjust.zoom, adjust.shift))
 
@@ -84,6 +96,7 @@ def finish(photo: np.ndarray, plan: Plan, frame: PreparedFrame, reduction: float
         face=plan.face.box.scaled(reduction) if plan.face else None,
         placement=full,
         warnings=warnings,
+        face_number=plan.face_number,
     )
 
 

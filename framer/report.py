@@ -16,12 +16,15 @@ from typing import IO, Any
 from .errors import ExitCode
 from .files import NotARegularFile, atomic_text, display, json_line, open_regular
 from .i18n import LANGUAGES, N_, _, ngettext, translation, worded
+from .reasons import worded as worded_error
 
 OK, NO_FACE, SKIPPED, ERROR = "ok", "no_face", "skipped", "error"
 UP_TO_DATE = "up_to_date"  # skipped: framed earlier from the same photo with the same settings
 NOT_OURS = "output_exists"  # skipped: a file framer did not make is where the output would go
 OTHER_PHOTO = "made_from_other_photo"  # skipped: the output there was framed from another photo
 PREVIEW_KEPT = "preview_kept"  # framed, but a file framer did not make is where the preview would go
+REFRAMED = "reframed"  # framed again: the output framer made before from this photo was replaced
+OVERWRITTEN = "overwritten"  # --overwrite replaced a file framer did not make, or made from another photo
 
 # How each warning code reads to a person. Codes stay as they are in the report.
 WARNING_TEXT = {
@@ -38,6 +41,8 @@ WARNING_TEXT = {
         "the output there was framed from another photo: use --overwrite to replace it, or another -o"
     ),
     "preview_kept": N_("a file framer did not make is where the preview would go: it was kept, no preview"),
+    "reframed": N_("framed again (the photo or the settings changed): the earlier output was replaced"),
+    "overwritten": N_("a file that was already there was replaced (--overwrite)"),
 }
 
 
@@ -60,10 +65,14 @@ NEEDS_A_LOOK = (
 
 @dataclass
 class Record:
-    """One line of the JSON Lines report. Boxes are [x, y, w, h] in the upright input's pixels."""
+    """One line of the JSON Lines report. Boxes are [x, y, w, h] in the upright input's pixels.
+
+    `status`, `warnings` and `error` hold codes, worded when shown (framer.reasons), so that a report reads
+    in any language; `details` holds the values an error's words name (a size, a limit, a reason).
+    """
 
     input: str
-    output: str | None
+    output: str | None  # this photo's framed file, when it has one
     status: str
     faces: int = 0
     face: list[int] | None = None
@@ -72,21 +81,65 @@ class Record:
     error: str | None = None
     campaign: dict[str, str] | None = None  # the frame's campaign: start, end (inclusive), timezone
     made_from: str | None = None  # skipped as made_from_other_photo: the photo that output was framed from
+    details: dict[str, Any] | None = None  # the values the error's words name
+    face_number: int | None = None  # which face was framed, 1 = the largest
+
+    @property
+    def redone(self) -> bool:
+        """Whether this run framed the photo (not: skipped as up to date, failed)."""
+        return self.status in (OK, NO_FACE)
+
+    def reason(self) -> str | None:
+        """Why the photo was not framed, in words; None when it was."""
+        return worded_error(self.error, self.details) if self.error else None
 
     def problems(self) -> list[str]:
         """What a person should look at in this photo, in words ('edges filled' is only in the report)."""
         if self.error:
-            return [self.error]
+            return [worded_error(self.error, self.details)]
         return [self.worded(w) for w in self.warnings if w in NEEDS_A_LOOK]
 
+    def alerts(self) -> list[str]:
+        """What must be said about this photo at once, on its own line: it was not framed and someone
+        must act (a failure; an output in its place framed from another photo). The rest is counted."""
+        if self.error:
+            return [worded_error(self.error, self.details)]
+        return [self.worded(OTHER_PHOTO)] if OTHER_PHOTO in self.warnings else []
+
     def worded(self, code: str) -> str:
-        """One of this record's warning codes in words, with what it names (the other photo)."""
+        """One of this record's warning codes in words, with what it names (the other photo, the face)."""
+        path = display(str((self.details or {}).get("path") or self.output or ""))
         if code == OTHER_PHOTO and self.made_from:
             return _(
                 "its output {output} was framed from another photo, {photo}: "
                 "use --overwrite to replace it, or another output folder"
-            ).format(output=display(self.output or ""), photo=display(self.made_from))
+            ).format(output=path, photo=display(self.made_from))
+        if code == NOT_OURS and path:
+            return _(
+                "{path} is already there and framer did not write it: use --overwrite to replace it"
+            ).format(path=path)
+        if code == "several_faces" and self.face_number and self.face_number > 1:
+            return _("several faces: face {n} of {faces} was framed, as asked").format(
+                n=self.face_number, faces=self.faces
+            )
         return warning_text(code)
+
+    def in_words(self) -> str:
+        """The whole row in words, in the user's language (the CSV's last column): what happened, then
+        what to look at."""
+        said = [_(STATUS_TEXT[self.status]) if self.status in STATUS_TEXT else self.status]
+        if self.error:
+            said.append(worded_error(self.error, self.details))
+        said += [self.worded(w) for w in self.warnings]
+        return "; ".join(said)
+
+
+STATUS_TEXT = {
+    OK: N_("framed"),
+    NO_FACE: N_("framed, no face found"),
+    SKIPPED: N_("not framed again"),
+    ERROR: N_("not framed"),
+}
 
 
 COLUMNS = [f.name for f in fields(Record)]
@@ -102,7 +155,13 @@ COLUMN_LABELS = {
     "error": N_("error"),
     "campaign": N_("campaign"),
     "made_from": N_("made from"),
+    "details": N_("details"),
+    "face_number": N_("face number"),
 }
+
+
+# The CSV's last column: the row in words, in the language of the run (the codes stay in their columns).
+IN_WORDS = N_("in words")
 
 
 def _column_keys() -> dict[str, str]:
@@ -181,6 +240,15 @@ def _campaign(cell: str) -> object:
     return {"start": start, "end": end, "timezone": timezone}
 
 
+def _json_cell(cell: str) -> object:
+    if not cell.strip():
+        return None
+    try:
+        return json.loads(cell)
+    except ValueError:
+        return cell
+
+
 def _campaign_cell(c: dict[str, str] | None) -> str:
     return f"{c['start']}..{c['end']} {c['timezone']}" if c else ""
 
@@ -218,6 +286,22 @@ CAMPAIGN = Kind(
     _campaign_cell,
     _campaign,
 )
+DETAILS = Kind(
+    _or_none(
+        lambda v: (
+            isinstance(v, dict) and all(_is_text(k) and (_is_text(x) or _is_int(x)) for k, x in v.items())
+        )
+    ),
+    N_("an object of texts and whole numbers, or null"),
+    lambda v: json.dumps(v, ensure_ascii=False) if v else "",
+    lambda c: _json_cell(c),
+)
+NUMBER_OR_NULL = Kind(
+    _or_none(lambda v: _is_int(v) and v >= 1),
+    N_("a whole number from 1, or null"),
+    lambda v: str(v) if v is not None else "",
+    lambda c: _count(c) if c.strip() else None,
+)
 FIELD_KINDS = {
     "input": TEXT,
     "output": TEXT_OR_NULL,
@@ -229,6 +313,8 @@ FIELD_KINDS = {
     "error": TEXT_OR_NULL,
     "campaign": CAMPAIGN,
     "made_from": TEXT_OR_NULL,
+    "details": DETAILS,
+    "face_number": NUMBER_OR_NULL,
 }
 REQUIRED = [f.name for f in fields(Record) if f.default is MISSING and f.default_factory is MISSING]
 
@@ -262,11 +348,12 @@ class ReportFile:
         self._file = self._staged.__enter__()
         self._failed: OSError | None = None
         if self.is_csv:
-            self._put(_csv_line([_(COLUMN_LABELS[key]) for key in COLUMNS]))
+            self._put(_csv_line([_(COLUMN_LABELS[key]) for key in COLUMNS] + [_(IN_WORDS)]))
 
     def write(self, record: Record) -> None:
         if self.is_csv:
-            self._put(_csv_line([FIELD_KINDS[key].cell(getattr(record, key)) for key in COLUMNS]))
+            cells = [FIELD_KINDS[key].cell(getattr(record, key)) for key in COLUMNS]
+            self._put(_csv_line([*cells, record.in_words()]))
         else:
             self._put(json_line(asdict(record)))
 
@@ -415,34 +502,55 @@ class Report:
 
     @property
     def framed(self) -> int:
+        """Photos this run wrote an output for (with a face found or not)."""
         return self.statuses[OK] + self.statuses[NO_FACE]
 
     @property
     def exit_code(self) -> ExitCode:
-        if self.statuses[ERROR] or self.statuses[NO_FACE] or self.warnings[OTHER_PHOTO]:
+        """1 when a photo needs a look: it failed, has no face found (this run or an earlier one), or was
+        not framed because another photo's output stands in its place."""
+        if self.statuses[ERROR] or self.warnings["no_face"] or self.warnings[OTHER_PHOTO]:
             return ExitCode.SOME_FAILED
         return ExitCode.OK
 
-    def summary(self) -> list[tuple[str, int]]:
-        """The closing table: what happened, by kind, in the order an officer reads it."""
+    def actions(self) -> list[tuple[str, int]]:
+        """What this run did with each photo: one row per outcome; the rows add up to the photos."""
         return [
             (_("framed"), self.statuses[OK]),
             (_("framed, no face found (please check)"), self.statuses[NO_FACE]),
-            (_("several faces (the largest was framed)"), self.warnings["several_faces"]),
-            (_("low resolution (may look soft)"), self.warnings["low_resolution"]),
             (_("skipped, already framed"), self.warnings[UP_TO_DATE]),
             (_("skipped, another file is in the way (--overwrite replaces it)"), self.warnings[NOT_OURS]),
             (_("skipped, framed from another photo (--overwrite replaces it)"), self.warnings[OTHER_PHOTO]),
             (_("failed"), self.statuses[ERROR]),
         ]
 
+    def to_check(self) -> list[tuple[str, int]]:
+        """What to look at in the outputs, framed by this run or an earlier one (a re-run keeps them)."""
+        return [(_(CHECK_TEXT[code]), self.warnings[code]) for code in CHECK_TEXT if self.warnings[code]]
+
     def headline(self) -> str:
-        """One line: "5 photos: 4 framed, 1 failed." """
-        parts = [_("{n} framed").format(n=self.framed)]
-        if self.statuses[SKIPPED]:
-            parts.append(_("{n} skipped").format(n=self.statuses[SKIPPED]))
-        if self.statuses[ERROR]:
-            parts.append(_("{n} failed").format(n=self.statuses[ERROR]))
+        """One line from the same counts as the table: "5 photos: 3 framed, 1 framed without a face
+        found, 1 failed." """
+        parts = [_("{n} framed").format(n=self.statuses[OK])]
+        for n, text in (
+            (self.statuses[NO_FACE], _("{n} framed without a face found")),
+            (self.statuses[SKIPPED], _("{n} skipped")),
+            (self.statuses[ERROR], _("{n} failed")),
+        ):
+            if n:
+                parts.append(text.format(n=n))
         return ngettext("{n} photo: {parts}.", "{n} photos: {parts}.", self.total).format(
             n=self.total, parts=", ".join(parts)
         )
+
+
+# The summary's "to check" rows: warnings about outputs, counted over every photo whose output is there.
+CHECK_TEXT = {
+    "no_face": N_("no face found: framed from the top centre"),
+    "several_faces": N_("several faces"),
+    "low_resolution": N_("low resolution (may look soft)"),
+    "animated": N_("animated pictures (the first frame was used)"),
+    "colour_profile_ignored": N_("colour profile could not be read"),
+    "renamed": N_("renamed (another input has the same name)"),
+    "preview_kept": N_("preview not written (a file framer did not make is in its place)"),
+}

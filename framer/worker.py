@@ -18,15 +18,22 @@ from .batch import Task, Write
 from .compose import PreparedFrame, avatar_preview
 from .detect import FaceDetector
 from .errors import FramerError, OutputError, PhotoError
-from .files import display, write_atomic
+from .files import write_atomic
 from .frames import Frame
-from .i18n import _
 from .images import encode
 from .journal import Entry, append, file_identity
 from .pipeline import frame_file
+from .reasons import os_reason
 from .report import ERROR, NO_FACE, OK, Record
 
-OUTCOME = ("status", "faces", "face", "crop", "warnings")  # what the journal keeps of a photo's record
+OUTCOME = (
+    "status",
+    "faces",
+    "face",
+    "crop",
+    "warnings",
+    "face_number",
+)  # what the journal keeps of a photo's record
 
 # Write failures that will hit every later photo too: stop the batch rather than fail 2,000 times.
 FATAL_WRITE_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM}
@@ -43,44 +50,42 @@ class Worker:
     def __call__(self, task: Task) -> Record:
         """Frame one photo and write its output; any problem with this photo becomes its record."""
         job = task.job
-        record = Record(input=str(job.source), output=str(job.output), status=ERROR)
-        record.warnings += task.warnings
+        record = Record(input=str(job.source), output=None, status=ERROR, warnings=list(task.warnings))
         try:
             framed = frame_file(job.source, self.detector, self.frame, job.adjust, task.settings.max_pixels)
             record.status = OK if framed.found_face else NO_FACE
             record.faces = framed.faces
             record.face = framed.face.rounded() if framed.face else None
+            record.face_number = framed.face_number
             record.crop = framed.placement.crop.rounded()
             record.warnings += framed.warnings
             _write(task, task.output, encode(framed.image, task.settings.fmt, task.settings.quality), record)
+            record.output = str(job.output)
             if task.preview is not None:
                 _write(task, task.preview, encode(avatar_preview(framed.image), "png"), record)
         except OSError as e:
             if e.errno in FATAL_WRITE_ERRORS:
-                raise OutputError(
-                    _("cannot write {path}: {reason}. Stopped; the photos framed so far are kept").format(
-                        path=display(job.output), reason=e.strerror
-                    )
-                ) from None
-            return _failed(record, _("cannot write the output: {reason}").format(reason=e.strerror or e))
+                raise OutputError("write_stopped", path=str(job.output), reason=os_reason(e)) from None
+            return _failed(record, "write_failed", {"reason": os_reason(e)})
         except (PhotoError, OutputError) as e:
-            return _failed(record, str(e))
+            return _failed(record, e.code, e.details)
         except FramerError:
             raise
         except Exception as e:  # a bug must not cost the other 1,999 photos: record it and go on
-            detail = f"{type(e).__name__}: {e}"
-            return _failed(record, _("unexpected error ({detail}); please report it").format(detail=detail))
+            return _failed(record, "unexpected", {"detail": f"{type(e).__name__}: {e}"})
         return record
 
 
-def _failed(record: Record, reason: str) -> Record:
-    """`record` as an error: nothing is known of the photo beyond the warnings made before framing."""
+def _failed(record: Record, code: str, details: dict[str, object] | None = None) -> Record:
+    """`record` as an error: nothing is known of the photo beyond the warnings made before framing, and
+    it has an output only if that was written before the error (its preview failed)."""
     return Record(
         record.input,
         record.output,
         ERROR,
         warnings=[w for w in record.warnings if w == "renamed"],
-        error=reason,
+        error=code,
+        details=details or None,
     )
 
 

@@ -112,7 +112,8 @@ def test_csv_report_opens_in_a_spreadsheet_with_vietnamese_names(tmp_path: Path)
         rows = {Path(r["input"]).name: r for r in csv.DictReader(f)}
     assert rows["Nguyễn Thị Hồng.jpg"]["status"] == "ok"
     assert len(rows["Nguyễn Thị Hồng.jpg"]["face"].split()) == 4
-    assert rows["hỏng.jpg"]["status"] == "error" and "not an image" in rows["hỏng.jpg"]["error"]
+    assert rows["hỏng.jpg"]["status"] == "error" and rows["hỏng.jpg"]["error"] == "not_an_image"
+    assert "not an image" in rows["hỏng.jpg"]["in words"]  # the codes, and beside them the row in words
 
 
 def test_adjust_file_corrects_one_photo_and_rerun_redoes_only_it(photos: Path, tmp_path: Path) -> None:
@@ -148,7 +149,7 @@ def test_adjust_file_corrects_one_photo_and_rerun_redoes_only_it(photos: Path, t
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        ("file,zoom\na.jpg,1.2\n", "lacks the columns dx, dy, face"),
+        ("zoom,dx\n1.2,0.1\n", "lacks the column file"),
         ("file,zoom,dx,dy,face\ngrace_hopper.jpg,big,,,\n", "line 2: zoom must be a number"),
         ("file,zoom,dx,dy,face\ngrace_hopper.jpg,9,,,\n", "zoom must be between 0.3 and 3"),
         ("file,zoom,dx,dy,face\nnobody.jpg,1.1,,,\n", "line 2: no photo in this run matches 'nobody.jpg'"),
@@ -282,5 +283,6 @@ def test_a_photo_that_kills_its_worker_does_not_stop_the_batch(photos: Path, tmp
     assert set(by_name) == {*PORTRAITS, "crash-me.jpg"}, "every photo has exactly one record"
     assert len(report.records) == len(by_name)
     assert by_name["crash-me.jpg"].status == "error"
-    assert "crashed the image decoder" in (by_name["crash-me.jpg"].error or "")
+    assert by_name["crash-me.jpg"].error == "crashed"
+    assert "crashed the image decoder" in (by_name["crash-me.jpg"].reason() or "")
     assert all(r.status == "ok" for n, r in by_name.items() if n != "crash-me.jpg")

@@ -164,7 +164,7 @@ def test_a_copied_output_folder_is_still_framers(tmp_path: Path) -> None:
     assert run("apply", p, "-o", out, *DURING).exit_code == 0
     shutil.copytree(out, tmp_path / "copy")  # new inodes and times, the same bytes
     run("apply", p, "-o", tmp_path / "copy", "--report", report, *DURING)
-    assert by_name(report)["an.jpg"]["warnings"] == ["up_to_date"]
+    assert by_name(report)["an.jpg"]["warnings"][-1] == "up_to_date"
 
 
 # 3. Previews follow the outputs' rules

@@ -1,0 +1,85 @@
+"""Why a photo was not framed, and what to look at in one that was: stable codes, worded when shown.
+
+A report keeps codes and the values they name (`"error": "too_large", "details": {"w": 30000, ...}`),
+never words: a report made in English reads in Vietnamese on the review page, and scripts can rely on
+the codes. Every reason is framer's own sentence in both languages; no library's or Python's text
+reaches a person, except in the one error that asks to be reported as a bug.
+"""
+
+from __future__ import annotations
+
+import errno
+from collections.abc import Callable, Mapping
+
+from .i18n import N_, _, ngettext
+
+# Why a photo was not framed. A function words a plural: it is given the value `found`.
+ERRORS: dict[str, str | Callable[[int], str]] = {
+    "not_an_image": N_("not an image (or a format framer does not read)"),
+    "not_regular": N_("not a regular file (a folder, a pipe or a device)"),
+    "disappeared": N_("the file disappeared before it could be read"),
+    "cannot_read": N_("cannot read the file ({reason})"),
+    "truncated": N_("the file is incomplete: it was cut short, perhaps while it was copied"),
+    "damaged": N_("the image data is damaged: it cannot be decoded"),
+    "unsupported": N_("{kind} images are not supported"),
+    "too_large": N_(
+        "the image is {w} x {h} px ({mp} megapixels), more than the limit of {limit} megapixels "
+        "(--max-megapixels)"
+    ),
+    "crashed": N_("this photo crashed the image decoder: the file is probably damaged"),
+    "face_beyond": lambda found: ngettext(
+        "face {n} was asked for, but only {found} face was found: 1 is the only choice",
+        "face {n} was asked for, but only {found} faces were found: choose from 1 to {found}",
+        found,
+    ),
+    "face_none": N_("face {n} was asked for, but no face was found in the photo"),
+    "folder_unreadable": N_("cannot open this folder ({reason}); the photos in it were not framed"),
+    "would_replace_input": N_("its output would replace an input photo: choose another output folder (-o)"),
+    "outside_output": N_("a symbolic link in the output folder leads outside it: nothing was written there"),
+    "output_appeared": N_("{path} already exists"),
+    "write_failed": N_("cannot write the output: {reason}"),
+    "write_stopped": N_("cannot write {path}: {reason}. Stopped; the photos framed so far are kept"),
+    "unexpected": N_("unexpected error ({detail}); please report it"),
+}
+
+# What the system said, in framer's words (the `reason` of an error, kept as the errno's name).
+OS_REASONS = {
+    "EACCES": N_("permission denied"),
+    "EPERM": N_("permission denied"),
+    "ENOENT": N_("it does not exist"),
+    "ENOTDIR": N_("a part of its path is not a folder"),
+    "EISDIR": N_("it is a folder"),
+    "ENOSPC": N_("the disk is full"),
+    "EDQUOT": N_("the disk quota is used up"),
+    "EROFS": N_("the disk is read-only"),
+    "EIO": N_("the disk could not be read or written"),
+    "ENAMETOOLONG": N_("the name is too long"),
+    "ELOOP": N_("too many symbolic links"),
+}
+
+
+def os_reason(e: OSError) -> str:
+    """The stable code of what the system said (an errno's name, such as EACCES), for a report."""
+    return errno.errorcode.get(e.errno or 0, "") or type(e).__name__
+
+
+def worded(code: str, details: Mapping[str, object] | None = None) -> str:
+    """An error code in words, in the user's language, with its values; a code framer does not know
+    (from a report of another version, or words from an old one) as it is."""
+    if code not in ERRORS:
+        return code
+    from .files import display
+
+    values = dict(details or {})
+    if "path" in values:
+        values["path"] = display(str(values["path"]))
+    if "reason" in values:
+        reason = str(values["reason"])
+        values["reason"] = _(OS_REASONS[reason]) if reason in OS_REASONS else reason
+    words = ERRORS[code]
+    try:
+        if callable(words):
+            return words(int(str(values["found"]))).format(**values)
+        return _(words).format(**values)
+    except (KeyError, IndexError, ValueError, TypeError):  # a hand-edited report that lacks a value
+        return code
