@@ -26,40 +26,51 @@ PACKAGE = Path(__file__).resolve().parent
 LOCALE = PACKAGE / "locale"
 TEMPLATE = LOCALE / "framer.pot"
 
-# Click's own messages that reach a person (Click looks them up in framer's domain; see framer.i18n).
+# Click's own messages that reach a person (Click looks them up in framer's domain; see framer.i18n), in
+# Click's words: each is translated as the sentence it ends up in. Some Click words come out wrong
+# whatever the catalog says (type names as placeholders, "Path" title-cased, a list of names with no
+# "or"): framer.cli_common words those itself, and its messages are found in its source like the rest.
 CLICK_MESSAGES: list[str | tuple[str, str]] = [
+    # Help (click/core.py, click/formatting.py, click/decorators.py)
     "Usage:",
     "Options",
     "Commands",
+    "Positional arguments",  # shown when an argument has help
     "Show this message and exit.",
+    "default: {default}",  # "[default: 92; 1<=x<=100]"
+    "required",  # "[required]"
+    "%(prog)s, version %(version)s",
+    # Usage errors (click/exceptions.py): "Error: Invalid value for '--quality': ...", then the hint
     "Error: {message}",
     "Try '{command} {option}' for help.",
-    "Missing argument",
-    "Missing option",
-    "Missing parameter",
-    "Missing {param_type}",
-    "Missing command.",
     "Invalid value for {param_hint}: {message}",
     "Invalid value: {message}",
-    "No such command {name!r}.",
+    "Missing argument",  # "Missing argument 'INPUT...'."
+    "Missing option",  # "Missing option '--name'."
+    "Missing parameter",
+    "Missing {param_type}",
+    "No such command {name!r}.",  # followed by framer's "Did you mean ...?" (cli_common.did_you_mean)
     "No such option {name!r}.",
-    ("Did you mean {possibility}?", "(Did you mean one of: {possibilities}?)"),
+    # Parsing (click/core.py, click/parser.py)
+    "Missing command.",
     ("Got unexpected extra argument ({args})", "Got unexpected extra arguments ({args})"),
     ("Option {name!r} requires an argument.", "Option {name!r} requires {nargs} arguments."),
     "Option {name!r} does not take a value.",
-    "default: {default}",
-    "required",
-    ("{value!r} does not match the format {format}.", "{value!r} does not match the formats {formats}."),
+    "Aborted!",  # Ctrl-C outside a run
+    # Values (click/types.py)
     ("{value!r} is not {choice}.", "{value!r} is not one of {choices}."),
-    "{value} is not in the range {range}.",
+    "Choose from:\n\t{choices}",  # a required choice left out
+    "{value} is not in the range {range}.",  # the range as cli_common.RANGE_WORDS says it
+    # Click's own wording of what framer says itself (cli_common: framer_type, did_you_mean): seen only
+    # from a parameter or a command that is not framer's (a plain click.option or click.command).
+    ("Did you mean {possibility}?", "(Did you mean one of: {possibilities}?)"),
     "{value!r} is not a valid {number_type}.",
+    ("{value!r} does not match the format {format}.", "{value!r} does not match the formats {formats}."),
     "{name} {filename!r} does not exist.",
     "{name} {filename!r} is a directory.",
     "{name} {filename!r} is a file.",
     "{name} {filename!r} is not readable.",
     "{name} {filename!r} is not writable.",
-    "%(prog)s, version %(version)s",
-    "Aborted!",
     "file",
     "directory",
     "path",

@@ -7,7 +7,9 @@ setup.py). Click's own messages ("Usage:", "Error: ...") go through the same cat
 makes its domain the process's default one.
 
 Only words for people are translated. The report's JSON keys, status and warning codes and the exit
-codes are the same in every language.
+codes are the same in every language. Numbers for people are written the language's way too (`number`,
+`percent`: "12,6 %" in Vietnamese); numbers a person types back (--zoom 1.1, --window 10,20,300,300)
+keep the decimal point the command line reads.
 """
 
 from __future__ import annotations
@@ -63,6 +65,22 @@ def language() -> str:
         if value:
             return "vi" if value.split(":")[0].lower().startswith("vi") else "en"
     return "en"
+
+
+def number(value: float, places: int = 1, *, trim: bool = False) -> str:
+    """A decimal number as people write it: "8,8" in Vietnamese (a decimal comma), "8.8" in English.
+    `places` digits after the comma; `trim` drops a fraction of zeros ("2", not "2,0")."""
+    text = f"{value:.{places}f}"
+    if trim and "." in text:
+        text = text.rstrip("0").removesuffix(".")
+    if text.startswith("-") and not text.strip("-0."):
+        text = text[1:]  # -0.04 rounds to "0.0", not "-0.0"
+    return text.replace(".", ",") if language() == "vi" else text
+
+
+def percent(share: float, places: int = 0, *, trim: bool = False) -> str:
+    """A share (0.126) as a percentage for people: "12,6 %" in Vietnamese, "12.6 %" in English."""
+    return f"{number(100 * share, places, trim=trim)} %"
 
 
 def day(d: date) -> str:

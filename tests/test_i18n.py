@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import gettext
 import json
 import os
@@ -11,10 +12,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
 from babel.messages.pofile import read_po
 
-from framer.catalog import po_files, untranslated
+from framer.catalog import CLICK_MESSAGES, po_files, untranslated
 from framer.i18n import DOMAIN, LOCALE_DIR
 from helpers import DATA
 
@@ -47,6 +49,18 @@ def test_translations_keep_every_placeholder() -> None:
             allowed = set(PLACEHOLDER.findall(ids[0])) | set(PLACEHOLDER.findall(ids[1]))
             for text in strings:
                 assert set(PLACEHOLDER.findall(text)) <= allowed, (ids[0], text)
+
+
+def test_click_messages_are_clicks_own() -> None:
+    """Every message the catalog takes from Click is one the installed Click says, word for word (a Click
+    that rewords one would otherwise leave it in English)."""
+    said: set[str] = set()
+    for source in Path(click.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                said.add(node.value)
+    ids = [m for entry in CLICK_MESSAGES for m in ((entry,) if isinstance(entry, str) else entry)]
+    assert not [m for m in ids if m not in said]
 
 
 def test_the_compiled_catalog_is_installed() -> None:
