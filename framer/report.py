@@ -59,6 +59,7 @@ NEEDS_A_LOOK = (
     "animated",
     "colour_profile_ignored",
     "made_from_other_photo",
+    "output_exists",
     "preview_kept",
 )
 

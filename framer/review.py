@@ -22,7 +22,19 @@ from PIL import Image, ImageOps
 from .files import display, open_regular, write_atomic
 from .i18n import N_, _, language, ngettext
 from .images import to_rgb
-from .report import ERROR, NEEDS_A_LOOK, NO_FACE, OK, SKIPPED, WARNING_TEXT, Record, warning_text
+from .report import (
+    ERROR,
+    NEEDS_A_LOOK,
+    NO_FACE,
+    NOT_OURS,
+    OK,
+    OTHER_PHOTO,
+    SKIPPED,
+    UP_TO_DATE,
+    WARNING_TEXT,
+    Record,
+    warning_text,
+)
 
 THUMB_PX = 176  # the size Facebook shows a profile picture at
 THUMB_QUALITY = 80
@@ -48,7 +60,10 @@ GROUPS = (
     Group(
         "several_faces",
         N_("Several faces"),
-        N_("The largest face was framed: check it is the right person (--face N picks another)."),
+        N_(
+            "Check it is the right person. To frame another face, put its number (1 = the largest) in "
+            "the face column of an adjust file and run framer apply again with --adjust FILE.csv."
+        ),
         True,
     ),
     Group(
@@ -61,6 +76,15 @@ GROUPS = (
         "renamed",
         N_("Renamed"),
         N_("Another input has the same name: the output name keeps the original extension."),
+        True,
+    ),
+    Group(
+        "blocked",
+        N_("Not framed: another file is in its place"),
+        N_(
+            "A file framer did not write, or one framed from another photo, is where the output would go. "
+            "Choose another output folder, or add --overwrite to replace it."
+        ),
         True,
     ),
     Group("ok", N_("Framed"), "", False),
@@ -78,14 +102,15 @@ def group_of(record: Record) -> str:
     """The key of the group a record is shown in (see GROUPS)."""
     if record.status == ERROR or record.error:
         return "error"
-    if record.status == SKIPPED:
-        return "skipped"  # nothing was framed this time: its warnings (at most 'renamed') are old news
+    if NOT_OURS in record.warnings or OTHER_PHOTO in record.warnings:
+        return "blocked"
+    # A photo skipped as up to date keeps the problems the run that framed it found: still to check.
     if record.status == NO_FACE or "no_face" in record.warnings:
         return "no_face"
     for code in ("several_faces", "low_resolution", "renamed"):
         if code in record.warnings:
             return code
-    return "ok"
+    return "skipped" if record.status == SKIPPED else "ok"
 
 
 @dataclass(frozen=True)
@@ -128,6 +153,8 @@ def _thumb_for(record: Record, base_dir: Path, inputs: set[str], thumb_px: int) 
         # An error's output is at best a stale file from an earlier run; it may even be an input photo.
         return Thumb(None, "none", _("Not framed"))
     if not record.output:
+        if record.status == SKIPPED:  # another file is where its output would go: never show that file
+            return Thumb(None, "none", _("Not framed"))
         return Thumb(None, "none", _("No output"), _("the report names no output file"))
     output = Path(record.output)
     if not output.is_absolute():
@@ -147,7 +174,7 @@ def _thumb_for(record: Record, base_dir: Path, inputs: set[str], thumb_px: int) 
 def _reasons(record: Record, group: str) -> list[str]:
     """The card's reasons, in words: what needs a look, the reason for its group first."""
     if record.error:
-        return [record.error]
+        return [record.reason() or record.error]
     if record.status == ERROR:
         return [_("failed (the report gives no reason)")]
     reasons = []
@@ -156,9 +183,9 @@ def _reasons(record: Record, group: str) -> list[str]:
     # Like Record.problems(): notes such as 'edges filled' concern most photos and would drown the
     # problems; they stay in the report and in the card's data-warnings. Unknown codes are shown as is.
     shown = [w for w in record.warnings if w in NEEDS_A_LOOK or w not in WARNING_TEXT]
-    reasons += [warning_text(w) for w in sorted(shown, key=lambda w: w != group)]  # its group's first
-    if group == "skipped":
-        reasons.insert(0, _("skipped: the output was already there"))
+    reasons += [record.worded(w) for w in sorted(shown, key=lambda w: w != group)]  # its group's first
+    if UP_TO_DATE in record.warnings:
+        reasons.append(_("not framed again: already framed with these settings by an earlier run"))
     return reasons
 
 

@@ -30,6 +30,19 @@ def snapshot(folder: Path) -> dict[str, tuple[str, int, int]]:
     }
 
 
+def two_people(path: Path) -> Path:
+    """A real photo of two people: Grace Hopper (the larger face, face 1) beside the astronaut."""
+    with Image.open(DATA / "grace_hopper.jpg") as left, Image.open(DATA / "astronaut.png") as right:
+        height = left.height
+        width = right.width * height // right.height // 2
+        both = Image.new("RGB", (left.width + width, height), "white")
+        both.paste(left.convert("RGB"))
+        small = right.convert("RGB").resize((width, height // 2))
+        both.paste(small, (left.width, height // 4))
+        both.save(path, quality=92)
+    return path
+
+
 def stale_staging(*hosts: Path) -> list[Path]:
     """framer's staging folders under `hosts` whose process is gone (their lock is free)."""
     from framer.files import STAGING_PREFIX, try_lock
