@@ -20,6 +20,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import csv
+import difflib
 import io
 import unicodedata
 from dataclasses import dataclass, replace
@@ -62,6 +63,7 @@ def read_adjustments(path: Path) -> list[Row]:
                     path=path, columns=", ".join(COLUMNS)
                 )
             )
+        _check_spelling(path, header)
         rows, line = [], reader.line_num + 1
         for cells in reader:
             named = _cells(dict(zip(header, cells, strict=False)))
@@ -71,6 +73,21 @@ def read_adjustments(path: Path) -> list[Row]:
         return rows
     except (OSError, csv.Error) as e:
         raise AdjustError(_("{path}: cannot read it ({error})").format(path=path, error=e)) from None
+
+
+def _check_spelling(path: Path, header: list[str]) -> None:
+    """Refuse a column whose name is a misspelling of one framer reads ("zom"): its values would be
+    silently ignored, and the photo left uncorrected. Other columns (a note for colleagues) are fine."""
+    for label in header:
+        if label in COLUMNS:
+            continue
+        close = difflib.get_close_matches(label, COLUMNS, n=1, cutoff=0.6)
+        if close:
+            raise AdjustError(
+                _(
+                    "{path}, line 1: the column {label!r} is not one framer reads: did you mean {column}?"
+                ).format(path=path, label=label, column=close[0])
+            )
 
 
 def _decode(path: Path, raw: bytes) -> str:

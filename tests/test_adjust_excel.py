@@ -195,3 +195,10 @@ def test_a_file_that_is_no_text_says_so(photos: Path, tmp_path: Path, content: b
     result = run("apply", photos, "-o", tmp_path / "out", "--adjust", fixes, *DURING)
     assert f"{fixes}: not text in UTF-8, UTF-16 or Windows-1258" in error_line(result)
     assert "codec" not in result.output
+
+
+def test_a_misspelt_column_is_an_error_not_a_silent_no_op(photos: Path, tmp_path: Path) -> None:
+    fixes = tmp_path / "fixes.csv"
+    fixes.write_text(f"file,Zom,ghi chu\n{NAME},1.3,goi lai\n", encoding="utf-8")
+    result = run("apply", photos, "-o", tmp_path / "out", "--adjust", fixes, *DURING)
+    assert "the column 'zom' is not one framer reads: did you mean zoom?" in error_line(result)
