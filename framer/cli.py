@@ -18,6 +18,7 @@ import click
 from . import __version__
 from .campaign import Phase
 from .cli_common import (
+    Date,
     TranslatedGroup,
     TranslatedOption,
     argument,
@@ -34,7 +35,7 @@ from .errors import CampaignClosed, CannotStart, ExitCode, FramerError
 from .files import display
 from .frames import DEFAULT_FRAME, Frame, load_frame
 from .geometry import Box
-from .i18n import _, ngettext, use_language
+from .i18n import _, ngettext, number, use_language
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -158,8 +159,7 @@ def cli() -> None:
 @option(
     "--date",
     "on_date",
-    type=click.DateTime(["%Y-%m-%d"]),
-    metavar="YYYY-MM-DD",
+    type=Date(),
     help="Judge the campaign window as if today were this date.",
 )
 @option("--ignore-window", is_flag=True, help="Frame even after the frame's campaign has ended.")
@@ -531,6 +531,6 @@ def progress(console: Console, total: int, enabled: bool) -> Iterator[Callable[[
         def advance() -> None:
             bar.advance(task)
             speed = bar.tasks[0].speed
-            bar.update(task, rate=_("{rate} photos/s").format(rate=f"{speed:.1f}") if speed else "")
+            bar.update(task, rate=_("{rate} photos/s").format(rate=number(speed, 1)) if speed else "")
 
         yield advance

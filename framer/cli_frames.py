@@ -13,6 +13,7 @@ import click
 
 from .campaign import CampaignStatus, Phase
 from .cli_common import (
+    Date,
     TranslatedCommand,
     TranslatedGroup,
     argument,
@@ -267,18 +268,26 @@ def frames_check(name: str, window_box: Box | None, output: Path | None) -> None
 @frames.command("add")
 @lang_option
 @argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="FRAME.png")
-@option("--name", required=True, help="A short name to use it by, e.g. so-tt-2024 (letters, digits, -).")
-@option("--title", help="What the frame is for, in words.  [default: the name]")
 @option(
-    "--starts", type=click.DateTime(["%Y-%m-%d"]), metavar="YYYY-MM-DD", help="First day of its campaign."
+    "--name",
+    required=True,
+    metavar="NAME",
+    help="A short name to use it by, e.g. so-tt-2024 (letters, digits, -).",
 )
+@option("--title", metavar="TITLE", help="What the frame is for, in words.  [default: the name]")
+@option("--starts", type=Date(), help="First day of its campaign.")
 @option(
     "--ends",
-    type=click.DateTime(["%Y-%m-%d"]),
-    metavar="YYYY-MM-DD",
+    type=Date(),
     help="Last day of its campaign (included).",
 )
-@option("--timezone", default="Asia/Ho_Chi_Minh", show_default=True, help="The campaign's time zone.")
+@option(
+    "--timezone",
+    default="Asia/Ho_Chi_Minh",
+    show_default=True,
+    metavar="ZONE",
+    help="The campaign's time zone.",
+)
 @window_option
 def frames_add(
     path: Path,

@@ -12,7 +12,7 @@ from .compose import PreparedFrame, avatar_preview
 from .detect import FaceDetector
 from .frames import Frame
 from .geometry import Box
-from .i18n import _, ngettext
+from .i18n import _, ngettext, percent
 from .images import to_rgb
 from .pipeline import frame_photo
 from .window import shape_name
@@ -63,7 +63,7 @@ def check_frame(frame: Frame, window: Box | None = None) -> CheckResult:
             width=f"{window.w:g}",
             height=f"{window.h:g}",
             how=how,
-            share=f"{share:.0%}",
+            share=percent(share),
         ),
     )
     if max(image.size) < MIN_SIDE:
@@ -75,7 +75,7 @@ def check_frame(frame: Frame, window: Box | None = None) -> CheckResult:
     if share < SMALL_WINDOW:
         notes.append(
             _("warning: the window is small ({share} of the frame): faces will be tiny in the avatar").format(
-                share=f"{share:.0%}"
+                share=percent(share)
             )
         )
     return CheckResult(_preview(image, window, shape), notes)

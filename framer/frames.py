@@ -31,7 +31,7 @@ from .campaign import Campaign
 from .errors import FrameError
 from .files import open_regular
 from .geometry import Box
-from .i18n import N_, _
+from .i18n import N_, _, percent
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -161,7 +161,7 @@ def check_window(box: Box, image: Image.Image, name: str, field: Callable[[str],
             _(
                 "{field}: the window x={x} y={y} width={width} height={height} is mostly opaque in the "
                 "frame image {image} (only {share} of it is transparent): the portrait would be hidden"
-            ).format(field=field(""), image=name, share=f"{share:.0%}", **where)
+            ).format(field=field(""), image=name, share=percent(share), **where)
         )
 
 

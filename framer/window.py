@@ -48,7 +48,7 @@ import numpy as np
 
 from .errors import FrameError
 from .geometry import Box
-from .i18n import N_, _, ngettext, worded
+from .i18n import N_, _, ngettext, percent, worded
 
 MIN_WINDOW = 0.02  # a window is at least this share of the frame's area
 SPECK = 0.005  # a region under this share of the frame's area is a speck
@@ -278,4 +278,4 @@ def _percent(share: float) -> str:
     """A share as a percentage for people: "2 %", "45.3 %", "less than 0.1 %"."""
     if share < 0.001:
         return _("less than 0.1 %")
-    return f"{100 * share:.1f}".removesuffix(".0") + " %"
+    return percent(share, 1, trim=True)

@@ -19,6 +19,13 @@ if os.environ.get("CI"):
     settings.load_profile("ci")
 
 
+@pytest.fixture(autouse=True)
+def each_test_in_the_locales_language(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`--lang` sets LANGUAGE for the rest of the process (framer.i18n.use_language): a test that runs
+    a command with --lang must not leave its language to the tests after it."""
+    monkeypatch.delenv("LANGUAGE", raising=False)
+
+
 @pytest.fixture(scope="session")
 def detector() -> FaceDetector:
     return FaceDetector()

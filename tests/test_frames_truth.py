@@ -174,7 +174,7 @@ def test_frames_check_takes_the_window_the_two_windows_error_asks_for(tmp_path: 
     assert result.exit_code == 0, result.output
     assert lines(result)[:2] == [
         "image: 1200 x 800 px, with transparency",
-        "window: x=100 y=200 width=400 height=400, given with --window, 17% of the frame",
+        "window: x=100 y=200 width=400 height=400, given with --window, 17 % of the frame",
     ]
     assert lines(result)[-1] == f"Preview: {preview}"
     assert preview.is_file()
@@ -228,7 +228,7 @@ def test_frames_add_writes_the_given_window(tmp_path: Path, own_frames: Path) ->
         (
             "0,0,1200,800",
             "Error: --window: the window x=0 y=0 width=1200 height=800 is mostly opaque in the frame image "
-            "{png} (only 33% of it is transparent): the portrait would be hidden",
+            "{png} (only 33 % of it is transparent): the portrait would be hidden",
         ),
     ],
 )

@@ -295,7 +295,7 @@ def test_a_window_given_over_the_artwork_is_refused(tmp_path: Path) -> None:
     result = run("apply", *TWO_PHOTOS, "-o", out, "--frame", png, "--window", "0,700,900,200", "--jobs", "2")
     assert refused(result) == (
         "Error: --window: the window x=0 y=700 width=900 height=200 is mostly opaque in the frame image "
-        f"{png} (only 0% of it is transparent): the portrait would be hidden"
+        f"{png} (only 0 % of it is transparent): the portrait would be hidden"
     )
     nothing_written(out)
 
@@ -308,7 +308,7 @@ def test_a_declared_window_over_the_artwork_is_refused(tmp_path: Path, command: 
     error = refused(run(*using_frame(command, folder, out)))
     assert error == (
         f"Error: {folder}/frame.toml: field 'window': the window x=0 y=700 width=900 height=200 is mostly "
-        f"opaque in the frame image {folder}/frame.png (only 0% of it is transparent): the portrait would "
+        f"opaque in the frame image {folder}/frame.png (only 0 % of it is transparent): the portrait would "
         "be hidden"
     )
     nothing_written(out)
