@@ -144,7 +144,12 @@ def cli() -> None:
     show_default=True,
     help="One photo only: which face to frame when there are several (1 = the largest).",
 )
-@option("--overwrite", is_flag=True, help="Replace outputs that already exist.")
+@option(
+    "--overwrite",
+    is_flag=True,
+    help="Also replace files framer did not write, or framed from another photo, where outputs go "
+    "(framer's own earlier outputs of the same photos are replaced anyway; inputs never are).",
+)
 @option(
     "--preview",
     is_flag=True,
