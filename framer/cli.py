@@ -242,8 +242,9 @@ def apply(
     from .geometry import Adjust
     from .report import Report, ReportFile
 
-    console = Console(stderr=True, quiet=quiet, highlight=False, soft_wrap=True)
-    alerts = Console(stderr=True, highlight=False, soft_wrap=True)  # failures are said even with -q
+    # emoji=False: a name like "an:cat:.jpg" is shown as it is, never as a picture.
+    console = Console(stderr=True, quiet=quiet, highlight=False, soft_wrap=True, emoji=False)
+    alerts = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)  # said even with -q
     with user_errors():
         frame = load_frame(frame_name, user_frames())
         _check_campaign(console, frame, on_date.date() if on_date else None, ignore_window)

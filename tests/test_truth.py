@@ -290,3 +290,15 @@ def test_a_vietnamese_csv_report_has_the_row_in_vietnamese_beside_the_codes(
     broken = next(row for row in body if row[0].endswith("hong.jpg"))
     assert "error" in broken and "not_an_image" in broken  # the codes stay
     assert broken[-1].startswith("không gắn được khung")
+
+
+# 11. User text is printed as it is written ----------------------------------------------------------------
+
+
+def test_names_that_look_like_rich_markup_are_printed_as_they_are(tmp_path: Path) -> None:
+    p = tmp_path / "p"
+    p.mkdir()
+    odd = p / "[bold]an[red]:cat:.jpg"
+    odd.write_bytes(b"broken")
+    result = run("apply", p, "-o", tmp_path / "[out]", *DURING)
+    assert "[bold]an[red]:cat:.jpg: not an image" in result.output, result.output
