@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 from hypothesis import settings
@@ -24,6 +25,14 @@ def each_test_in_the_locales_language(monkeypatch: pytest.MonkeyPatch) -> None:
     """`--lang` sets LANGUAGE for the rest of the process (framer.i18n.use_language): a test that runs
     a command with --lang must not leave its language to the tests after it."""
     monkeypatch.delenv("LANGUAGE", raising=False)
+
+
+@pytest.fixture(autouse=True)
+def own_frames(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test has its own user frames folder, never the real one."""
+    folder = tmp_path / "my-frames"
+    monkeypatch.setenv("FRAMER_FRAMES", str(folder))
+    return folder
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import numpy as np
+from click.testing import CliRunner, Result
 from PIL import Image
 
 from framer.detect import FaceDetector
@@ -41,6 +42,13 @@ def two_people(path: Path) -> Path:
         both.paste(small, (left.width, height // 4))
         both.save(path, quality=92)
     return path
+
+
+def run(*args: str | Path) -> Result:
+    """`framer ARGS` in this process, as a person types it (exit code, output, files written)."""
+    from framer.cli import cli
+
+    return CliRunner().invoke(cli, [str(a) for a in args])
 
 
 def stale_staging(*hosts: Path) -> list[Path]:

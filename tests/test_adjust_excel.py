@@ -11,11 +11,10 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 from PIL import Image
 
-from framer.cli import cli
-from helpers import DATA
+from helpers import DATA, run
 
 DURING = ["--date", "2023-10-05", "--size", "360", "--jobs", "1"]
 NAME = "Nguyễn Thị Hồng.jpg"  # composed (NFC), as typed on Windows
@@ -54,10 +53,6 @@ def make_photos(folder: Path, name: str = NAME) -> Path:
         both.paste(right.convert("RGB").resize((both.width - left.width, left.height)), (left.width, 0))
         both.save(folder / TWO, quality=92)
     return folder
-
-
-def run(*args: str | Path) -> Result:
-    return CliRunner().invoke(cli, [str(a) for a in args])
 
 
 def framed(photos: Path, out: Path, *extra: str | Path) -> tuple[Result, dict[str, dict]]:

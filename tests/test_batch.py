@@ -17,19 +17,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from click.testing import CliRunner, Result
 from PIL import Image
 
-from framer.cli import cli
 from framer.files import system_temp
-from helpers import DATA, stale_staging
+from helpers import DATA, run, stale_staging
 
 DURING = ["--date", "2023-10-05", "--size", "360"]
 PORTRAITS = ["grace_hopper.jpg", "astronaut.png", "hopper_exif6.jpg", "hopper_gray.jpg", "hopper.webp"]
-
-
-def run(*args: str | Path) -> Result:
-    return CliRunner().invoke(cli, [str(a) for a in args])
 
 
 def pictures(folder: Path) -> list[Path]:

@@ -10,17 +10,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from PIL import Image
 
-from framer.cli import cli
-from helpers import DATA, snapshot
+from helpers import DATA, run, snapshot
 
 DURING = ["--date", "2023-10-05", "--size", "540", "--jobs", "1"]
-
-
-def run(*args: str | Path) -> CliRunner.invoke:
-    return CliRunner().invoke(cli, [str(a) for a in args])
 
 
 def size_and_format(path: Path) -> tuple[tuple[int, int], str]:

@@ -8,24 +8,10 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 import pytest
-from click.testing import CliRunner, Result
 from icalendar import Calendar
 from PIL import Image, ImageDraw
 
-from framer.cli import cli
-from helpers import DATA
-
-
-@pytest.fixture(autouse=True)
-def own_frames(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Each test has its own user frames folder, never the real one."""
-    folder = tmp_path / "my-frames"
-    monkeypatch.setenv("FRAMER_FRAMES", str(folder))
-    return folder
-
-
-def run(*args: str | Path) -> Result:
-    return CliRunner().invoke(cli, [str(a) for a in args])
+from helpers import DATA, run
 
 
 def agency_frame(

@@ -8,26 +8,14 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 from PIL import Image, ImageDraw
 
 from framer.campaign import Campaign
-from framer.cli import cli
+from helpers import run
 
 DX_TITLE = "Ngày Chuyển đổi số quốc gia 10.10.2023"  # frames/dx-2023/frame.toml
 DX_SPAN = "2023-10-01 to 2023-10-10 (Asia/Ho_Chi_Minh)"
-
-
-@pytest.fixture(autouse=True)
-def own_frames(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Each test has its own user frames folder, never the real one."""
-    folder = tmp_path / "my-frames"
-    monkeypatch.setenv("FRAMER_FRAMES", str(folder))
-    return folder
-
-
-def run(*args: str | Path) -> Result:
-    return CliRunner().invoke(cli, [str(a) for a in args])
 
 
 def lines(result: Result) -> list[str]:

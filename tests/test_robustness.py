@@ -15,20 +15,14 @@ from pathlib import Path
 import numpy as np
 import pillow_heif
 import pytest
-from click.testing import CliRunner, Result
 from PIL import Image
 
 from framer import files
-from framer.cli import cli
 from framer.errors import PhotoError
 from framer.images import decode_photo
-from helpers import DATA, snapshot
+from helpers import DATA, run, snapshot
 
 DURING = ["--date", "2023-10-05", "--size", "360", "--jobs", "1"]
-
-
-def run(*args: str | Path) -> Result:
-    return CliRunner().invoke(cli, [str(a) for a in args])
 
 
 def png_claiming(width: int, height: int) -> bytes:

@@ -14,20 +14,15 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 from hypothesis import given
 from hypothesis import strategies as st
 
 from framer import journal
 from framer.batch import Job, distinct_outputs, folded, preview_path
-from framer.cli import cli
-from helpers import DATA, snapshot, stale_staging
+from helpers import DATA, run, snapshot, stale_staging
 
 DURING = ["--date", "2023-10-05", "--size", "360", "--jobs", "1"]
-
-
-def run(*args: str | Path) -> Result:
-    return CliRunner().invoke(cli, [str(a) for a in args])
 
 
 def rows(report: Path) -> list[dict]:

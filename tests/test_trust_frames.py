@@ -16,26 +16,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 from PIL import Image, ImageDraw
 
-from framer.cli import cli
 from framer.errors import FrameError
 from framer.frames import MAX_FRAME_BYTES, Frame, load_frame
 from framer.geometry import Box
-from helpers import DATA
+from helpers import DATA, run
 
 PHOTO = DATA / "grace_hopper.jpg"
 BUILTIN_PNG = Path(__file__).parent.parent / "frames" / "dx-2023" / "frame.png"
 NOT_REGULAR = "not a regular file (a folder, a pipe or a device)"
-
-
-@pytest.fixture(autouse=True)
-def own_frames(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Each test has its own user frames folder, never the real one."""
-    folder = tmp_path / "my-frames"
-    monkeypatch.setenv("FRAMER_FRAMES", str(folder))
-    return folder
 
 
 @pytest.fixture(autouse=True)
@@ -50,10 +41,6 @@ def never_hang() -> Iterator[None]:
     yield
     signal.alarm(0)
     signal.signal(signal.SIGALRM, previous)
-
-
-def run(*args: str | Path) -> Result:
-    return CliRunner().invoke(cli, [str(a) for a in args])
 
 
 def refused(result: Result) -> str:

@@ -12,14 +12,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 from test_review import Page, stand_in_output
 
 from framer.adjust import read_adjustments
-from framer.cli import cli
 from framer.report import Record, ReportFile, read_records, sheet_cell, sheet_text
 from framer.review import build_review
-from helpers import DATA
+from helpers import DATA, run
 
 DURING = ["--date", "2023-10-05", "--size", "360", "--jobs", "1"]
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -27,10 +25,6 @@ TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 LATIN1 = os.fsdecode(b"Nguy\xe1n\xff.jpg")
 LATIN1_SHOWN = "Nguy\\xe1n\\xff.jpg"
 CAMPAIGN = {"start": "2023-10-01", "end": "2023-10-10", "timezone": "Asia/Ho_Chi_Minh"}
-
-
-def run(*args: str | Path) -> Result:
-    return CliRunner().invoke(cli, [str(a) for a in args])
 
 
 def csv_cells(path: Path) -> list[list[str]]:

@@ -12,17 +12,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 from PIL import Image
 
-from framer.cli import cli
-from helpers import DATA, two_people
+from helpers import DATA, run, two_people
 
 DURING = ["--date", "2023-10-05", "--size", "360", "--jobs", "1"]
-
-
-def run(*args: str | Path) -> Result:
-    return CliRunner().invoke(cli, [str(a) for a in args])
 
 
 def rows(report: Path) -> dict[str, dict]:
