@@ -108,13 +108,13 @@ def frame_photo(
 
 
 def frame_file(
-    path: Path,
+    path: Path | bytes,
     detector: Detector,
     frame: PreparedFrame,
     adjust: Adjust = NO_ADJUST,
     max_pixels: int = MAX_PIXELS,
 ) -> Framed:
-    """Decode `path` no larger than the output needs, then frame it.
+    """Decode `path` (a file, or its bytes) no larger than the output needs, then frame it.
 
     A JPEG is first decoded reduced (its shorter side still at least the output's size), which is
     enough for almost every portrait. When the face turns out to be small in the photo, so the reduced

@@ -12,7 +12,7 @@ from PIL import Image
 from framer.detect import FaceDetector
 from framer.errors import OutputError, PhotoError
 from framer.files import write_atomic
-from framer.images import encode, load_photo, to_rgb
+from framer.images import decode_photo, encode, load_photo, to_rgb
 from helpers import DATA
 
 VARIANTS = [
@@ -118,3 +118,11 @@ def test_atomic_write_never_replaces_without_overwrite(tmp_path) -> None:
     write_atomic(target, b"third", overwrite=True)
     assert target.read_bytes() == b"third"
     assert os.listdir(target.parent) == ["a.jpg"], "no temporary files left behind"
+
+
+def test_a_photo_in_memory_decodes_as_the_same_file_on_disk() -> None:
+    """An upload is decoded from its bytes, never written to disk: the same pixels, orientation and notes."""
+    for name in ("hopper_exif6.jpg", "hopper_cmyk.jpg", "hopper_palette.gif"):
+        on_disk, in_memory = decode_photo(DATA / name), decode_photo((DATA / name).read_bytes())
+        assert in_memory.full_size == on_disk.full_size and in_memory.notes == on_disk.notes
+        assert np.array_equal(in_memory.rgb, on_disk.rgb)
