@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from .compose import PreparedFrame, lay_frame, render_portrait
+from .compose import PreparedFrame, lay_frame, render_portrait, resize
 from .errors import PhotoError
 from .geometry import NO_ADJUST, Adjust, Box, Face, Placement, nudge, place_face, place_without_face
 from .images import MAX_PIXELS, decode_photo
@@ -134,6 +134,50 @@ def frame_file(
     framed = finish(photo.rgb, plan, frame, photo.reduction)
     framed.warnings += photo.notes
     return framed
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """What an editor needs to let a person place a photo by hand, as `frame_file` would place it: the
+    faces found and where each would go, in the upright photo's full-resolution pixels, and a small copy
+    of the photo to show while dragging (its pixels are `preview_scale` times the full ones)."""
+
+    full_size: tuple[int, int]
+    faces: list[Box]  # largest first
+    placements: list[Placement]  # where each face would go (one placement, from the top centre, if none)
+    warnings: list[str]
+    preview: np.ndarray
+    preview_scale: float
+
+
+def analyse(
+    source: Path | bytes,
+    detector: Detector,
+    frame: PreparedFrame,
+    max_pixels: int = MAX_PIXELS,
+    preview_side: int = 1280,
+) -> Analysis:
+    """Decode `source`, find its faces and place each one in the frame's window, for an editor; the
+    placement of face N, nudged with the person's zoom and shift, is what `frame_file` renders."""
+    photo = decode_photo(source, min_side=max(frame.size), max_pixels=max_pixels)
+    r = photo.reduction
+    faces = detector(photo.rgb)
+    h, w = photo.rgb.shape[:2]
+    if faces:
+        placements = [place_face(face, frame.size, frame.window) for face in faces]
+    else:
+        placements = [place_without_face((w, h), frame.size)]
+    k = min(1.0, preview_side / max(w, h))
+    small = resize(photo.rgb, (max(1, round(w * k)), max(1, round(h * k)))) if k < 1 else photo.rgb
+    warnings = [SEVERAL_FACES] if len(faces) > 1 else [] if faces else [NO_FACE]
+    return Analysis(
+        full_size=photo.full_size,
+        faces=[f.box.scaled(r) for f in faces],
+        placements=[Placement(p.scale / r, p.crop.scaled(r)) for p in placements],
+        warnings=warnings + list(photo.notes),
+        preview=small,
+        preview_scale=small.shape[1] / photo.full_size[0],
+    )
 
 
 def _scaled(plan: Plan, r: float) -> Plan:

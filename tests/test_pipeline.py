@@ -105,3 +105,27 @@ def test_render_fast_path_is_a_plain_crop() -> None:
     photo = (np.arange(200 * 300 * 3) % 251).astype(np.uint8).reshape(200, 300, 3)
     p = Placement(1.0, Box(50, 40, 100, 100))
     assert np.array_equal(render_portrait(photo, p, (100, 100)), photo[40:140, 50:150])
+
+
+@pytest.mark.parametrize("name", ["grace_hopper.jpg", "hopper_12mp.jpg", "hopper_exif6.jpg", "two"])
+def test_an_editors_analysis_places_each_face_as_framing_would(
+    detector: FaceDetector, frame: PreparedFrame, name: str, tmp_path
+) -> None:
+    """The web page drags and zooms from analyse()'s placements; the download is frame_file's. With
+    the same face, zoom and shift, both must be the same placement."""
+    from framer.geometry import nudge
+    from framer.pipeline import analyse, frame_file
+    from helpers import two_people
+
+    source = two_people(tmp_path / "two.jpg") if name == "two" else DATA / name
+    seen = analyse(source.read_bytes(), detector, frame)
+    assert len(seen.placements) == len(seen.faces) == (2 if name == "two" else 1)
+    assert max(seen.preview.shape[:2]) <= 1280
+    assert seen.preview.shape[1] == pytest.approx(seen.full_size[0] * seen.preview_scale, abs=1)
+    for face, adjust in [(0, Adjust()), (len(seen.faces) - 1, Adjust(zoom=1.3, shift=(0.05, -0.1)))]:
+        adjust = Adjust(zoom=adjust.zoom, shift=adjust.shift, face=face)
+        framed = frame_file(source, detector, frame, adjust)
+        expected = nudge(seen.placements[face], frame.window, adjust.zoom, adjust.shift)
+        assert framed.placement.scale == pytest.approx(expected.scale, rel=1e-6)
+        got, want = framed.placement.crop, expected.crop
+        assert [got.x, got.y, got.w, got.h] == pytest.approx([want.x, want.y, want.w, want.h], abs=0.01)
