@@ -27,9 +27,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from .errors import FolderBusy
+from .errors import FolderBusy, WriteRefused
 from .files import display, json_line, open_nofollow, open_regular, plain_or_absent, try_lock, write_atomic
 from .i18n import _
+from .reasons import worded_os
 
 JOURNAL_NAME = ".framer-journal.jsonl"
 LOCK_NAME = ".framer-lock"
@@ -69,21 +70,28 @@ class Entry:
     input: list[int]  # the photo's fingerprint then
     key: str  # job_key: the settings
     file: list[int]  # the written file: size, modification time (ns), inode
-    sha256: str
+    sha256: str  # "" when a torn line lost it: then only the whole identity (`file`) can vouch
     outcome: dict[str, Any] = field(default_factory=dict)  # what the report said: status, faces, ...
 
     @classmethod
     def parse(cls, obj: object) -> Entry | None:
+        """The entry a journal line holds, or None for anything else: a line of framer 0.1 (no file
+        identity), a retraction, garbage, or a name no file system could hold."""
         if not isinstance(obj, dict):
             return None
         try:
-            entry = cls(**{k: obj[k] for k in ("output", "source", "input", "key", "file", "sha256")})
+            entry = cls(
+                **{k: obj[k] for k in ("output", "source", "input", "key", "file")},
+                sha256=obj.get("sha256", ""),
+            )
         except (KeyError, TypeError):
-            return None  # a line of framer 0.1 (no file identity) or not ours: not trusted
+            return None
         outcome = obj.get("outcome")
         ok = (
-            isinstance(entry.output, str)
-            and isinstance(entry.source, str)
+            _is_name(entry.output)
+            and not entry.output.startswith("/")
+            and ".." not in entry.output.split("/")
+            and _is_name(entry.source)
             and isinstance(entry.key, str)
             and isinstance(entry.sha256, str)
             and _ints(entry.input, 4)
@@ -97,6 +105,23 @@ class Entry:
         return json_line({f.name: getattr(self, f.name) for f in fields(self)})  # asdict would deep-copy
 
 
+def retraction(output: str, sha256: str) -> str:
+    """The line that takes back an entry whose file could not be placed (someone else's file appeared
+    there): the journal records only what is in place."""
+    return json_line({"output": output, "retracted": sha256})
+
+
+def _is_name(value: object) -> bool:
+    """A path a file system can hold: text (bytes that are not UTF-8 as surrogate escapes), no NUL."""
+    if not isinstance(value, str) or not value or "\0" in value:
+        return False
+    try:
+        value.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _ints(value: object, n: int) -> bool:
     return isinstance(value, list) and len(value) == n and all(type(v) is int for v in value)
 
@@ -107,78 +132,110 @@ def file_identity(st: os.stat_result) -> list[int]:
 
 def describes(entry: Entry, path: Path) -> bool:
     """Whether the file at `path` is still, byte for byte, the one `entry` recorded. Its size, time and
-    inode are not enough: a picture retouched in place keeps its inode, and its time can be restored."""
+    inode are not enough: a picture retouched in place keeps its inode, and its time can be restored. A
+    torn line that lost its SHA-256 vouches only for the file with its whole identity."""
     try:
         st = os.lstat(path)
-        return stat.S_ISREG(st.st_mode) and st.st_size == entry.file[0] and sha256_of(path) == entry.sha256
+        if not stat.S_ISREG(st.st_mode) or st.st_size != entry.file[0]:
+            return False
+        if not entry.sha256:
+            return file_identity(st) == entry.file
+        return sha256_of(path) == entry.sha256
     except OSError:
         return False
 
 
-# The fields a line cannot be trusted without. A line torn by a power cut keeps them when only its end
-# is lost (the outcome comes last): they are read one by one, and the file's SHA-256 tells whether the
-# line was about the file that is there.
+# Every line framer writes starts so (Entry.line: "output" is the first field): a line torn by a power
+# cut and glued to the next one splits there.
+LINE_START = '{"output": '
+# The fields a torn line cannot be trusted without, read one by one (the outcome, which comes last, is
+# lost first): a field that is not whole does not match.
 _ESSENTIAL = re.compile(r'"(output|source|key|sha256)": ("(?:[^"\\]|\\.)*")|"(input|file)": (\[[-0-9, ]*\])')
+MAX_LINE = 64 * 1024  # longer is not a line framer wrote
 
 
-def read_lines(data: bytes) -> Iterator[object]:
-    """The JSON objects in a journal's bytes, skipping what cannot be read (a byte that is not UTF-8, a
-    line torn by a power cut) but keeping the essential fields of a torn line, and recovering a line
-    that a torn one was glued to."""
-    decoder = json.JSONDecoder()
+def read_lines(data: bytes) -> Iterator[dict[str, object]]:
+    """The objects in a journal's bytes, in order: whole lines as they are; from a line torn by a power
+    cut, its essential fields; a line a torn one was glued to, recovered. Garbage of any size or shape
+    (a byte that is not UTF-8, a NUL, deep nesting) is passed over, in time linear in its size."""
     for raw in data.split(b"\n"):
-        text = raw.decode("utf-8", "replace").strip()
-        start, found = 0, False
-        while (start := text.find("{", start)) != -1:
-            try:
-                obj, end = decoder.raw_decode(text, start)
-            except ValueError:
-                start += 1
+        text = raw.decode("utf-8", "replace")
+        for piece in text.split(LINE_START)[1:]:
+            piece = LINE_START + piece.rstrip()
+            if len(piece) > MAX_LINE:
                 continue
-            found = True
-            yield obj
-            start = end
-        if not found and text:
-            yield _essentials(text)
+            try:
+                obj = json.loads(piece)
+            except (ValueError, RecursionError):
+                obj = _essentials(piece)
+            if isinstance(obj, dict):
+                yield obj
 
 
 def _essentials(text: str) -> dict[str, object]:
-    fields: dict[str, object] = {}
+    found: dict[str, object] = {}
     for match in _ESSENTIAL.finditer(text):
         key, value = (match.group(1), match.group(2)) if match.group(1) else (match.group(3), match.group(4))
         with suppress(ValueError):
-            fields.setdefault(key, json.loads(value))
-    return fields
+            found.setdefault(key, json.loads(value))
+    return found
+
+
+def _entries(data: bytes) -> dict[str, list[Entry]]:
+    """Each file's entries, oldest first, without those taken back by a retraction."""
+    entries: dict[str, list[Entry]] = {}
+    for obj in read_lines(data):
+        if "retracted" in obj:
+            name = str(obj.get("output"))
+            entries[name] = [e for e in entries.get(name, []) if e.sha256 != obj["retracted"]]
+            continue
+        entry = Entry.parse(obj)
+        if entry is not None:
+            entries.setdefault(entry.output, []).append(entry)
+    return entries
+
+
+def _same_size(root: Path, entry: Entry) -> bool:
+    """The cheap test: a file of the recorded size is at the entry's path."""
+    try:
+        st = os.lstat(root / entry.output)
+    except (OSError, ValueError):
+        return False
+    return stat.S_ISREG(st.st_mode) and st.st_size == entry.file[0]
 
 
 class Journal:
-    """The journal of one output folder, read once at the start of a run (with the folder's lock held)."""
+    """The journal of one output folder, read once at the start of a run (with the folder's lock held).
+
+    A file may have several entries (a re-run replaced it; a run was killed as it replaced it): the file
+    on disk is framer's if any of them describes it, the newest first.
+    """
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self.real = os.path.realpath(root)
         self.path = root / JOURNAL_NAME
-        self.entries: dict[str, Entry] = {}
-        self._checked: dict[str, bool] = {}
-        plain_or_absent(self.path)
-        try:
-            with open_regular(self.path) as f:
-                data = f.read()
-        except FileNotFoundError:
+        self.entries: dict[str, list[Entry]] = {}
+        self._checked: dict[str, Entry | None] = {}
+        st = plain_or_absent(self.path)
+        if st is None:
             return
-        for entry in filter(None, map(Entry.parse, read_lines(data))):
-            self.entries[entry.output] = entry  # the last line for a file wins: it is the latest write
-        for name, entry in list(self.entries.items()):
+        with open_regular(self.path) as f:
+            data = f.read()
+        for name, entries in _entries(data).items():
+            kept = [e for e in entries if _same_size(root, e)]  # a failed write, a file changed since
+            if kept:
+                self.entries[name] = kept
+        lines = "".join(e.line() for es in self.entries.values() for e in es[-2:]).encode("utf-8")
+        # Torn, repeated, retracted or stale lines: keep only what may be true. A journal shared with
+        # another folder through a hard link (a cp -al snapshot) gets its own file before any append.
+        if lines != data or st.st_nlink > 1:
             try:
-                st = os.lstat(root / name)
-                kept = stat.S_ISREG(st.st_mode) and st.st_size == entry.file[0]
-            except OSError:
-                kept = False
-            if not kept:  # a write that failed, or a file removed or replaced since: forget it
-                del self.entries[name]
-        lines = "".join(e.line() for e in self.entries.values()).encode("utf-8")
-        if lines != data:  # torn, repeated or stale lines: keep only what may be true
-            write_atomic(self.path, lines, overwrite=True)
+                write_atomic(self.path, lines, overwrite=True)
+            except OSError as e:
+                raise WriteRefused(
+                    _("cannot write {path}: {reason}").format(path=display(self.path), reason=worded_os(e))
+                ) from None
 
     def name(self, output: Path) -> str:
         return output.relative_to(self.root).as_posix()
@@ -186,31 +243,28 @@ class Journal:
     def lookup(self, output: Path) -> Entry | None:
         """The entry of the file framer wrote at `output`, if that file is still the one it wrote."""
         name = self.name(output)
-        entry = self.entries.get(name)
-        if entry is None:
-            return None
         if name not in self._checked:
-            self._checked[name] = describes(entry, output)
-        return entry if self._checked[name] else None
+            found = (e for e in reversed(self.entries.get(name, [])) if describes(e, output))
+            self._checked[name] = next(found, None)
+        return self._checked[name]
 
 
 def written_here(root: Path) -> list[str]:
     """The files (relative to `root`) that `root`'s journal says framer wrote and that are still there
     as written (size and modification time: cheap enough to ask of every folder a batch walks)."""
-    path = root / JOURNAL_NAME
     try:
-        with open_regular(path) as f:
+        with open_regular(root / JOURNAL_NAME) as f:
             data = f.read()
     except OSError:
         return []
     names = []
-    for entry in filter(None, map(Entry.parse, read_lines(data))):
+    for name, entries in _entries(data).items():
         try:
-            st = os.lstat(root / entry.output)
-        except OSError:
+            st = os.lstat(root / name)
+        except (OSError, ValueError):
             continue
-        if stat.S_ISREG(st.st_mode) and [st.st_size, st.st_mtime_ns] == entry.file[:2]:
-            names.append(entry.output)
+        if stat.S_ISREG(st.st_mode) and any([st.st_size, st.st_mtime_ns] == e.file[:2] for e in entries):
+            names.append(name)
     return names
 
 

@@ -63,6 +63,12 @@ def os_reason(e: OSError) -> str:
     return errno.errorcode.get(e.errno or 0, "") or type(e).__name__
 
 
+def worded_os(e: OSError) -> str:
+    """What the system said, in framer's words (the system's own text for a case framer does not know)."""
+    code = os_reason(e)
+    return _(OS_REASONS[code]) if code in OS_REASONS else (e.strerror or code)
+
+
 def worded(code: str, details: Mapping[str, object] | None = None) -> str:
     """An error code in words, in the user's language, with its values; a code framer does not know
     (from a report of another version, or words from an old one) as it is."""

@@ -21,7 +21,7 @@ from .errors import FramerError, OutputError, PhotoError
 from .files import write_atomic
 from .frames import Frame
 from .images import encode
-from .journal import Entry, append, file_identity
+from .journal import Entry, append, file_identity, retraction
 from .pipeline import frame_file
 from .reasons import os_reason
 from .report import ERROR, NO_FACE, OK, Record
@@ -91,24 +91,35 @@ def _failed(record: Record, code: str, details: dict[str, object] | None = None)
 
 def _write(task: Task, write: Write, data: bytes, record: Record) -> None:
     """Write one file of a photo; in an output folder, its journal line goes to disk just before the
-    file takes its name, holding the file's identity, so the line is trusted only if the file is there."""
-    note = None
-    if task.journal is not None:
-        journal = task.journal
+    file takes its name, holding the file's identity, so the line is trusted only if the file is there;
+    and if the file could not take its name after all, the line is taken back."""
+    if task.journal is None:
+        write_atomic(write.path, data, overwrite=write.replace)
+        return
+    journal = task.journal
+    name = write.path.relative_to(journal.parent).as_posix()
+    digest = hashlib.sha256(data).hexdigest()
+    noted = []
 
-        def note(st: os.stat_result) -> None:
-            entry = Entry(
-                output=write.path.relative_to(journal.parent).as_posix(),
-                source=os.path.realpath(task.job.source),
-                input=list(task.input),
-                key=task.key,
-                file=file_identity(st),
-                sha256=hashlib.sha256(data).hexdigest(),
-                outcome={k: v for k, v in asdict(record).items() if k in OUTCOME},
-            )
-            append(journal, entry.line())
+    def note(st: os.stat_result) -> None:
+        entry = Entry(
+            output=name,
+            source=os.path.realpath(task.job.source),
+            input=list(task.input),
+            key=task.key,
+            file=file_identity(st),
+            sha256=digest,
+            outcome={k: v for k, v in asdict(record).items() if k in OUTCOME},
+        )
+        append(journal, entry.line())
+        noted.append(True)
 
-    write_atomic(write.path, data, overwrite=write.replace, before_place=note)
+    try:
+        write_atomic(write.path, data, overwrite=write.replace, before_place=note)
+    except BaseException:
+        if noted:
+            append(journal, retraction(name, digest))
+        raise
 
 
 _worker: Worker | None = None

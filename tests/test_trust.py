@@ -605,3 +605,97 @@ def test_a_run_leaves_only_its_journal_behind(tmp_path: Path) -> None:
     shutil.copy(DATA / "grace_hopper.jpg", p / "an.jpg")
     assert run("apply", p, "-o", out, *DURING).exit_code == 0
     assert sorted(x.name for x in out.iterdir()) == [journal.JOURNAL_NAME, "an.jpg"]
+
+
+# 7, 16 again: what a power cut, a killed run or plain garbage leaves in a journal
+
+
+@pytest.mark.parametrize("cut", [2, 20, 120, 200])  # past 200, the file's identity is torn off too
+def test_a_journal_torn_anywhere_in_its_last_line_leaves_no_photo_stuck(tmp_path: Path, cut: int) -> None:
+    p, out, report = tmp_path / "p", tmp_path / "out", tmp_path / "r.jsonl"
+    p.mkdir()
+    for name in ("a.jpg", "b.jpg"):
+        shutil.copy(DATA / "grace_hopper.jpg", p / name)
+    assert run("apply", p, "-o", out, *DURING).exit_code == 0
+    path = out / journal.JOURNAL_NAME
+    path.write_bytes(path.read_bytes()[:-cut])
+    run("apply", p, "-o", out, "--quality", "70", "--report", report, *DURING)
+    assert {r["status"] for r in rows(report)} == {"ok"}  # b.jpg is still framer's: redone, not stuck
+
+
+def test_a_run_killed_as_it_replaced_an_output_leaves_the_old_one_framers(tmp_path: Path) -> None:
+    """The line of a replacement that never took place comes last; the file there is still the one an
+    earlier line describes, so it is still framer's."""
+    p, out, report = tmp_path / "p", tmp_path / "out", tmp_path / "r.jsonl"
+    p.mkdir()
+    shutil.copy(DATA / "grace_hopper.jpg", p / "a.jpg")
+    assert run("apply", p, "-o", out, *DURING).exit_code == 0
+    path = out / journal.JOURNAL_NAME
+    (line,) = path.read_text(encoding="utf-8").splitlines()
+    never_placed = json.loads(line) | {"file": [1234, 5678, 9], "sha256": "0" * 64, "key": "other"}
+    with path.open("a", encoding="utf-8") as f:
+        f.write(json.dumps(never_placed) + "\n")
+    run("apply", p, "-o", out, "--report", report, *DURING)
+    assert rows(report)[0]["warnings"][-1] == "up_to_date"
+
+
+REST = b', "source": "x", "input": [1, 2, 3, 4], "key": "k", "file": [1, 2, 3], "sha256": "s"}'
+
+
+@pytest.mark.parametrize(
+    "garbage",
+    [
+        b"{" * 3_000_000,
+        b'{"a":1,' * 300_000,
+        b'{"a":' * 200_000,
+        b'{"output": "a\\u0000.jpg"' + REST,
+        b'{"output": "a\\ud800.jpg"' + REST,
+        b'{"output": "../../etc/passwd"' + REST,
+    ],
+    ids=["braces", "objects", "nesting", "nul", "surrogate", "outside"],
+)
+def test_garbage_in_a_journal_never_hangs_nor_crashes_a_run(tmp_path: Path, garbage: bytes) -> None:
+    p, out = tmp_path / "p", tmp_path / "out"
+    p.mkdir()
+    shutil.copy(DATA / "grace_hopper.jpg", p / "a.jpg")
+    assert run("apply", p, "-o", out, *DURING).exit_code == 0
+    with (out / journal.JOURNAL_NAME).open("ab") as f:
+        f.write(garbage + b"\n")
+    shutil.copytree(out, p / "old-out")  # the same journal inside the photos: walked as inputs too
+    again = framer("apply", p, "-o", out, *DURING, timeout=60)
+    assert again.returncode == 0, again.stderr
+    assert "Traceback" not in again.stderr and "1 photo: 0 framed, 1 skipped." in again.stderr
+
+
+def test_a_journal_shared_through_a_hard_link_is_never_written_through(tmp_path: Path) -> None:
+    p, one, two = tmp_path / "p", tmp_path / "o1", tmp_path / "o2"
+    p.mkdir()
+    shutil.copy(DATA / "grace_hopper.jpg", p / "a.jpg")
+    assert run("apply", p, "-o", one, *DURING).exit_code == 0
+    two.mkdir()
+    for f in one.iterdir():  # a cp -al snapshot: the same files under another folder
+        os.link(f, two / f.name)
+    before = (one / journal.JOURNAL_NAME).read_bytes()
+    shutil.copy(DATA / "astronaut.png", p / "c.png")
+    assert run("apply", p, "-o", two, *DURING).exit_code == 0
+    assert (one / journal.JOURNAL_NAME).read_bytes() == before
+
+
+def test_a_write_that_could_not_take_its_name_is_taken_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from framer import files
+    from framer.errors import OutputError
+
+    def someone_was_faster(tmp: Path, path: Path, overwrite: bool) -> None:
+        path.write_text("user notes", encoding="utf-8")
+        raise OutputError("output_appeared", path=str(path))
+
+    monkeypatch.setattr(files, "_place", someone_was_faster)
+    p, out = tmp_path / "p", tmp_path / "out"
+    p.mkdir()
+    shutil.copy(DATA / "grace_hopper.jpg", p / "a.jpg")
+    run("apply", p, "-o", out, *DURING)
+    monkeypatch.undo()
+    assert journal.Journal(out).entries == {}  # nothing claims the user's file
+    assert (out / "a.jpg").read_text(encoding="utf-8") == "user notes"
