@@ -372,8 +372,9 @@ def _check_side_files(
     input, the adjust file, the frame, an output of this run or framer's journal, a link or a device, a
     picture; or each other."""
     from .batch import preview_path
-    from .files import check_target
-    from .journal import JOURNAL_NAME, LOCK_NAME
+    from .files import JOURNAL_NAME, LOCK_NAME, check_target
+    from .report import looks_like_report
+    from .review import looks_like_review
 
     if report_path is None and review_path is None:
         return
@@ -391,10 +392,10 @@ def _check_side_files(
     if adjust_path is not None:
         protected[os.path.realpath(adjust_path)] = _("the adjust file")
     if report_path is not None:
-        check_target(report_path, protected)
+        check_target(report_path, protected, ours=looks_like_report)
         protected[os.path.realpath(report_path)] = _("the report (--report)")
     if review_path is not None:
-        check_target(review_path, protected)
+        check_target(review_path, protected, ours=looks_like_review)
 
 
 def _print_summary(
@@ -485,14 +486,18 @@ def review(report_path: Path, output: Path) -> None:
             param_hint="REPORT",
         ) from None
     from .files import check_target
+    from .review import looks_like_review
 
+    # The report's paths are relative to where its run was: here, or beside the report. Both are kept
+    # from harm.
     protected = {os.path.realpath(report_path): _("the report")}
-    for record in records:
-        if record.output:
-            protected[os.path.realpath(record.output)] = _("an output of this run")
-        protected[os.path.realpath(record.input)] = _("an input photo")
+    for base in (Path.cwd(), report_path.parent):
+        for record in records:
+            if record.output:
+                protected[os.path.realpath(base / record.output)] = _("an output of this run")
+            protected[os.path.realpath(base / record.input)] = _("an input photo")
     with user_errors():
-        check_target(output, protected)
+        check_target(output, protected, ours=looks_like_review)
         write_review(records, output)
     click.echo(
         ngettext("Review page: {path} ({n} photo)", "Review page: {path} ({n} photos)", len(records)).format(

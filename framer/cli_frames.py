@@ -87,7 +87,7 @@ def remind(frame_name: str, output: Path) -> None:
       framer remind --frame dx-2023 -o nhac-viec.ics
     """
     from .files import check_target, write_atomic
-    from .remind import reminders
+    from .remind import looks_like_reminders, reminders
 
     with user_errors():
         frame = load_frame(frame_name, user_frames())
@@ -97,7 +97,7 @@ def remind(frame_name: str, output: Path) -> None:
                     name=frame.name
                 )
             )
-        check_target(output, frame.protected())
+        check_target(output, frame.protected(), ours=looks_like_reminders)
         write_atomic(output, reminders(frame.title, frame.campaign), overwrite=True)
     c = frame.campaign
     click.echo(
@@ -250,16 +250,15 @@ def frames_check(name: str, window_box: Box | None, output: Path | None) -> None
       framer frames check khung.png --window 300,200,1000,1000
     """
     from .files import check_target, write_atomic
-    from .frame_check import check_frame
-    from .images import encode
+    from .frame_check import check_frame, looks_like_check
 
     with user_errors():
         frame = load_frame(name, user_frames())
         # The default is here, whatever the name in frame.toml says ("../x" or "/tmp/x" included).
         target = output or Path(Path(f"{frame.name}-check.png").name)
-        check_target(target, frame.protected(), picture=True)
+        check_target(target, frame.protected(), ours=looks_like_check)
         result = check_frame(frame, window_box)
-        write_atomic(target, encode(result.preview, "png"), overwrite=True)
+        write_atomic(target, result.png(), overwrite=True)
     for line in result.notes:
         click.echo(line)
     click.echo(_("Preview: {path}").format(path=target))

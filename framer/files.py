@@ -36,6 +36,8 @@ PHOTO_SUFFIXES = frozenset(
 _UMASK = os.umask(0)
 os.umask(_UMASK)
 
+JOURNAL_NAME = ".framer-journal.jsonl"  # in each output folder: what framer wrote there (framer.journal)
+LOCK_NAME = ".framer-lock"  # held by the run writing into the folder
 TEMP_MARK = ".framer-"  # framer 0.1 staged a file beside its target as .NAME.framer-XXXX.part
 STAGING_PREFIX = ".framer-staging-"  # a staging folder: .framer-staging-XXXX, holding a .lock
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
@@ -84,15 +86,24 @@ def json_line(obj: object) -> str:
 
 # --- never write where it would do harm ----------------------------------------------------------------
 
-PICTURE_MAGIC = (b"\xff\xd8\xff", b"\x89PNG", b"GIF8", b"RIFF", b"BM", b"II*\x00", b"MM\x00*")
+HEAD_BYTES = 4096  # how much of an existing file is read to tell whether framer wrote it
 
 
-def check_target(path: Path, protected: Mapping[str, str] | None = None, *, picture: bool = False) -> None:
-    """Refuse (WriteRefused, one line) to write `path` when that would replace what framer must not:
-    a link, a folder, a device or a pipe; a file named in `protected` (real path -> what it is: an input
-    photo, the adjust file, the frame...); or, for a file that is not a picture, an existing picture.
-    Also refuse a target whose folder does not exist or cannot be written."""
+def check_target(
+    path: Path, protected: Mapping[str, str] | None = None, *, ours: Callable[[bytes], bool]
+) -> None:
+    """Refuse (WriteRefused, one line) to write the side file `path` (a report, a review page, a
+    calendar, a preview sheet) where that would replace what framer must not: a link, a folder, a device
+    or a pipe; a file named in `protected` (real path -> what it is: an input photo, the adjust file,
+    the frame...); framer's own bookkeeping anywhere (a journal, a lock); or any existing file framer did
+    not write, which `ours(first bytes)` tells (a report of an earlier run is replaced; a photo, a note,
+    another folder's journal never are). Also refuse a target whose folder does not exist or cannot be
+    written."""
     st = plain_or_absent(path)
+    if path.name in (JOURNAL_NAME, LOCK_NAME) or path.name.startswith(STAGING_PREFIX):
+        raise WriteRefused(
+            _("{path} is where framer keeps its own records: choose another name").format(path=display(path))
+        )
     what = (protected or {}).get(os.path.realpath(path))
     if what is not None:
         raise WriteRefused(
@@ -100,12 +111,12 @@ def check_target(path: Path, protected: Mapping[str, str] | None = None, *, pict
                 path=display(path), what=what
             )
         )
-    if st is not None and not picture and st.st_size:
+    if st is not None and st.st_size:
         with open_regular(path) as f:
-            head = f.read(8)
-        if head.startswith(PICTURE_MAGIC) or head[4:8] == b"ftyp":
+            head = f.read(HEAD_BYTES)
+        if not ours(head):
             raise WriteRefused(
-                _("{path} is a picture: framer never writes over it; choose another name").format(
+                _("{path} already exists and framer did not write it: choose another name").format(
                     path=display(path)
                 )
             )

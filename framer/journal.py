@@ -28,12 +28,20 @@ from pathlib import Path
 from typing import Any
 
 from .errors import FolderBusy, WriteRefused
-from .files import display, json_line, open_nofollow, open_regular, plain_or_absent, try_lock, write_atomic
+from .files import (
+    JOURNAL_NAME,
+    LOCK_NAME,
+    display,
+    json_line,
+    open_nofollow,
+    open_regular,
+    plain_or_absent,
+    try_lock,
+    write_atomic,
+)
 from .i18n import _
 from .reasons import worded_os
 
-JOURNAL_NAME = ".framer-journal.jsonl"
-LOCK_NAME = ".framer-lock"
 HASH_CHUNK = 1 << 20
 
 

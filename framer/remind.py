@@ -12,12 +12,14 @@ from .i18n import _, long_day
 
 REMIND_AT = time(8, 0)  # the start of a working morning, in the campaign's time zone
 
+PRODID = "-//framer//campaign reminders//EN"
+
 
 def reminders(title: str, campaign: Campaign, now: datetime | None = None) -> bytes:
     """An .ics calendar with two events: put the framed picture on (first day), switch back (day after)."""
     zone = ZoneInfo(campaign.timezone)
     calendar = Calendar()
-    calendar.add("prodid", "-//framer//campaign reminders//EN")
+    calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", title)
     switch_back = campaign.end + timedelta(days=1)
@@ -58,3 +60,8 @@ def _event(
     alarm.add("trigger", timedelta(0))
     event.add_component(alarm)
     return event
+
+
+def looks_like_reminders(head: bytes) -> bool:
+    """Whether a file that starts with `head` is a calendar framer wrote (a new one replaces it)."""
+    return b"PRODID:" + PRODID.encode() in head

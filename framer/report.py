@@ -348,10 +348,12 @@ class ReportFile:
         )
         self._file = self._staged.__enter__()
         self._failed: OSError | None = None
+        self.rows = 0
         if self.is_csv:
             self._put(_csv_line([_(COLUMN_LABELS[key]) for key in COLUMNS] + [_(IN_WORDS)]))
 
     def write(self, record: Record) -> None:
+        self.rows += 1
         if self.is_csv:
             cells = [FIELD_KINDS[key].cell(getattr(record, key)) for key in COLUMNS]
             self._put(_csv_line([*cells, record.in_words()]))
@@ -367,21 +369,25 @@ class ReportFile:
             self._failed = e
             raise
 
-    def close(self) -> None:
-        """Put the report in place, whole; after a failed write, drop it instead (see the class)."""
+    def close(self, *, keep: bool = True) -> None:
+        """Put the report in place, whole; after a failed write, or without `keep`, drop it instead and
+        leave the path as it was (see the class)."""
         staged, self._staged = self._staged, None
         if staged is None:
             return
-        if self._failed is None:
+        if self._failed is None and keep:
             staged.__exit__(None, None, None)
         else:  # atomic_text drops its staged copy when the block it serves ends with an error
-            staged.__exit__(type(self._failed), self._failed, self._failed.__traceback__)
+            error = self._failed or OSError("dropped")
+            staged.__exit__(type(error), error, error.__traceback__)
 
     def __enter__(self) -> ReportFile:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()  # on an exception too: see the class
+    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
+        # On an exception the rows written so far are kept (see the class); a run that stopped before
+        # its first row (another run has the folder) leaves the report it would have replaced.
+        self.close(keep=kind is None or self.rows > 0)
 
 
 def _csv_line(cells: list[str]) -> str:
@@ -389,6 +395,17 @@ def _csv_line(cells: list[str]) -> str:
     line = io.StringIO()
     csv.writer(line).writerow([sheet_cell(display(cell)) for cell in cells])
     return line.getvalue()
+
+
+def looks_like_report(head: bytes) -> bool:
+    """Whether a file that starts with `head` is a report framer wrote (JSON Lines or CSV, in any of its
+    languages): so that a new report replaces an old one, and never anything else."""
+    text = head.decode("utf-8-sig", "replace")
+    if text.startswith('{"input": '):
+        return True
+    first = text.partition("\n")[0]
+    labels = {_column_keys().get(sheet_text(cell.strip()), "") for cell in next(csv.reader([first]), [])}
+    return {"input", "status"} <= labels
 
 
 # --- reading back --------------------------------------------------------------------------------------

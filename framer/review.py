@@ -36,6 +36,7 @@ from .report import (
     warning_text,
 )
 
+GENERATOR = "framer review"  # in every page: a new page replaces an old one, and never anything else
 THUMB_PX = 176  # the size Facebook shows a profile picture at
 THUMB_QUALITY = 80
 
@@ -343,6 +344,7 @@ def build_review(
             '<meta http-equiv="Content-Security-Policy" '
             "content=\"default-src 'none'; img-src data:; style-src 'unsafe-inline'\">",
             '<meta name="referrer" content="no-referrer">',
+            f'<meta name="generator" content="{GENERATOR}">',
             f"<title>{escape(title)}</title>",
             f"<style>{CSS % {'thumb': thumb_px}}</style>",
             "</head>",
@@ -363,6 +365,12 @@ def build_review(
     # A name that is not UTF-8 (bytes from an old zip tool, held as surrogate escapes) is shown as \xNN:
     # once, over the whole page, so that no field of any card can break the page's UTF-8.
     return display(page)
+
+
+def looks_like_review(head: bytes) -> bool:
+    """Whether a file that starts with `head` is a review page framer wrote (this version or an earlier
+    one, whose pages carried the same Content-Security-Policy)."""
+    return f'content="{GENERATOR}"'.encode() in head or b"default-src 'none'; img-src data:" in head
 
 
 def write_review(

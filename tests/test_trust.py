@@ -5,6 +5,7 @@ Each test is one class of failure an adversarial tester found; each failed on th
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import random
@@ -212,7 +213,9 @@ def agency(tmp_path: Path) -> Path:
     shutil.copy(DATA / "astronaut.png", p / "jones.png")
     (tmp_path / "fixes.csv").write_text("file,zoom,dx,dy,face\nsmith.jpg,1.1,,,\n", encoding="utf-8")
     (tmp_path / "elsewhere.jpg").write_bytes((DATA / "hopper_gray.jpg").read_bytes())
-    (tmp_path / "fifo.csv").parent.mkdir(exist_ok=True)
+    (tmp_path / "notes.txt").write_text("my notes\n", encoding="utf-8")
+    (tmp_path / "other").mkdir()  # another output folder's journal
+    (tmp_path / "other" / ".framer-journal.jsonl").write_text('{"output": "x.jpg"}\n', encoding="utf-8")
     os.mkfifo(tmp_path / "fifo.csv")
     (tmp_path / "link.jsonl").symlink_to(tmp_path / "target.jsonl")
     (tmp_path / "target.jsonl").write_text("precious\n", encoding="utf-8")
@@ -227,8 +230,10 @@ def agency(tmp_path: Path) -> Path:
         ("--report", "fixes.csv", "is the adjust file"),
         ("--review", "fixes.csv", "is the adjust file"),
         ("--report", "out/smith.jpg", "is an output of this run"),
-        ("--report", "out/.framer-journal.jsonl", "journal"),
-        ("--report", "elsewhere.jpg", "is a picture"),
+        ("--report", "out/.framer-journal.jsonl", "keeps its own records"),
+        ("--report", "other/.framer-journal.jsonl", "keeps its own records"),
+        ("--report", "elsewhere.jpg", "framer did not write it"),
+        ("--review", "notes.txt", "framer did not write it"),
         ("--report", "link.jsonl", "symbolic link"),
         ("--review", "fifo.csv", "not a regular file"),
         ("--report", "nowhere/r.jsonl", "does not exist"),
@@ -699,3 +704,29 @@ def test_a_write_that_could_not_take_its_name_is_taken_back(
     monkeypatch.undo()
     assert journal.Journal(out).entries == {}  # nothing claims the user's file
     assert (out / "a.jpg").read_text(encoding="utf-8") == "user notes"
+
+
+def test_side_files_of_earlier_runs_are_replaced_and_nothing_else(tmp_path: Path) -> None:
+    """framer replaces its own report, review page, calendar and check preview, and refuses a user's
+    photo or note, another frame's files, and any journal, whoever asks (apply, review, remind, frames
+    check), from wherever it is run."""
+    p, out = tmp_path / "p", tmp_path / "out"
+    p.mkdir()
+    shutil.copy(DATA / "grace_hopper.jpg", p / "a.jpg")
+    (p / "broken.jpg").write_text("the user's damaged original", encoding="utf-8")
+    report, review = tmp_path / "r.jsonl", tmp_path / "r.html"
+    for _ in range(2):  # the second time, each replaces what the first wrote
+        assert run("apply", p, "-o", out, "--report", report, "--review", review, *DURING).exit_code == 1
+        assert run("review", report, "-o", review).exit_code == 0
+        assert run("remind", "-o", tmp_path / "cal.ics").exit_code == 0
+        assert run("frames", "check", "dx-2023", "-o", tmp_path / "check.png").exit_code == 0
+    (tmp_path / "sub").mkdir()
+    foreign = [p / "broken.jpg", p / "a.jpg", out / journal.JOURNAL_NAME, tmp_path / "notes.txt"]
+    (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
+    before = snapshot(tmp_path)
+    with contextlib.chdir(tmp_path / "sub"):  # a report's relative paths, read from another folder
+        for target in foreign:
+            assert run("review", report, "-o", target).exit_code == 2
+            assert run("remind", "-o", target).exit_code == 2
+            assert run("frames", "check", "dx-2023", "-o", target).exit_code == 2
+    assert snapshot(tmp_path) == before

@@ -438,7 +438,7 @@ def test_remind_never_writes_over_the_frame_or_a_picture(tmp_path: Path) -> None
     photo = tmp_path / "me.jpg"
     photo.write_bytes(PHOTO.read_bytes())
     error = refused(run("remind", "-o", photo))
-    assert error == f"Error: {photo} is a picture: framer never writes over it; choose another name"
+    assert error == f"Error: {photo} already exists and framer did not write it: choose another name"
     assert photo.read_bytes() == PHOTO.read_bytes()
 
 
@@ -452,12 +452,14 @@ def test_frames_check_output_in_a_missing_folder_is_refused(tmp_path: Path) -> N
 def test_frames_check_replaces_its_preview_whole(tmp_path: Path) -> None:
     """The preview is written aside and moved into place: a file linked to the old one keeps it."""
     target = tmp_path / "check.png"
-    target.write_bytes(b"old preview")
+    png = frame_png(tmp_path / "k.png")
+    assert run("frames", "check", png, "-o", target).exit_code == 0  # an earlier preview of framer's
+    old = target.read_bytes()
     other = tmp_path / "other-name.png"
     os.link(target, other)
-    result = run("frames", "check", frame_png(tmp_path / "k.png"), "-o", target)
+    result = run("frames", "check", png, "-o", target)
     assert result.exit_code == 0, result.output
-    assert other.read_bytes() == b"old preview"
+    assert other.read_bytes() == old and target.stat().st_ino != other.stat().st_ino
     with Image.open(target) as im:
         assert im.format == "PNG" and im.height == 1080
 
