@@ -224,8 +224,9 @@ def distinct_outputs(jobs: list[Job], fmt: str, preview: bool = False) -> list[J
     whatever order they were given in.
 
     Each keeps its extension: an.jpg.jpg, an.png.jpg; those still alike get a number in the order of
-    their paths: an-2.jpg.jpg. Names are compared as a case-insensitive file system would; a photo's
-    preview (NAME.avatar176.png) and framer's own files (its journal and lock) count as names taken.
+    their real paths (however they were typed): an-2.jpg.jpg. Names are compared as a case-insensitive
+    file system would; a photo's preview (NAME.avatar176.png) and framer's own files (its journal and
+    lock) count as names taken.
     """
 
     def names(output: Path) -> list[str]:
@@ -240,7 +241,7 @@ def distinct_outputs(jobs: list[Job], fmt: str, preview: bool = False) -> list[J
         if job.problem is None and any(uses[n] > 1 or n in framers for n in names(job.output))
     ]
     taken = framers | {n for i, job in enumerate(jobs) if i not in set(clashing) for n in names(job.output)}
-    for i in sorted(clashing, key=lambda i: os.fsencode(jobs[i].source)):
+    for i in sorted(clashing, key=lambda i: os.fsencode(os.path.realpath(jobs[i].source))):
         job = jobs[i]
         stem = job.output.name.removesuffix(f".{fmt}")
         ext = job.source.suffix.lstrip(".").lower() or "file"

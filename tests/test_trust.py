@@ -83,6 +83,12 @@ def test_inputs_with_one_name_get_distinct_outputs_whatever_the_order(tmp_path: 
     assert again.exit_code == 0, again.output
     assert {r["input"]: r["output"] for r in rows(report)} == made  # the same names in any order
 
+    typed_otherwise = [given[3].resolve(), Path(os.path.relpath(given[4])), *given[:3]]
+    assert run("apply", *typed_otherwise, "-o", out, "--report", report, *DURING).exit_code == 0
+    assert {os.path.realpath(r["input"]): r["output"] for r in rows(report)} == {
+        os.path.realpath(k): v for k, v in made.items()
+    }  # however the paths are typed
+
     third = run("apply", *given, "-o", out, "--report", report, *DURING)
     assert "5 photos: 0 framed, 5 skipped." in third.output
     assert {r["warnings"][-1] for r in rows(report)} == {"up_to_date"}
@@ -377,9 +383,12 @@ def test_a_second_run_into_a_busy_folder_stops_and_names_the_first(tmp_path: Pat
     p.mkdir()
     shutil.copy(DATA / "grace_hopper.jpg", p / "an.jpg")
     out.mkdir()
+    report = tmp_path / "r.jsonl"
+    report.write_text('{"input": "kept.jpg", "status": "ok"}\n', encoding="utf-8")  # an earlier run's
     with journal.folder_lock(out):
-        result = framer("apply", p, "-o", out, *DURING)
+        result = framer("apply", p, "-o", out, "--report", report, *DURING)
     assert result.returncode == 2, result.stderr
+    assert report.read_text(encoding="utf-8") == '{"input": "kept.jpg", "status": "ok"}\n'  # left as it was
     (line,) = [x for x in result.stderr.splitlines() if x.startswith("Error:")]
     assert f"process {os.getpid()} on" in line and str(out) in line
     assert pictures(out) == []
