@@ -11,7 +11,6 @@ Inputs are never written, and an existing output is never replaced unless `overw
 from __future__ import annotations
 
 import itertools
-import multiprocessing
 import os
 import unicodedata
 from collections import Counter
@@ -47,6 +46,7 @@ from .journal import (
     settings_digest,
     written_here,
 )
+from .processes import context
 from .reasons import os_reason
 from .report import (
     ERROR,
@@ -356,10 +356,9 @@ def _remove_workers_staging(folders: list[Path]) -> None:
 
 
 def _pool(workers: int, frame: Frame, side: int | None) -> ProcessPoolExecutor:
-    context = multiprocessing.get_context(
-        "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-    )  # never fork: a fork after OpenCV started its threads can hang
-    return ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(frame, side))
+    return ProcessPoolExecutor(
+        workers, mp_context=context(), initializer=_start_worker, initargs=(frame, side, os.getpid())
+    )
 
 
 def _run_in_pool(
@@ -557,11 +556,13 @@ def _inside(folder: Path, root_real: str) -> bool:
     return real == root_real or real.startswith(root_real.rstrip(os.sep) + os.sep)
 
 
-def _start_worker(frame: Frame, side: int | None) -> None:
-    """Start a worker process. The pixel work (OpenCV, NumPy) is imported only there, never in the
-    process that plans the batch and reports on it."""
+def _start_worker(frame: Frame, side: int | None, parent: int) -> None:
+    """Start a worker process (framer.processes). The pixel work (OpenCV, NumPy) is imported only there,
+    never in the process that plans the batch and reports on it."""
+    from .processes import become_worker
     from .worker import start
 
+    become_worker(parent)
     start(frame, side)
 
 

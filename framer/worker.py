@@ -9,10 +9,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
-import signal
 from dataclasses import asdict
-
-import cv2
 
 from .batch import Task, Write
 from .compose import PreparedFrame, avatar_preview
@@ -126,11 +123,8 @@ _worker: Worker | None = None
 
 
 def start(frame: Frame, side: int | None) -> None:
-    """In each worker process: one OpenCV thread (the processes are the parallelism), Ctrl-C left to
-    the parent, and the detector and frame built once."""
+    """In each worker process (see framer.processes): the detector and frame built once."""
     global _worker
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    cv2.setNumThreads(1)
     _worker = Worker(frame, side)
 
 

@@ -220,6 +220,25 @@ def test_killed_run_leaves_no_partial_picture_and_rerun_completes(tmp_path: Path
     assert not stale_staging(system_temp(), out), "the killed run's staging folders are removed"
 
 
+def test_workers_never_outlive_a_killed_run(tmp_path: Path) -> None:
+    """kill -9 of the run alone (not its workers): the workers see their parent gone and end."""
+    photos = many_photos(tmp_path / "photos", 40)
+    out = tmp_path / "framed"
+    with running([photos, "-o", out, "--jobs", "2", *DURING, "--size", "720"], tmp_path) as process:
+        wait_for_outputs(out, 2, process)
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait()
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            try:
+                os.killpg(process.pid, 0)  # any process left in the run's group?
+            except ProcessLookupError:
+                break
+            time.sleep(0.1)
+        else:
+            pytest.fail("worker processes outlived the run they worked for")
+
+
 def test_ctrl_c_stops_cleanly_with_the_summary_so_far(tmp_path: Path) -> None:
     photos = many_photos(tmp_path / "photos", 40)
     out = tmp_path / "framed"
