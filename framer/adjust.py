@@ -28,9 +28,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import AdjustError
-from .files import display, open_regular
+from .files import NotARegularFile, display, open_regular
 from .geometry import Adjust
 from .i18n import _
+from .reasons import worded_os
 from .report import sheet_text
 
 if TYPE_CHECKING:
@@ -71,8 +72,17 @@ def read_adjustments(path: Path) -> list[Row]:
                 rows.append(_row(path, line, named))
             line = reader.line_num + 1  # where the next row starts, even after a cell that spans lines
         return rows
-    except (OSError, csv.Error) as e:
-        raise AdjustError(_("{path}: cannot read it ({error})").format(path=path, error=e)) from None
+    except OSError as e:
+        reason = worded_os(e) if not isinstance(e, NotARegularFile) else e.strerror
+        raise AdjustError(
+            _("{path}: cannot read it ({error})").format(path=display(path), error=reason)
+        ) from None
+    except csv.Error as e:
+        raise AdjustError(_("{path}: cannot read it ({error})").format(path=display(path), error=e)) from None
+
+
+def _cannot_read(path: Path, reason: object) -> str:
+    return _("{path}: cannot read it ({error})").format(path=display(path), error=reason)
 
 
 def _check_spelling(path: Path, header: list[str]) -> None:

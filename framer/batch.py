@@ -138,6 +138,12 @@ def plan(
                         "{folder} has no folder beside it to write into: choose an output folder with -o"
                     ).format(folder=display(given))
                 )
+        if given.is_dir() and os.path.dirname(real := os.path.realpath(given)) == real:
+            raise CannotStart(
+                _("{folder} is a whole disk: give the folder that holds the photos").format(
+                    folder=display(given)
+                )
+            )
         if given.is_dir():
             root = output_dir if output_dir is not None else given.with_name(given.name + "-framed")
             skip = [root, output_dir] if output_dir is not None else [root]
@@ -340,8 +346,13 @@ def make_folder(folder: Path) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except FileExistsError:
+        kind = (
+            _("it is a symbolic link that leads to no folder")
+            if os.path.islink(folder)
+            else _("it is a file, not a folder")
+        )
         raise WriteRefused(
-            _("cannot write into {folder}: it is a file, not a folder").format(folder=display(folder))
+            _("cannot write into {folder}: {reason}").format(folder=display(folder), reason=kind)
         ) from None
     except OSError as e:
         raise WriteRefused(
@@ -496,6 +507,8 @@ def triage(
             return record
         if _current(entry, key, fp) and (preview is None or _settled(preview, journal, source, key, fp)):
             assert entry is not None
+            if preview is not None and claim(preview, journal, source, fp)[0] in (OTHER, FOREIGN):
+                record.warnings.append(PREVIEW_KEPT)  # a file framer did not write is there now
             return _as_before(record, entry, job.output)
     if whose != FREE:  # said in the report: an earlier output of this photo, or with --overwrite another file
         warnings.append(REFRAMED if whose == OURS else OVERWRITTEN)

@@ -285,10 +285,10 @@ def apply(
             max_pixels=max_megapixels * 1_000_000,
         )
         # Everything that could stop the run is checked before the first photo is looked at.
-        for folder in (output_dir, output_file.parent if output_file else None):
-            if folder is not None:
-                batch.make_folder(folder)
-        _check_side_files(todo, frame, adjust_path, report_path, review_path, preview)
+        to_make = [f for f in (output_dir, output_file.parent if output_file else None) if f is not None]
+        _check_side_files(todo, frame, adjust_path, report_path, review_path, preview, to_make)
+        for folder in to_make:  # made only once nothing else stands in the way
+            batch.make_folder(folder)
 
         campaign = frame.campaign.as_record() if frame.campaign else None
         report = Report(keep=review_path is not None, campaign=campaign)
@@ -367,6 +367,7 @@ def _check_side_files(
     report_path: Path | None,
     review_path: Path | None,
     preview: bool,
+    made: list[Path],
 ) -> None:
     """Refuse a --report or --review that would replace what framer must not touch (WriteRefused): an
     input, the adjust file, the frame, an output of this run or framer's journal, a link or a device, a
@@ -392,10 +393,10 @@ def _check_side_files(
     if adjust_path is not None:
         protected[os.path.realpath(adjust_path)] = _("the adjust file")
     if report_path is not None:
-        check_target(report_path, protected, ours=looks_like_report)
+        check_target(report_path, protected, ours=looks_like_report, made=made)
         protected[os.path.realpath(report_path)] = _("the report (--report)")
     if review_path is not None:
-        check_target(review_path, protected, ours=looks_like_review)
+        check_target(review_path, protected, ours=looks_like_review, made=made)
 
 
 def _print_summary(

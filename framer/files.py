@@ -20,7 +20,7 @@ import stat
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import IO, BinaryIO
@@ -90,15 +90,19 @@ HEAD_BYTES = 4096  # how much of an existing file is read to tell whether framer
 
 
 def check_target(
-    path: Path, protected: Mapping[str, str] | None = None, *, ours: Callable[[bytes], bool]
+    path: Path,
+    protected: Mapping[str, str] | None = None,
+    *,
+    ours: Callable[[bytes], bool],
+    made: Iterable[Path] = (),
 ) -> None:
     """Refuse (WriteRefused, one line) to write the side file `path` (a report, a review page, a
     calendar, a preview sheet) where that would replace what framer must not: a link, a folder, a device
     or a pipe; a file named in `protected` (real path -> what it is: an input photo, the adjust file,
     the frame...); framer's own bookkeeping anywhere (a journal, a lock); or any existing file framer did
     not write, which `ours(first bytes)` tells (a report of an earlier run is replaced; a photo, a note,
-    another folder's journal never are). Also refuse a target whose folder does not exist or cannot be
-    written."""
+    another folder's journal never are). Also refuse a target whose folder does not exist (unless it is
+    one of the folders the run will make, `made`) or cannot be written."""
     st = plain_or_absent(path)
     if path.name in (JOURNAL_NAME, LOCK_NAME) or path.name.startswith(STAGING_PREFIX):
         raise WriteRefused(
@@ -121,6 +125,8 @@ def check_target(
                 )
             )
     folder = path.parent if str(path.parent) else Path(".")
+    if not folder.exists() and any(folder == m or folder.is_relative_to(m) for m in made):
+        return  # inside an output folder the run is about to make
     if not folder.is_dir():
         raise WriteRefused(
             _("cannot write {path}: the folder {folder} does not exist").format(

@@ -29,7 +29,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .campaign import Campaign
 from .errors import FrameError
-from .files import open_regular
+from .files import display, open_regular
 from .geometry import Box
 from .i18n import N_, _, percent
 
@@ -47,6 +47,7 @@ MAX_FRAME_SIDE = 8192  # px, a frame image's longer side (from its header): outp
 FRAME_FORMATS = ("PNG", "WEBP", "GIF", "TIFF", "JPEG", "BMP")
 MAX_FRAME_BYTES = 64_000_000  # a frame image's file (read whole: decoded, hashed by digest, copied)
 MAX_METADATA_BYTES = 1_000_000  # frame.toml
+MIN_WINDOW_SIDE = 16  # px of the frame image: a smaller window shows no face (a flat disc of colour)
 MIN_TRANSPARENT = 0.5  # share of a window's box that must be transparent for a portrait to show
 
 
@@ -153,6 +154,13 @@ def check_window(box: Box, image: Image.Image, name: str, field: Callable[[str],
                     "the frame image {image} ({w} x {h} px)"
                 ).format(field=field(key), image=name, w=w, h=h, **where)
             )
+    if min(box.w, box.h) < MIN_WINDOW_SIDE:
+        raise FrameError(
+            _(
+                "{field}: the window x={x} y={y} width={width} height={height} is too small to show a "
+                "portrait: it must be at least {side} px wide and high"
+            ).format(field=field(""), side=MIN_WINDOW_SIDE, **where)
+        )
     inside = image.crop((math.floor(box.x), math.floor(box.y), math.ceil(box.right), math.ceil(box.bottom)))
     counts = inside.getchannel("A").histogram()
     share = sum(counts[:128]) / max(sum(counts), 1)  # alpha below 128: more than half transparent
@@ -483,6 +491,14 @@ def add_frame(
         raise FrameError(
             _("--name {name!r}: a frame by that name already exists; choose another name").format(name=name)
         )
+    try:
+        title.encode("utf-8")
+    except UnicodeEncodeError:  # bytes that are not UTF-8 on the command line: frame.toml holds only text
+        raise FrameError(
+            _("--title: write it in letters the terminal sends as UTF-8; got {title}").format(
+                title=display(title)
+            )
+        ) from None
     if campaign is not None:
         start, end, zone = campaign
         if end < start:

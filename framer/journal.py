@@ -289,37 +289,80 @@ def append(journal_path: Path, line: str) -> None:
 
 @contextmanager
 def folder_lock(root: Path) -> Iterator[None]:
-    """Hold `root`'s lock for the block: a second run into the same folder stops at once (FolderBusy),
-    naming the run that has it. The lock goes with the process, however it ends; the lock file, with the
-    block (a run that was killed leaves it, unlocked, for the next run to take)."""
+    """Hold `root`'s lock for the block: a second run into the same folder, or into a folder above or
+    below it (-o chung and -o chung/sub at once), stops at once (FolderBusy), naming the run that has
+    it. The lock goes with the process, however it ends; the lock file, with the block (a run that was
+    killed leaves it, unlocked, for the next run to take)."""
     path = root / LOCK_NAME
     while True:
-        fd = open_nofollow(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fd = open_nofollow(path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as e:  # a folder that cannot be written (read-only, immutable, no permission)
+            raise WriteRefused(
+                _("cannot write into {folder}: {reason}").format(folder=display(root), reason=worded_os(e))
+            ) from None
         if not try_lock(fd):
             owner = _lock_owner(os.read(fd, 1000))
             os.close(fd)
-            raise FolderBusy(
-                _(
-                    "another framer run is writing into {folder} ({owner}): wait for it to finish, "
-                    "or choose another output folder"
-                ).format(folder=display(root), owner=owner)
-            )
+            raise _busy(root, owner)
         try:
             if os.stat(path).st_ino == os.fstat(fd).st_ino:
                 break  # locked, and still the lock file: not one the run before us just removed
         except FileNotFoundError:
             pass
         os.close(fd)
+    st = os.fstat(fd)
+    _held.add((st.st_dev, st.st_ino))
     try:
+        _no_run_around(root)
         started = datetime.now().astimezone().isoformat(timespec="seconds")
         me = {"pid": os.getpid(), "host": socket.gethostname(), "started": started}
         os.ftruncate(fd, 0)
         os.write(fd, json_line(me).encode())
         yield
     finally:
+        _held.discard((st.st_dev, st.st_ino))
         with suppress(OSError):  # (Windows cannot remove an open file: it stays, unlocked)
             os.unlink(path)  # before the lock goes: a run that opened it meanwhile sees it gone, and retries
         os.close(fd)
+
+
+_held: set[tuple[int, int]] = set()  # the lock files this process holds (a run may have several folders)
+MAX_FOLDERS_SEARCHED = 10_000  # for runs in folders below: an output folder, not a whole disk
+
+
+def _no_run_around(root: Path) -> None:
+    """FolderBusy if another run holds the lock of a folder that holds `root` or that `root` holds: their
+    outputs would be the same files. (Each run takes its own lock first, then looks around, so of two
+    runs started together at least one sees the other.)"""
+    real = Path(os.path.realpath(root))
+    around = [folder / LOCK_NAME for folder in real.parents]
+    for n, (folder, dirs, names) in enumerate(os.walk(real)):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        if LOCK_NAME in names and Path(folder) != real:
+            around.append(Path(folder, LOCK_NAME))
+        if n >= MAX_FOLDERS_SEARCHED:
+            break
+    for lock in around:
+        try:
+            fd = os.open(lock, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+        except OSError:
+            continue
+        try:
+            st = os.fstat(fd)
+            if (st.st_dev, st.st_ino) not in _held and not try_lock(fd):
+                raise _busy(lock.parent, _lock_owner(os.read(fd, 1000)))
+        finally:
+            os.close(fd)  # a lock this look took is let go at once
+
+
+def _busy(folder: Path, owner: str) -> FolderBusy:
+    return FolderBusy(
+        _(
+            "another framer run is writing into {folder} ({owner}): wait for it to finish, "
+            "or choose another output folder"
+        ).format(folder=display(folder), owner=owner)
+    )
 
 
 def _lock_owner(data: bytes) -> str:

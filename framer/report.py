@@ -199,7 +199,7 @@ def sheet_text(cell: str) -> str:
 def _is_text(value: object) -> bool:
     """A str that display() can show: a name's undecodable bytes (surrogate escapes) are; any other lone
     surrogate, which only a hand-made JSON line can hold, is not."""
-    if not isinstance(value, str):
+    if not isinstance(value, str) or "\0" in value:  # no file system holds a NUL in a name
         return False
     try:
         value.encode("utf-8", "surrogateescape")
@@ -454,6 +454,10 @@ def _csv_rows(text: str) -> Iterator[tuple[int, dict[str, object]]]:
     keys = _column_keys()
     try:
         columns = [keys.get(sheet_text(label), label) for label in next(reader, [])]
+        if "input" not in columns or "status" not in columns:
+            raise ValueError(
+                _("line 1: the header row is missing (a framer report's first row names its columns)")
+            )
         for row in reader:
             if not any(cell.strip() for cell in row):
                 continue

@@ -38,6 +38,7 @@ from .report import (
 
 GENERATOR = "framer review"  # in every page: a new page replaces an old one, and never anything else
 THUMB_PX = 176  # the size Facebook shows a profile picture at
+MAX_THUMB_SOURCE = 8192 * 8192  # no output of framer's is larger
 THUMB_QUALITY = 80
 
 
@@ -129,6 +130,12 @@ def thumbnail(output: Path, thumb_px: int = THUMB_PX) -> Thumb:
     waits: open_regular refuses a pipe (FIFO) at that path, which a plain open would wait on forever."""
     try:
         with open_regular(output) as f, Image.open(f) as opened:
+            if opened.width * opened.height > MAX_THUMB_SOURCE:  # from the header: never decode a bomb
+                raise ValueError(
+                    _("it claims {w} x {h} px, more than an output of framer's").format(
+                        w=opened.width, h=opened.height
+                    )
+                )
             opened.draft("RGB", (thumb_px, thumb_px))  # JPEG: decode at a reduced scale, much faster
             im = to_rgb(ImageOps.exif_transpose(opened))
         im.thumbnail((thumb_px, thumb_px), Image.Resampling.LANCZOS)

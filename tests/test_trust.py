@@ -739,3 +739,120 @@ def test_side_files_of_earlier_runs_are_replaced_and_nothing_else(tmp_path: Path
             assert run("remind", "-o", target).exit_code == 2
             assert run("frames", "check", "dx-2023", "-o", target).exit_code == 2
     assert snapshot(tmp_path) == before
+
+
+# Variants an adversarial tester found after the first round
+
+
+def test_runs_into_nested_output_folders_at_once_stop_each_other(tmp_path: Path) -> None:
+    p, out = tmp_path / "p", tmp_path / "o"
+    (p / "sub").mkdir(parents=True)
+    shutil.copy(DATA / "grace_hopper.jpg", p / "sub" / "a.jpg")
+    (out / "sub").mkdir(parents=True)
+    for holder, other in ((out, p / "sub"), (out / "sub", p)):
+        target = out / "sub" if holder == out else out
+        with journal.folder_lock(holder):
+            result = framer("apply", other, "-o", target, *DURING)
+        assert result.returncode == 2 and "another framer run is writing into" in result.stderr, result.stderr
+
+
+def test_an_output_folder_that_cannot_be_written_is_one_error_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    p, out = tmp_path / "p", tmp_path / "ro"
+    p.mkdir()
+    out.mkdir()
+    shutil.copy(DATA / "grace_hopper.jpg", p / "a.jpg")
+    real_open = os.open
+
+    def read_only(path: object, flags: int, *args: object) -> int:
+        if str(path).endswith(journal.LOCK_NAME) and flags & os.O_CREAT:
+            raise PermissionError(1, "Operation not permitted", str(path))
+        return real_open(path, flags, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "open", read_only)
+    result = run("apply", p, "-o", out, *DURING)
+    assert result.exit_code == 2 and len(error_lines(result)) == 1, result.output
+    assert "cannot write into" in error_lines(result)[0] and "Traceback" not in result.output
+
+
+def test_a_link_to_the_whole_disk_is_not_searched(tmp_path: Path) -> None:
+    (tmp_path / "rootlink").symlink_to("/")
+    result = run("apply", tmp_path / "rootlink", *DURING)
+    assert result.exit_code == 2 and "is a whole disk" in result.output
+    assert not (tmp_path / "rootlink-framed").exists()
+
+
+def test_refused_side_files_leave_no_output_folder_behind(tmp_path: Path) -> None:
+    p = tmp_path / "p"
+    p.mkdir()
+    shutil.copy(DATA / "grace_hopper.jpg", p / "a.jpg")
+    result = run("apply", p, "-o", tmp_path / "new", "--report", tmp_path / "nodir" / "r.jsonl", *DURING)
+    assert result.exit_code == 2 and not (tmp_path / "new").exists()
+    inside = run("apply", p, "-o", tmp_path / "new", "--report", tmp_path / "new" / "r.jsonl", *DURING)
+    assert inside.exit_code == 0, inside.output  # a report inside the output folder the run makes: fine
+
+
+def test_a_dangling_link_given_as_the_output_folder_says_so(tmp_path: Path) -> None:
+    p = tmp_path / "p"
+    p.mkdir()
+    shutil.copy(DATA / "grace_hopper.jpg", p / "a.jpg")
+    (tmp_path / "gone").symlink_to(tmp_path / "nowhere")
+    result = run("apply", p, "-o", tmp_path / "gone", *DURING)
+    assert result.exit_code == 2 and "symbolic link that leads to no folder" in result.output
+
+
+def test_a_preview_replaced_by_hand_is_said_on_a_rerun(tmp_path: Path) -> None:
+    p, out, report = tmp_path / "p", tmp_path / "out", tmp_path / "r.jsonl"
+    p.mkdir()
+    shutil.copy(DATA / "grace_hopper.jpg", p / "a.jpg")
+    assert run("apply", p, "-o", out, "--preview", *DURING).exit_code == 0
+    (out / "a.avatar176.png").write_bytes((DATA / "chelsea.png").read_bytes())
+    run("apply", p, "-o", out, "--preview", "--report", report, *DURING)
+    assert "preview_kept" in rows(report)[0]["warnings"]
+    assert (out / "a.avatar176.png").read_bytes() == (DATA / "chelsea.png").read_bytes()
+
+
+def test_review_never_decodes_a_bomb_named_as_an_output(tmp_path: Path) -> None:
+    from PIL import Image
+
+    bomb = tmp_path / "out" / "a.jpg"
+    bomb.parent.mkdir()
+    Image.new("1", (30000, 30000)).save(bomb.with_suffix(".png"))
+    bomb.with_suffix(".png").rename(bomb)
+    report = tmp_path / "r.jsonl"
+    report.write_text(json.dumps({"input": "p/a.jpg", "output": str(bomb), "status": "ok"}) + "\n", "utf-8")
+    result = framer("review", report, "-o", tmp_path / "r.html", timeout=60)
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert result.returncode == 0 and "more than an output of framer&#x27;s" in page
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        '{"input": "a.jpg", "output": "o\\u0000x", "status": "ok"}',
+        '{"input": "a\\u0000.jpg", "output": null, "status": "error"}',
+    ],
+)
+def test_a_report_with_a_nul_in_a_path_is_refused_in_one_line(tmp_path: Path, line: str) -> None:
+    report = tmp_path / "r.jsonl"
+    report.write_text(line + "\n", encoding="utf-8")
+    result = run("review", report, "-o", tmp_path / "r.html")
+    assert (
+        result.exit_code == 2 and "not a framer report" in result.output and "Traceback" not in result.output
+    )
+
+
+def test_a_csv_report_without_its_header_is_refused(tmp_path: Path) -> None:
+    report = tmp_path / "r.csv"
+    report.write_text("p/a.jpg,out/a.jpg,ok,1,,,,,,,,\n", encoding="utf-8")
+    result = run("review", report, "-o", tmp_path / "r.html")
+    assert result.exit_code == 2 and "header row is missing" in result.output
+
+
+def test_a_window_too_small_to_show_a_face_is_refused(tmp_path: Path) -> None:
+    me = tmp_path / "me.jpg"
+    shutil.copy(DATA / "grace_hopper.jpg", me)
+    frame = Path(__file__).parent.parent / "frames" / "dx-2023" / "frame.png"
+    result = run("apply", me, "--frame", frame, "--window", "1000,1000,1e-9,1e-9", *DURING)
+    assert result.exit_code == 2 and "too small to show a portrait" in result.output
