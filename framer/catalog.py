@@ -103,9 +103,10 @@ def template() -> Catalog:
 
     catalog = Catalog(project="framer", domain="framer", charset="utf-8")
     keywords = {"_": None, "N_": None, "ngettext": (1, 2)}
-    for source in sorted(PACKAGE.glob("*.py")):
+    for source in sorted(PACKAGE.rglob("*.py")):
         for line, message, comments, _context in extract_from_file("python", source, keywords=keywords):
-            catalog.add(message, locations=[(source.name, line)], auto_comments=comments)
+            where = source.relative_to(PACKAGE).as_posix()
+            catalog.add(message, locations=[(where, line)], auto_comments=comments)
     for message in help_messages(cli):
         catalog.add(message, locations=[("cli.py (help)", 0)])
     for message in CLICK_MESSAGES:
