@@ -67,6 +67,13 @@ def parse_box(value: str | None) -> Box | None:
     return Box(x, y, w, h)
 
 
+def usable_cores() -> int:
+    """The cores this process may run on (its CPU affinity where the system says, as in containers)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
+
+
 def user_frames() -> Path:
     """The folder of the user's own frames: $FRAMER_FRAMES, or framer's folder in the user's app data."""
     return Path(os.environ.get("FRAMER_FRAMES") or Path(click.get_app_dir("framer")) / "frames")

@@ -1,0 +1,229 @@
+"""`framer serve`: start the web page (framer.web) where people frame their own photo.
+
+The command settles the frames, builds the app, says where the page is (with every address of the
+machine and a QR code when it is open to the network) and runs the server; everything else is the web
+layer's, which knows nothing of Click.
+"""
+
+from __future__ import annotations
+
+import errno
+import ipaddress
+import socket
+import sys
+import threading
+import time
+import webbrowser
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+import click
+
+from .campaign import Phase
+from .cli_common import (
+    TranslatedCommand,
+    date_option,
+    lang_option,
+    option,
+    usable_cores,
+    user_errors,
+    user_frames,
+)
+from .errors import CannotStart, ExitCode
+from .frames import DEFAULT_FRAME, Frame, load_frame
+from .i18n import _
+
+if TYPE_CHECKING:
+    import uvicorn
+
+EVERY_ADDRESS = ("0.0.0.0", "::")  # what a server listens on to be reached on every network
+
+
+@click.command(cls=TranslatedCommand)
+@lang_option
+@option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="The address to listen on: 127.0.0.1 for this computer only, 0.0.0.0 for every network it is on.",
+)
+@option(
+    "--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="The port to listen on."
+)
+@option(
+    "--frame",
+    "frame_names",
+    multiple=True,
+    default=[DEFAULT_FRAME],
+    show_default=True,
+    metavar="NAME|PATH",
+    help="A frame to offer: its name, or a frame PNG or folder. Repeat it to let people choose.",
+)
+@option(
+    "--workers",
+    type=click.IntRange(1, 256),
+    show_default="the machine's cores",
+    help="Processes that frame photos, in parallel.",
+)
+@option(
+    "--max-upload-mb",
+    type=click.IntRange(1, 1000),
+    default=25,
+    show_default=True,
+    help="Refuse photos larger than this many megabytes, unread.",
+)
+@date_option
+@option("--ignore-window", is_flag=True, help="Frame even after the frame's campaign has ended.")
+@option("--no-browser", is_flag=True, help="Do not open the page in this computer's browser.")
+def serve(
+    host: str,
+    port: int,
+    frame_names: tuple[str, ...],
+    workers: int | None,
+    max_upload_mb: int,
+    on_date: datetime | None,
+    ignore_window: bool,
+    no_browser: bool,
+) -> None:
+    """Serve the page where people frame their own photo: choose it, adjust it, download it.
+
+    Photos are framed in memory and never saved. By default only this computer can open the page;
+    with --host 0.0.0.0 everyone on its networks can (framer prints the addresses and a QR code).
+
+    \b
+    Examples:
+      framer serve                     # http://127.0.0.1:8000, opened in your browser
+      framer serve --host 0.0.0.0      # for the agency's network
+      framer serve --frame dx-2023 --frame so-tt-2024 --date 2023-10-05
+    """
+    from .web.app import create_app
+    from .web.service import Config
+    from .web.serving import server
+
+    with user_errors():
+        frames = [load_frame(name, user_frames()).settled() for name in dict.fromkeys(frame_names)]
+        day = on_date.date() if on_date else None
+        app = create_app(
+            Config(
+                frames=frames,
+                workers=workers or usable_cores(),
+                max_upload_mb=max_upload_mb,
+                on_date=day,
+                ignore_window=ignore_window,
+            )
+        )
+        sock = _bind(host, port)
+    for frame in frames:
+        _say_campaign(frame, day, ignore_window)
+    with sock:
+        local = _say_where(host, sock.getsockname()[1])
+        running = server(app)
+        if not no_browser:
+            threading.Thread(target=_open_when_up, args=(running, local), daemon=True).start()
+        try:
+            running.run(sockets=[sock])
+        except KeyboardInterrupt:  # uvicorn stops gracefully on Ctrl-C, then passes the signal on
+            click.echo(_("Stopped."), err=True)
+            sys.exit(int(ExitCode.INTERRUPTED))
+
+
+def _say_where(host: str, port: int) -> str:
+    """Say where the page is: its URL, or on a network every URL of the machine, who can now reach it,
+    and a QR code of the first URL. The URL this computer's own browser opens."""
+    urls = [_url(address, port) for address in _addresses(host)]
+    if _is_loopback(host):
+        click.echo(_("The page is at {url}").format(url=urls[0]))
+    else:
+        click.echo(_("The page is at:"))
+        for url in urls:
+            click.echo(f"  {url}")
+        click.echo(_("Anyone on this computer's networks can now open it and frame photos, not only you."))
+        click.echo(_("Scan this code with a phone on the same network to open the page:"))
+        _print_qr(urls[0])
+    click.echo(_("Stop the server with Ctrl-C."))
+    if _is_loopback(host) or host not in EVERY_ADDRESS:
+        return urls[0]
+    return _url("::1" if ":" in host else "127.0.0.1", port)
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    """The socket to serve on, bound now so that a port in use is said plainly (CannotStart)."""
+    from .web.serving import listen
+
+    try:
+        return listen(host, port)
+    except OSError as e:
+        if e.errno == errno.EADDRINUSE:
+            message = _("port {port} is already in use: stop what uses it, or choose another with --port")
+        elif e.errno == errno.EADDRNOTAVAIL or isinstance(e, socket.gaierror):
+            message = _("cannot listen on {host}: it is not an address of this computer")
+        else:
+            message = _("cannot listen on {host} port {port}: {reason}")
+        raise CannotStart(message.format(host=host, port=port, reason=e.strerror or e)) from None
+
+
+def _say_campaign(frame: Frame, on: date | None, ignore_window: bool) -> None:
+    """Where the frame's campaign stands, as framer apply says it (the page says it too)."""
+    if frame.campaign is None:
+        return
+    status = frame.campaign.status(on or frame.campaign.today())
+    if status.phase is Phase.AFTER and ignore_window:
+        click.echo(status.framing_anyway(frame.title))
+    else:
+        click.echo(status.message(frame.title))
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _addresses(host: str) -> list[str]:
+    """The addresses people can reach the page at: `host` itself, or for 0.0.0.0 (every network) each
+    of the machine's addresses, the one its default route uses first."""
+    if host not in EVERY_ADDRESS:
+        return [host]
+    found: list[str] = []
+    try:  # a UDP "connection" sends nothing: it only asks the system which address its route would use
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.connect(("192.0.2.1", 9))  # TEST-NET-1 (RFC 5737): never a real host
+            found.append(probe.getsockname()[0])
+    except OSError:
+        pass
+    try:
+        infos = socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET, socket.SOCK_STREAM)
+        found += [str(info[4][0]) for info in infos]
+    except OSError:
+        pass
+    usable = [a for a in dict.fromkeys(found) if not ipaddress.ip_address(a).is_loopback]
+    return usable or [socket.gethostname()]
+
+
+def _url(address: str, port: int) -> str:
+    return f"http://[{address}]:{port}" if ":" in address else f"http://{address}:{port}"
+
+
+def _print_qr(url: str) -> None:
+    """`url` as a QR code in the terminal, for a poster or a phone (a full QR code: phones do not all
+    read the smaller Micro QR)."""
+    import io
+
+    import segno
+
+    drawn = io.StringIO()
+    segno.make_qr(url).terminal(out=drawn, compact=True)
+    click.echo(drawn.getvalue(), nl=False)
+
+
+def _open_when_up(running: uvicorn.Server, url: str) -> None:
+    """Open `url` in the default browser once the server answers (its workers are ready)."""
+    deadline = time.monotonic() + 120
+    while not running.started:
+        if time.monotonic() > deadline or running.should_exit:
+            return
+        time.sleep(0.1)
+    webbrowser.open(url)

@@ -1,0 +1,144 @@
+"""What the worker processes do for the page: analyse a photo, render it framed, describe a frame.
+
+Each worker builds its detector and the prepared frame of every frame offered once (`start`), then runs
+these functions on photos' bytes, which never leave memory. Their results are small, picklable and
+plain (lists of numbers, encoded images), so the server's own process never imports OpenCV or NumPy:
+those are imported here, inside the functions, in the workers only.
+"""
+
+from __future__ import annotations
+
+import signal
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ..geometry import Adjust
+
+if TYPE_CHECKING:
+    from ..compose import PreparedFrame
+    from ..detect import FaceDetector
+    from ..frames import Frame
+
+PREVIEW_SIDE = 1280  # px, the preview's longer side: sharp on a phone's screen, light to send
+PREVIEW_QUALITY = 85
+
+
+@dataclass(frozen=True)
+class Analysed:
+    """A photo as the page needs it to let a person place it (see pipeline.Analysis), in the upright
+    photo's full-resolution pixels."""
+
+    size: tuple[int, int]
+    faces: list[list[float]]  # [x, y, w, h], largest first
+    placements: list[tuple[float, list[float]]]  # (scale, crop [x, y, w, h]) for each face
+    warnings: list[str]
+    preview: bytes  # JPEG
+    preview_scale: float  # preview px per full-resolution px
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A framed picture, encoded, and what framing it found."""
+
+    data: bytes
+    faces: int
+    warnings: list[str]
+
+
+@dataclass(frozen=True)
+class Look:
+    """A frame as the page draws it: its size and window at output size, and its image as a PNG."""
+
+    size: tuple[int, int]
+    window: list[float]  # [x, y, w, h]
+    png: bytes
+
+
+class _Kit:
+    """What one worker builds once: the detector, and each offered frame prepared at its output size."""
+
+    def __init__(self, frames: list[Frame]) -> None:
+        from ..compose import PreparedFrame
+        from ..detect import FaceDetector
+
+        self.detector: FaceDetector = FaceDetector()
+        self.frames: dict[str, PreparedFrame] = {}
+        for frame in frames:
+            image = frame.open_image()
+            self.frames[frame.name] = PreparedFrame.for_output(
+                image, frame.window_in(image), frame.output_size
+            )
+
+
+_kit: _Kit | None = None
+
+
+def start(frames: list[Frame]) -> None:
+    """In each worker process: one OpenCV thread (the processes are the parallelism), Ctrl-C left to
+    the server, and the detector and frames built once."""
+    import cv2
+
+    global _kit
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    cv2.setNumThreads(1)
+    _kit = _Kit(frames)
+
+
+def _started() -> _Kit:
+    assert _kit is not None, "worker not started"
+    return _kit
+
+
+def ready() -> bool:
+    """Nothing: a job that returns once a worker is started (the pool is warmed up with these)."""
+    _started()
+    return True
+
+
+def analyse(data: bytes, frame: str) -> Analysed:
+    """The faces in the photo `data` and where each would go in `frame`, and a preview (PhotoError)."""
+    from PIL import Image
+
+    from ..images import encode
+    from ..pipeline import LOW_RESOLUTION, analyse
+
+    kit = _started()
+    found = analyse(data, kit.detector, kit.frames[frame], preview_side=PREVIEW_SIDE)
+    warnings = list(found.warnings)
+    if found.faces and found.placements[0].is_soft:
+        warnings.append(LOW_RESOLUTION)
+    return Analysed(
+        size=found.full_size,
+        faces=[_numbers(f.x, f.y, f.w, f.h) for f in found.faces],
+        placements=[(p.scale, _numbers(p.crop.x, p.crop.y, p.crop.w, p.crop.h)) for p in found.placements],
+        warnings=warnings,
+        preview=encode(Image.fromarray(found.preview), "jpg", PREVIEW_QUALITY),
+        preview_scale=found.preview_scale,
+    )
+
+
+def render(data: bytes, frame: str, adjust: Adjust, fmt: str) -> Rendered:
+    """The photo `data` framed with `frame`, placed as `adjust` says, encoded as `fmt` (PhotoError)."""
+    from ..images import encode
+    from ..pipeline import frame_file
+
+    kit = _started()
+    framed = frame_file(data, kit.detector, kit.frames[frame], adjust)
+    return Rendered(encode(framed.image, fmt), framed.faces, framed.warnings)
+
+
+def describe(frame: str) -> Look:
+    """The frame `frame` at its output size: what the page draws over the photo."""
+    from PIL import Image
+
+    from ..images import encode
+
+    prepared = _started().frames[frame]
+    rgba = Image.merge("RGBA", (*prepared.rgb.split(), prepared.alpha))
+    w = prepared.window
+    return Look(prepared.size, _numbers(w.x, w.y, w.w, w.h), encode(rgba, "png"))
+
+
+def _numbers(*values: float) -> list[float]:
+    """Pixel values for JSON: plain floats, to a hundredth of a pixel."""
+    return [round(float(v), 2) for v in values]

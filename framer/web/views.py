@@ -1,0 +1,205 @@
+"""The page's endpoints (the route table is in framer.web.app). Each reads its request, asks the
+worker pool for any pixels, and answers; whatever goes wrong is raised and answered by
+framer.web.errors, the one place that words it."""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from importlib.resources import files
+from typing import cast
+from urllib.parse import quote
+
+from starlette.datastructures import QueryParams
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+
+from ..geometry import Adjust
+from ..report import warning_text
+from . import jobs, words
+from .errors import Refused
+from .language import negotiate, speaking
+from .service import Service
+from .store import Photo
+from .upload import Form, download_stem, read_form
+
+MEDIA_TYPES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
+PRIVATE = {"Cache-Control": "no-store"}  # a person's photo is not kept in the browser's cache either
+WORDED = {"Vary": "Accept-Language"}  # answers in the request's language
+
+
+def service(request: Request) -> Service:
+    return cast(Service, request.app.state.service)
+
+
+async def page(request: Request) -> Response:
+    """The page, in the request's language."""
+    html = (files("framer.web") / "static" / "index.html").read_text(encoding="utf-8")
+    lang = negotiate(request)
+    html = re.sub(r"<html\b[^>]*>", f'<html lang="{lang}">', html, count=1)
+    return HTMLResponse(html, headers=WORDED)
+
+
+async def health(request: Request) -> Response:
+    return JSONResponse({"ok": True})
+
+
+async def messages(request: Request) -> Response:
+    """Every word the page shows, in the request's language."""
+    config, lang = service(request).config, negotiate(request)
+    with speaking(lang):
+        text = words.page(minutes=round(config.keep_minutes), mb=config.max_upload_mb)
+    return JSONResponse({"lang": lang, "messages": text}, headers=WORDED)
+
+
+async def frames(request: Request) -> Response:
+    """The frames offered: their geometry at output size, their image, their campaign today."""
+    s, lang = service(request), negotiate(request)
+    listed = []
+    with speaking(lang):
+        for name, frame in s.frames.items():
+            look = s.looks[name]
+            status = s.status(frame)
+            listed.append(
+                {
+                    "name": name,
+                    "title": frame.title,
+                    "size": list(look.size),
+                    "window": look.window,
+                    "image": f"/api/frames/{quote(name)}.png",
+                    "campaign": frame.campaign.as_record() if frame.campaign else None,
+                    "status": {
+                        "phase": status.phase.value if status else "none",
+                        "message": s.campaign_words(frame),
+                        "usable": s.usable(frame),
+                    },
+                }
+            )
+    return JSONResponse({"default": s.default.name, "frames": listed}, headers=WORDED)
+
+
+async def frame_image(request: Request) -> Response:
+    """A frame's image at its output size (RGBA PNG), drawn by the page over the photo."""
+    s = service(request)
+    frame = s.frame(request.path_params["name"])
+    return Response(
+        s.looks[frame.name].png, media_type="image/png", headers={"Cache-Control": "max-age=3600"}
+    )
+
+
+async def add_photo(request: Request) -> Response:
+    """Take a photo for editing: its faces, where each would go, a preview, and the id to frame it by."""
+    s, lang = service(request), negotiate(request)
+    form = await _form(request, s)
+    frame = s.frame(form.fields.get("frame"))
+    s.check_open(frame, lang)
+    assert form.photo is not None
+    found = await s.workers.run(jobs.analyse, form.photo, frame.name)
+    stem = download_stem(form.filename)
+    photo_id = s.store.add(form.photo, found.preview, stem, frame.name)
+    with speaking(lang):
+        warnings_text = [warning_text(code) for code in found.warnings]
+    answer = {
+        "id": photo_id,
+        "download_name": f"{stem}-framed.jpg",
+        "size": list(found.size),
+        "preview": f"/api/photos/{photo_id}/preview.jpg",
+        "preview_scale": found.preview_scale,
+        "faces": found.faces,
+        "placements": [{"scale": scale, "crop": crop} for scale, crop in found.placements],
+        "frame": frame.name,
+        "warnings": found.warnings,
+        "warnings_text": warnings_text,
+    }
+    return JSONResponse(answer, headers=PRIVATE | WORDED)
+
+
+async def preview(request: Request) -> Response:
+    """The upright photo, screen-sized, for the page's live preview."""
+    photo = _kept(request)
+    return Response(photo.preview, media_type="image/jpeg", headers=PRIVATE)
+
+
+async def framed(request: Request) -> Response:
+    """A kept photo framed at full quality, placed as the query says (what the page's download gets)."""
+    s, photo = service(request), _kept(request)
+    adjust, fmt = _placement(request.query_params)
+    frame = s.frame(request.query_params.get("frame") or photo.frame)
+    s.check_open(frame, negotiate(request))
+    return await _render(s, photo.data, photo.stem, frame.name, adjust, fmt)
+
+
+async def frame_once(request: Request) -> Response:
+    """One request, one framed picture: the photo and its settings in a form (for scripts)."""
+    s = service(request)
+    form = await _form(request, s)
+    adjust, fmt = _placement(form.fields)
+    frame = s.frame(form.fields.get("frame"))
+    s.check_open(frame, negotiate(request))
+    assert form.photo is not None
+    return await _render(s, form.photo, download_stem(form.filename), frame.name, adjust, fmt)
+
+
+async def _form(request: Request, s: Service) -> Form:
+    """The request's form, which must hold a photo."""
+    form = await read_form(request, s.config.upload_limit, s.config.max_upload_mb, s.uploads)
+    if form.photo is None:
+        raise Refused(400, "no_photo")
+    return form
+
+
+def _kept(request: Request) -> Photo:
+    s = service(request)
+    photo = s.store.get(request.path_params["photo_id"])
+    if photo is None:
+        raise Refused(404, "expired", minutes=round(s.config.keep_minutes))
+    return photo
+
+
+async def _render(s: Service, data: bytes, stem: str, frame: str, adjust: Adjust, fmt: str) -> Response:
+    done = await s.workers.run(jobs.render, data, frame, adjust, fmt)
+    headers = {
+        "Content-Disposition": attachment(f"{stem}-framed.{fmt}"),
+        "X-Framer-Faces": str(done.faces),
+        "X-Framer-Warnings": ",".join(done.warnings),
+        **PRIVATE,
+    }
+    return Response(done.data, media_type=MEDIA_TYPES[fmt], headers=headers)
+
+
+def _placement(values: QueryParams | dict[str, str]) -> tuple[Adjust, str]:
+    """A person's placement and the output format, from a query or a form: zoom, dx, dy (fractions of
+    the window, as --shift), face (1 = the largest), format; in the ranges the page and the CLI allow."""
+    zoom = _number(values, "zoom", 1.0, 0.3, 3.0)
+    dx, dy = _number(values, "dx", 0.0, -1.0, 1.0), _number(values, "dy", 0.0, -1.0, 1.0)
+    face_text = values.get("face") or "1"
+    if not face_text.isdigit() or int(face_text) < 1:
+        raise Refused(400, "bad_face")
+    fmt = {"jpeg": "jpg"}.get(values.get("format") or "jpg", values.get("format") or "jpg")
+    if fmt not in MEDIA_TYPES:
+        raise Refused(400, "bad_format")
+    return Adjust(zoom=zoom, shift=(dx, dy), face=int(face_text) - 1), fmt
+
+
+def _number(
+    values: QueryParams | dict[str, str], name: str, default: float, low: float, high: float
+) -> float:
+    text = values.get(name)
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not low <= value <= high:  # nan too
+        raise Refused(400, "bad_number", name=name, low=f"{low:g}", high=f"{high:g}")
+    return value
+
+
+def attachment(name: str) -> str:
+    """A Content-Disposition that offers `name` as the download's name: as it is (RFC 6266's
+    filename*, for Vietnamese names), and in plain ASCII for clients that know no better."""
+    plain = unicodedata.normalize("NFKD", name.replace("đ", "d").replace("Đ", "D"))
+    plain = re.sub(r"[^A-Za-z0-9._-]+", "_", plain.encode("ascii", "ignore").decode()).strip("_") or "photo"
+    return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(name)}"

@@ -1,0 +1,87 @@
+"""Every word the page shows, and the web layer's own error messages: framer's catalog, like the CLI's.
+
+The page has no words of its own: it asks GET /api/messages for these, in its language, and shows them
+by key. Messages about a photo (why it cannot be framed, its warnings) and about the campaign are
+framer's own, worded by framer.reasons, framer.report and framer.campaign.
+"""
+
+from __future__ import annotations
+
+from ..i18n import N_, _
+
+# The page's words, by the key the page uses. Placeholders in braces are filled in by the page
+# ({n}: a face's number, {count}: how many faces, {seconds}: till it tries again) or here ({minutes},
+# {mb}).
+PAGE = {
+    "title": N_("Frame your profile picture"),
+    "intro": N_(
+        "Choose a portrait: framer finds your face and places it in the frame. Move or zoom it if you "
+        "like, then download the picture and set it as your profile picture."
+    ),
+    "choose": N_("Choose a photo"),
+    "choose_another": N_("Choose another photo"),
+    "drop": N_("or drop a photo here"),
+    "working": N_("Framing your photo…"),
+    "download": N_("Download the picture"),
+    "zoom": N_("Zoom"),
+    "zoom_in": N_("Zoom in"),
+    "zoom_out": N_("Zoom out"),
+    "reset": N_("Reset"),
+    "move_hint": N_("Drag the photo to move it; pinch, scroll or use the slider to zoom."),
+    "keys_hint": N_("With the keyboard: arrow keys move the photo, + and - zoom."),
+    "faces": N_("There are {count} people in this photo. Which one is you?"),
+    "face": N_("Face {n}"),
+    "frame": N_("Frame"),
+    "preview": N_("Your framed picture"),
+    "round": N_("As Facebook and Zalo show it"),
+    "language": N_("Language"),
+    "privacy": N_(
+        "Your photo is not kept: it stays in this server's memory while you edit it, for at most "
+        "{minutes} minutes, and is never saved to disk."
+    ),
+    "limit": N_("Photos up to {mb} MB: JPEG, PNG, WebP, HEIC (iPhone) and more."),
+    "offline": N_("The server could not be reached: check your connection and try again."),
+    "busy_retry": N_("Trying again in {seconds} s…"),
+}
+
+# Each language is named in itself, whatever the page's language: the way back to one's own.
+LANGUAGE_NAMES = {"lang_vi": "Tiếng Việt", "lang_en": "English"}
+
+# Why a request was refused, by its stable code (the JSON error's "code"); photos' own reasons are
+# framer.reasons'.
+ERRORS = {
+    "too_large_upload": N_("The photo is larger than {mb} MB: choose a smaller one."),
+    "busy": N_("The server is busy… please try again in a few seconds."),
+    "expired": N_("This photo is no longer on the server (it is kept {minutes} minutes): choose it again."),
+    "not_a_form": N_("The upload is not a form with a photo in it (multipart/form-data)."),
+    "no_photo": N_("No photo was sent: choose a photo."),
+    "slow_upload": N_("The upload took too long: check your connection and try again."),
+    "unknown_frame": N_("There is no frame named {name} on this page."),
+    "bad_number": N_("{name} must be a number from {low} to {high}."),
+    "bad_face": N_("face must be a whole number from 1."),
+    "bad_format": N_("format must be jpg, png or webp."),
+    "not_found": N_("There is nothing at this address."),
+    "method_not_allowed": N_("This address does not take that kind of request."),
+}
+
+# The page's words about the campaign where framer's campaign sentences give command-line advice (after
+# its end, framer apply says to add --ignore-window: a person on the page cannot).
+CAMPAIGN_ENDED = N_(
+    "The {frame} campaign ran {span} and has ended: this page no longer frames photos with it."
+)
+CAMPAIGN_ENDED_ANYWAY = N_(
+    "The {frame} campaign ran {span} and has ended; this page frames photos all the same."
+)
+
+
+def page(minutes: int, mb: int) -> dict[str, str]:
+    """The page's words in the language in use, with the server's limits filled in."""
+    words = {
+        key: _(text).replace("{minutes}", str(minutes)).replace("{mb}", str(mb)) for key, text in PAGE.items()
+    }
+    return words | LANGUAGE_NAMES
+
+
+def error(code: str, **values: object) -> str:
+    """A refusal's words in the language in use."""
+    return _(ERRORS[code]).format(**values)
