@@ -41,9 +41,9 @@ def busy(close: bool = False) -> Refused:
     )
 
 
-def too_large(mb: int) -> Refused:
-    # The body is left unread: the connection is closed after the answer rather than drained.
-    return Refused(413, "too_large_upload", {"Connection": "close"}, mb=mb)
+def too_large(mb: int, close: bool = True) -> Refused:
+    """The upload is larger than `mb` MB (`close`: as for busy)."""
+    return Refused(413, "too_large_upload", {"Connection": "close"} if close else {}, mb=mb)
 
 
 HTTP_CODES = {404: "not_found", 405: "method_not_allowed"}

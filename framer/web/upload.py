@@ -4,9 +4,11 @@ Starlette's request.form() spools any file over 1 MB to a temporary file on disk
 page must never touch the disk, so the body is fed to python-multipart's streaming parser here, chunk by
 chunk, into memory. The limit is enforced before a byte is read when the client says the body's length
 (Content-Length), and while reading when it does not (a chunked upload is cut off past the limit, so an
-endless upload costs at most the limit). A client that trickles its upload is given UPLOAD_SECONDS.
-Uploads being received at once share a Budget of memory: past it, the next one is told the server is
-busy, so that many large uploads at once cannot fill the server's memory.
+endless upload costs at most the limit). A body refused by its length is left to uvicorn, which
+discards the declared rest once the answer is sent, so that even a client that sends its whole body
+before it reads reads the 413; one cut off has its connection closed. A client that trickles its
+upload is given UPLOAD_SECONDS. Uploads being received at once share a Budget of memory: past it, the
+next one is told the server is busy, so that many large uploads at once cannot fill the server's memory.
 """
 
 from __future__ import annotations
@@ -63,7 +65,7 @@ async def read_form(request: Request, limit: int, mb: int, budget: Budget) -> Fo
     if length is not None and not length.isdigit():
         raise Refused(400, "not_a_form")
     if length is not None and int(length) > limit:
-        raise too_large(mb)
+        raise too_large(mb, close=False)
     kind, options = parse_options_header(request.headers.get("content-type"))
     if kind != b"multipart/form-data" or not options.get(b"boundary"):
         raise Refused(400, "not_a_form")
