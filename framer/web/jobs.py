@@ -8,7 +8,6 @@ those are imported here, inside the functions, in the workers only.
 
 from __future__ import annotations
 
-import signal
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -73,14 +72,13 @@ class _Kit:
 _kit: _Kit | None = None
 
 
-def start(frames: list[Frame]) -> None:
-    """In each worker process: one OpenCV thread (the processes are the parallelism), Ctrl-C left to
-    the server, and the detector and frames built once."""
-    import cv2
+def start(frames: list[Frame], parent: int) -> None:
+    """In each worker process: a worker of `parent`, the server (framer.processes: one OpenCV thread,
+    Ctrl-C left to the server, gone when it is), with the detector and frames built once."""
+    from ..processes import become_worker
 
     global _kit
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    cv2.setNumThreads(1)
+    become_worker(parent)
     _kit = _Kit(frames)
 
 

@@ -1,10 +1,10 @@
 """The worker processes that handle every pixel for the page, behind a bounded queue.
 
 The event loop never decodes, resizes or encodes a photo: it hands the bytes to a pool of processes
-(one per core, each with its detector and frames built once: framer.web.jobs) and awaits the answer, so
-one slow 12 MP photo never holds up the others' requests. At most `queue` jobs are admitted, running or
-waiting; past that a request is answered 503 busy at once, rather than piling up memory and waiting
-time without end.
+(one per core, started as framer.processes starts the batch's, each with its detector and frames built
+once: framer.web.jobs) and awaits the answer, so one slow 12 MP photo never holds up the others'
+requests. At most `queue` jobs are admitted, running or waiting; past that a request is answered 503
+busy at once, rather than piling up memory and waiting time without end.
 
 A photo that kills its worker outright (a crash in a native decoder) breaks the whole pool: the pool is
 replaced at once, never left broken, and each job that was in it is tried once more in the new one (the
@@ -15,7 +15,7 @@ time is answered "crashed".
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
+import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -23,6 +23,7 @@ from typing import TypeVar
 
 from ..errors import PhotoError
 from ..frames import Frame
+from ..processes import context
 from . import jobs
 from .errors import busy
 
@@ -38,13 +39,8 @@ class WorkerPool:
         self._executor = self._new()
 
     def _new(self) -> ProcessPoolExecutor:
-        # As framer.batch does: never fork (a fork after OpenCV started its threads can hang).
-        method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
         return ProcessPoolExecutor(
-            self.workers,
-            mp_context=multiprocessing.get_context(method),
-            initializer=jobs.start,
-            initargs=(self.frames,),
+            self.workers, mp_context=context(), initializer=jobs.start, initargs=(self.frames, os.getpid())
         )
 
     async def start(self) -> None:
