@@ -27,10 +27,12 @@ from .cli_common import (
     option,
     parse_box,
     parse_shift,
+    usable_cores,
     user_errors,
     user_frames,
 )
 from .cli_frames import campaign, frames, remind
+from .cli_serve import serve
 from .errors import CampaignClosed, CannotStart, ExitCode, FramerError
 from .files import display
 from .frames import DEFAULT_FRAME, Frame, load_frame
@@ -53,13 +55,6 @@ def main() -> None:
         elif arg.startswith("--lang="):
             use_language(arg.split("=", 1)[1])
     cli(prog_name="framer")
-
-
-def usable_cores() -> int:
-    """The cores this process may run on (its CPU affinity where the system says, as in containers)."""
-    if hasattr(os, "sched_getaffinity"):
-        return max(1, len(os.sched_getaffinity(0)))
-    return os.cpu_count() or 1
 
 
 @click.group(cls=TranslatedGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -508,7 +503,7 @@ def review(report_path: Path, output: Path) -> None:
     )
 
 
-for command in (campaign, remind, frames):
+for command in (campaign, remind, frames, serve):
     cli.add_command(command)
 
 

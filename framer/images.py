@@ -50,9 +50,7 @@ def load_photo(path: Path) -> np.ndarray:
     return decode_photo(path).rgb
 
 
-def decode_photo(
-    source: Path | bytes, min_side: int | None = None, max_pixels: int = MAX_PIXELS
-) -> Photo:
+def decode_photo(source: Path | bytes, min_side: int | None = None, max_pixels: int = MAX_PIXELS) -> Photo:
     """Decode `source` (a file, or a file's bytes in memory: an upload is never written to disk)
     upright (EXIF orientation applied, first frame only) as 8-bit sRGB.
 
