@@ -354,6 +354,7 @@ def test_picking_face_2_downloads_the_other_person(
     page.click(".face-mark[data-face='2']")
     assert page.get_attribute(".face-mark[data-face='2']", "aria-pressed") == "true"
     until(page, "q.get('face') === '2'")
+    assert "largest" not in page.inner_text("#warnings")  # no note that would now be untrue
 
     image, _, _ = download(page)
     window = window_of(default_frame(server), image.size)

@@ -288,8 +288,11 @@
     el.download.classList.add("ready");
     el.download.removeAttribute("aria-disabled");
     el.download.download = photo.download_name || "";
+    // "Several faces: the largest was framed" would be untrue once another is picked: the faces
+    // chooser below says it instead. The other notes stand whatever the person does.
+    const notes = (photo.warnings_text || []).filter((_, i) => (photo.warnings || [])[i] !== "several_faces");
     el.warnings.replaceChildren(
-      ...(photo.warnings_text || []).map((text) => {
+      ...notes.map((text) => {
         const item = document.createElement("li");
         item.textContent = text;
         return item;
