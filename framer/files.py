@@ -73,6 +73,19 @@ def display(path: Path | str) -> str:
     return raw.decode("utf-8", "backslashreplace")
 
 
+def is_path_text(value: object) -> bool:
+    """Whether `value` is text a path can be: a str with no NUL (no file system holds one) whose only
+    lone surrogates stand for bytes that are not UTF-8 (Python's surrogate escapes), which display()
+    can show and the file system takes back."""
+    if not isinstance(value, str) or "\0" in value:
+        return False
+    try:
+        value.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def json_line(obj: object) -> str:
     """One JSON line, readable (Vietnamese as it is) where it can be; a name with bytes that are not UTF-8
     is kept exactly, as JSON escapes, so that the line still leads back to the file."""

@@ -32,6 +32,7 @@ from .files import (
     JOURNAL_NAME,
     LOCK_NAME,
     display,
+    is_path_text,
     json_line,
     open_nofollow,
     open_regular,
@@ -120,14 +121,7 @@ def retraction(output: str, sha256: str) -> str:
 
 
 def _is_name(value: object) -> bool:
-    """A path a file system can hold: text (bytes that are not UTF-8 as surrogate escapes), no NUL."""
-    if not isinstance(value, str) or not value or "\0" in value:
-        return False
-    try:
-        value.encode("utf-8", "surrogateescape")
-    except UnicodeEncodeError:
-        return False
-    return True
+    return bool(value) and is_path_text(value)
 
 
 def _ints(value: object, n: int) -> bool:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from .errors import ExitCode
-from .files import NotARegularFile, atomic_text, display, json_line, open_regular
+from .files import NotARegularFile, atomic_text, display, is_path_text, json_line, open_regular
 from .i18n import LANGUAGES, N_, _, ngettext, translation, worded
 from .reasons import worded as worded_error
 
@@ -196,16 +196,7 @@ def sheet_text(cell: str) -> str:
 # --- what each field holds -----------------------------------------------------------------------------
 
 
-def _is_text(value: object) -> bool:
-    """A str that display() can show: a name's undecodable bytes (surrogate escapes) are; any other lone
-    surrogate, which only a hand-made JSON line can hold, is not."""
-    if not isinstance(value, str) or "\0" in value:  # no file system holds a NUL in a name
-        return False
-    try:
-        value.encode("utf-8", "surrogateescape")
-    except UnicodeEncodeError:
-        return False
-    return True
+_is_text = is_path_text  # every text field of a report may hold a path
 
 
 def _is_int(value: object) -> bool:
