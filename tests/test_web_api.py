@@ -263,6 +263,14 @@ def test_a_text_file_is_a_400_in_the_requests_language(client: TestClient) -> No
     assert vi.json()["code"] == "not_an_image" and vi.json()["error"] != en.json()["error"]
 
 
+def test_a_decompression_bomb_is_refused_in_words_a_person_on_the_page_can_act_on(client: TestClient) -> None:
+    bomb = io.BytesIO()
+    Image.new("1", (12000, 12000)).save(bomb, "PNG")  # 144 megapixels in a few kilobytes
+    answer = upload(client, bomb.getvalue(), "bom.png", **{"Accept-Language": "en"})
+    assert answer.status_code == 400 and answer.json()["code"] == "too_large"
+    assert "--max-megapixels" not in answer.json()["error"] and "smaller copy" in answer.json()["error"]
+
+
 @pytest.mark.parametrize(
     ("query", "code"),
     [("zoom=9", "bad_number"), ("dx=nan", "bad_number"), ("face=0", "bad_face"), ("format=gif", "bad_format"),

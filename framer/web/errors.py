@@ -56,7 +56,8 @@ async def answer(request: Request, exc: Exception) -> JSONResponse:
             status, code, headers = exc.status, exc.code, exc.headers
             message = words.error(code, **exc.values)
         elif isinstance(exc, PhotoError):
-            status, code, headers, message = (500 if exc.code == "crashed" else 400), exc.code, {}, str(exc)
+            status, code, headers = (500 if exc.code == "crashed" else 400), exc.code, {}
+            message = words.photo_error(exc.code, exc.details, str(exc))
         elif isinstance(exc, CampaignClosed):
             status, code, headers, message = 403, "campaign_closed", {}, str(exc)
         elif isinstance(exc, HTTPException) and exc.status_code in HTTP_CODES:

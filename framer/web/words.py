@@ -82,6 +82,20 @@ def page(minutes: int, mb: int) -> dict[str, str]:
     return words | LANGUAGE_NAMES
 
 
+# Reasons whose command-line words name an option a person on the page cannot use.
+PHOTO_REASONS = {
+    "too_large": N_(
+        "the image is {w} x {h} px ({mp} megapixels), more than the {limit} megapixels this page takes: "
+        "choose a smaller copy of the photo"
+    ),
+}
+
+
+def photo_error(code: str, details: dict[str, object], said: str) -> str:
+    """Why a photo was not framed, for the page: framer's reason (`said`), or its page wording."""
+    return _(PHOTO_REASONS[code]).format(**details) if code in PHOTO_REASONS else said
+
+
 def error(code: str, **values: object) -> str:
     """A refusal's words in the language in use."""
     return _(ERRORS[code]).format(**values)
