@@ -532,6 +532,10 @@ def triage(
     )
 
 
+# Warnings about what a run did, not about the photo: an up-to-date photo's row does not carry them over.
+THIS_RUN_ONLY = frozenset({REFRAMED, OVERWRITTEN, UP_TO_DATE, PREVIEW_KEPT, NOT_OURS, OTHER_PHOTO})
+
+
 def _as_before(record: Record, entry: Entry, output: Path) -> Record:
     """An up-to-date photo's record: what the run that framed it found (faces, crop, warnings: a photo
     with no face found still needs a look), and that it was not framed again."""
@@ -543,7 +547,11 @@ def _as_before(record: Record, entry: Entry, output: Path) -> Record:
         setattr(record, box, value if isinstance(value, list) else None)
     number = outcome.get("face_number")
     record.face_number = number if isinstance(number, int) else None
-    earlier = [w for w in outcome.get("warnings", []) if isinstance(w, str) and w not in record.warnings]
+    earlier = [
+        w
+        for w in outcome.get("warnings", [])
+        if isinstance(w, str) and w not in record.warnings and w not in THIS_RUN_ONLY
+    ]
     record.warnings += [*earlier, UP_TO_DATE]
     return record
 

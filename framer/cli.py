@@ -293,8 +293,11 @@ def apply(
             advance = stack.enter_context(progress(console, len(todo), enabled=not quiet))
 
             def done(record: Record) -> None:
-                for alert in record.alerts():  # the rest is counted in the summary, and in the report
-                    alerts.print(f"[bold]{escape(display(record.input))}[/]: {escape(alert)}")
+                # One photo: all that concerns it (which face, a soft result...); a batch: only what
+                # needs action at once, the rest is counted in the summary and listed in the report.
+                said = record.problems() if len(todo) == 1 else record.alerts()
+                for line in said:
+                    alerts.print(f"[bold]{escape(display(record.input))}[/]: {escape(line)}")
                 advance()
 
             try:

@@ -127,6 +127,7 @@ def test_the_face_asked_for_is_the_one_said(tmp_path: Path) -> None:
     row = rows(report)["hai.jpg"]
     assert row["face_number"] == 2 and row["faces"] == 2
     assert "face 2 of 2 was framed, as asked" in row_words(tmp_path, photo, "--face", "2", "--overwrite")
+    assert "face 2 of 2 was framed, as asked" in second.output  # one photo: said on the terminal too
 
     beyond = run("apply", photo, "--face", "9", "--overwrite", "--report", report, *DURING)
     assert beyond.exit_code == 1
@@ -174,6 +175,8 @@ def test_a_second_try_on_one_photo_says_what_happened_and_redoes_it_with_new_set
     assert closer.exit_code == 0, closer.output
     assert "in place of the one framed before with other settings" in closer.output
     assert out.read_bytes() != first
+    again = run("apply", me, "--zoom", "1.3", *DURING)  # the same new settings: nothing to do now
+    assert "nothing to do" in again.output and "in place of" not in again.output, again.output
 
 
 # 6. -o NAME.jpg writes that file
