@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from math import ceil, floor
 
 import cv2
 import numpy as np
 from PIL import Image
 
-from .geometry import Box, Placement
+from .geometry import Box, Placement, WindowMask
 
 FILL_DETAIL = 48  # the fill is made at about this many px across, then enlarged: a soft wash of colour
 SEAM = 0.03  # share of the canvas over which the photo fades into the fill
@@ -26,6 +27,12 @@ class PreparedFrame:
     @property
     def size(self) -> tuple[int, int]:
         return self.rgb.size
+
+    @cached_property
+    def mask(self) -> WindowMask:
+        """The window's actual shape (where the frame lets the photo show), for placing and for saying how
+        much of it was invented: made once per frame."""
+        return WindowMask.from_alpha(np.asarray(self.alpha), self.window)
 
     @classmethod
     def for_output(cls, image: Image.Image, window: Box, side: int | None) -> PreparedFrame:

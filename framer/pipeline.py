@@ -26,6 +26,7 @@ NO_FACE = "no_face"
 SEVERAL_FACES = "several_faces"
 LOW_RESOLUTION = "low_resolution"
 EDGES_FILLED = "edges_filled"
+EDGES_FILLED_ABOVE = 0.02  # a share of the window invented that a person might notice
 
 
 @dataclass
@@ -38,6 +39,7 @@ class Framed:
     placement: Placement
     warnings: list[str] = field(default_factory=list)
     face_number: int | None = None  # which face was placed, 1 = the largest
+    invented: float = 0.0  # the share of the window's shape beyond the photo, filled rather than seen
 
     @property
     def found_face(self) -> bool:
@@ -72,7 +74,7 @@ def plan_photo(
         placement = place_without_face((photo.shape[1], photo.shape[0]), frame.size)
         return Plan(faces, None, nudge(placement, frame.window, adjust.zoom, adjust.shift))
     face = faces[adjust.face]
-    placement = place_face(face, frame.size, frame.window)
+    placement = place_face(face, frame.size, frame.window, (photo.shape[1], photo.shape[0]), frame.mask)
     return Plan(faces, face, nudge(placement, frame.window, adjust.zoom, adjust.shift))
 
 
@@ -88,7 +90,8 @@ def finish(photo: np.ndarray, plan: Plan, frame: PreparedFrame, reduction: float
         warnings.append(NO_FACE)
     elif full.is_soft:
         warnings.append(LOW_RESOLUTION)
-    if p.shows_beyond(pw, ph, frame.window):  # the fill shows through the window
+    invented = frame.mask.invented(p, (pw, ph))
+    if invented > EDGES_FILLED_ABOVE:  # enough of the fill shows through the window to notice
         warnings.append(EDGES_FILLED)
     return Framed(
         image=lay_frame(render_portrait(photo, p, frame.size), frame),
@@ -97,6 +100,7 @@ def finish(photo: np.ndarray, plan: Plan, frame: PreparedFrame, reduction: float
         placement=full,
         warnings=warnings,
         face_number=plan.face_number,
+        invented=round(invented, 3),
     )
 
 
@@ -164,7 +168,7 @@ def analyse(
     faces = detector(photo.rgb)
     h, w = photo.rgb.shape[:2]
     if faces:
-        placements = [place_face(face, frame.size, frame.window) for face in faces]
+        placements = [place_face(face, frame.size, frame.window, (w, h), frame.mask) for face in faces]
     else:
         placements = [place_without_face((w, h), frame.size)]
     k = min(1.0, preview_side / max(w, h))

@@ -77,14 +77,16 @@ def faces_in(detector: FaceDetector, image: Image.Image | np.ndarray) -> list[Fa
 
 
 def assert_face_placed(detector: FaceDetector, image: Image.Image, window: Box) -> None:
-    """The largest face in `image` is upright, centred in `window` and about 45 % of its height."""
+    """The largest face in `image` is upright, within the placement's tolerances (face 40-65 % of the
+    window's height, centre within 8 % of its width, eyes 35-50 % down), with a margin for a detector
+    seeing the face a little differently in the output."""
     found = faces_in(detector, image)
     assert found, "no face in the output"
     face = found[0]
     assert face.upright, "the face in the output is not upright"
     box = face.box
-    assert abs(box.cx - window.cx) < 0.05 * window.w, f"face centre {box.cx:.0f} vs window {window.cx:.0f}"
-    assert 0.35 < box.h / window.h < 0.55, f"face is {box.h / window.h:.0%} of the window's height"
+    assert abs(box.cx - window.cx) < 0.10 * window.w, f"face centre {box.cx:.0f} vs window {window.cx:.0f}"
+    assert 0.35 < box.h / window.h < 0.72, f"face is {box.h / window.h:.0%} of the window's height"
     assert window.y < box.y and box.bottom < window.bottom
     assert window.y + 0.3 * window.h < face.eye_y < window.y + 0.55 * window.h, "eyes not near the middle"
 

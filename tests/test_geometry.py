@@ -4,17 +4,23 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
-from hypothesis import assume, given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from framer.geometry import (
+    COVER_EYE_LINE,
+    COVER_FACE_SHARE,
+    COVER_SHIFT,
     EYE_LINE,
+    EYE_POSITION,
     FACE_SHARE,
     SHARP_UPSCALE,
     Box,
     Face,
     Placement,
+    WindowMask,
     anchor,
     nudge,
     place_face,
@@ -162,3 +168,100 @@ def test_placement_maps_photo_to_canvas() -> None:
     p = Placement(2.0, Box(10, 20, 50, 50))
     assert p.to_canvas(Box(10, 20, 5, 5)) == Box(0, 0, 10, 10)
     assert p.to_photo(Box(0, 0, 10, 10)) == Box(10, 20, 5, 5)
+
+
+# --- Cover first: within tolerances, the photo's own pixels fill the window's shape -------------------
+
+
+@st.composite
+def covering_case(draw: st.DrawFn) -> tuple[tuple[int, int], Face, tuple[int, int], Box, np.ndarray]:
+    """A photo, a face of ordinary shape in it, a small canvas and a window that is a box or an oval,
+    with the frame's alpha (0 where the photo shows) drawn for it."""
+    pw, ph = draw(st.integers(40, 3000)), draw(st.integers(40, 3000))
+    h = draw(st.floats(min_value=10, max_value=ph))
+    w = h * draw(st.floats(0.6, 0.9))
+    assume(w <= pw)
+    x = draw(st.floats(min_value=-w / 4, max_value=pw - 3 * w / 4))
+    y = draw(st.floats(min_value=-h / 4, max_value=ph - 3 * h / 4))
+    eye = draw(st.one_of(st.none(), st.floats(min_value=y + 0.25 * h, max_value=y + 0.55 * h)))
+    cw, ch = draw(st.integers(80, 320)), draw(st.integers(80, 320))
+    wh = draw(st.floats(min_value=40, max_value=ch))
+    ww = min(cw, wh * draw(st.floats(0.75, 1.33)))
+    assume(0.75 <= ww / wh <= 1.33)
+    window = Box(draw(st.floats(0, cw - ww)), draw(st.floats(0, ch - wh)), ww, wh)
+    ys, xs = np.mgrid[0:ch, 0:cw] + 0.5
+    inside = (xs >= window.x) & (xs <= window.right) & (ys >= window.y) & (ys <= window.bottom)
+    if draw(st.booleans()):  # an oval window, as the round ones are
+        inside = ((xs - window.cx) / (ww / 2)) ** 2 + ((ys - window.cy) / (wh / 2)) ** 2 <= 1
+    assume(inside.sum() > 50)
+    alpha = np.where(inside, 0, 255).astype(np.uint8)
+    return (pw, ph), Face(Box(x, y, w, h), eye), (cw, ch), window, alpha
+
+
+def seen_share(alpha: np.ndarray, s: float, x0: float, y0: float, photo: tuple[int, int]) -> float:
+    """Brute force: the share of the window's pixels that the photo, scaled by `s` with its top-left
+    corner at canvas (x0, y0), covers whole."""
+    ys, xs = np.nonzero(alpha < 128)
+    x1, y1, e = x0 + photo[0] * s, y0 + photo[1] * s, 1e-6
+    return float(((xs >= x0 - e) & (xs + 1 <= x1 + e) & (ys >= y0 - e) & (ys + 1 <= y1 + e)).mean())
+
+
+def eye_of(face: Face) -> float:
+    return face.eye_y if face.eye_y is not None else face.box.y + EYE_POSITION * face.box.h
+
+
+@settings(max_examples=150, deadline=None)
+@given(covering_case())
+def test_covering_stays_within_the_tolerances_and_no_placement_within_them_covers_more(case: tuple) -> None:
+    photo, face, canvas, window, alpha = case
+    p = place_face(face, canvas, window, photo, WindowMask.from_alpha(alpha, window))
+    placed = p.to_canvas(face.box)
+    eye = (eye_of(face) - p.crop.y) * p.scale
+    tol = 1e-6 * window.h
+    assert COVER_FACE_SHARE[0] * window.h - tol <= placed.h <= COVER_FACE_SHARE[1] * window.h + tol
+    assert abs(placed.cx - window.cx) <= COVER_SHIFT * window.w + tol
+    assert (
+        window.y + COVER_EYE_LINE[0] * window.h - tol <= eye <= window.y + COVER_EYE_LINE[1] * window.h + tol
+    )
+
+    got = seen_share(alpha, p.scale, -p.crop.x * p.scale, -p.crop.y * p.scale, photo)
+    best = 0.0
+    fb = face.box
+    for share in np.linspace(*COVER_FACE_SHARE, 6):
+        s = share * window.h / fb.h
+        for fx in np.linspace(window.cx - COVER_SHIFT * window.w, window.cx + COVER_SHIFT * window.w, 5):
+            for e in np.linspace(*COVER_EYE_LINE, 5):
+                fy = window.y + e * window.h
+                best = max(best, seen_share(alpha, s, fx - fb.cx * s, fy - eye_of(face) * s, photo))
+    assert got >= best - 0.03, (got, best)
+
+
+@settings(max_examples=100, deadline=None)
+@given(covering_case())
+def test_the_preferred_look_wins_unchanged_when_it_covers(case: tuple) -> None:
+    photo, face, canvas, window, alpha = case
+    preferred = place_face(face, canvas, window)
+    big = (photo[0] * 4 + 10_000, photo[1] * 4 + 10_000)  # the same face with plenty of photo around it
+    shifted = Face(
+        Box(face.box.x + 5_000, face.box.y + 5_000, face.box.w, face.box.h),
+        None if face.eye_y is None else face.eye_y + 5_000,
+    )
+    mask = WindowMask.from_alpha(alpha, window)
+    for ph, f, ref in [(photo, face, preferred), (big, shifted, place_face(shifted, canvas, window))]:
+        covers = seen_share(alpha, ref.scale, -ref.crop.x * ref.scale, -ref.crop.y * ref.scale, ph) == 1
+        if covers:
+            assert place_face(f, canvas, window, ph, mask) == ref
+            assert mask.invented(ref, ph) == pytest.approx(0, abs=1e-9)
+
+
+def test_a_tight_crop_is_covered_by_a_larger_face_a_little_off_centre() -> None:
+    """An ID photo cut close around the face: the preferred look leaves much of the window beyond the
+    photo; covering takes the face larger (within 65 %) instead."""
+    window = Box(100, 100, 800, 800)
+    face = Face(Box(20, 40, 160, 200))
+    photo = (200, 300)
+    mask = WindowMask.box_of(window)
+    preferred = place_face(face, (1000, 1000), window)
+    covering = place_face(face, (1000, 1000), window, photo, mask)
+    assert mask.invented(covering, photo) < mask.invented(preferred, photo) - 0.2
+    assert covering.to_canvas(face.box).h == pytest.approx(COVER_FACE_SHARE[1] * window.h)

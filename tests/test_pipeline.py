@@ -8,7 +8,7 @@ from PIL import Image
 
 from framer.compose import PreparedFrame, render_portrait
 from framer.detect import FaceDetector
-from framer.geometry import Box, Placement
+from framer.geometry import Box, Placement, place_face
 from framer.images import load_photo
 from framer.pipeline import EDGES_FILLED, LOW_RESOLUTION, NO_FACE, SEVERAL_FACES, Adjust, frame_photo
 from helpers import DATA, assert_face_placed, faces_in
@@ -37,18 +37,52 @@ def test_tight_photo_is_filled_from_itself_not_with_bars(
     detector: FaceDetector, frame: PreparedFrame
 ) -> None:
     photo = load_photo(DATA / "astronaut_edge.jpg")  # the face 60 px from the left edge
-    framed = frame_photo(photo, detector, frame)
-    assert EDGES_FILLED in framed.warnings
-    assert_face_placed(detector, framed.image, frame.window)  # not slid sideways to avoid the fill
+    # Exactly the preferred look (no room to cover it): the window reaches past the photo's left edge.
+    placement = place_face(detector(photo)[0], frame.size, frame.window)
+    assert placement.shows_beyond(photo.shape[1], photo.shape[0], frame.window)
 
-    canvas = render_portrait(photo, framed.placement, frame.size).astype(float)
-    edge = round(-framed.placement.crop.x * framed.placement.scale)  # where the photo's left edge lands
+    canvas = render_portrait(photo, placement, frame.size).astype(float)
+    edge = round(-placement.crop.x * placement.scale)  # where the photo's left edge lands
     assert 20 < edge < frame.size[0] // 2
     fill = canvas[:, : edge - 10]
     assert fill.std(axis=(0, 1)).max() > 2, "the fill is a flat bar"
     # No hard seam: neighbouring columns across the photo's edge differ no more than inside the photo.
     steps = np.abs(np.diff(canvas, axis=1)).mean(axis=(0, 2))
     assert steps[edge - 3 : edge + 3].max() < 3 * np.median(steps[edge + 20 : edge + 200]) + 2
+
+
+def id_crop() -> np.ndarray:
+    """A 3x4 ID-style crop of Grace Hopper, tight around her face (it fills 60 % of the photo's height)."""
+    photo = load_photo(DATA / "grace_hopper.jpg")
+    x, y, w = 131, 50, 264  # her face is about 176 x 212 px at (176, 113): centred
+    return photo[y : y + w * 4 // 3, x : x + w]
+
+
+def landscape() -> np.ndarray:
+    """A wide strip (about 2.7 : 1) cut from the astronaut's portrait around her face."""
+    return load_photo(DATA / "astronaut.png")[18:207]
+
+
+@pytest.mark.parametrize(
+    "name, photo, most",
+    [
+        ("id crop", id_crop, 0.12),  # too tight to cover: a 65 % face still leaves some of the window
+        ("face near an edge", lambda: load_photo(DATA / "astronaut_edge.jpg"), 0.02),
+        ("landscape", landscape, 0.02),
+    ],
+)
+def test_tight_photos_fill_the_window_with_their_own_pixels(
+    detector: FaceDetector, frame: PreparedFrame, name: str, photo, most: float
+) -> None:
+    """Cover first: the face a little larger or off centre, within the tolerances, rather than the
+    window filled with invented pixels; and the report says how much was invented."""
+    image = photo()
+    framed = frame_photo(image, detector, frame)
+    preferred = place_face(detector(image)[0], frame.size, frame.window)
+    before = frame.mask.invented(preferred, (image.shape[1], image.shape[0]))
+    assert framed.invented <= most and framed.invented < before / 3, (framed.invented, before)
+    assert (EDGES_FILLED in framed.warnings) == (framed.invented > 0.02)
+    assert_face_placed(detector, framed.image, frame.window)
 
 
 def test_no_face_is_framed_from_the_top_centre_and_flagged(
@@ -97,7 +131,8 @@ def test_zoom_and_shift_move_the_face_as_asked(detector: FaceDetector, frame: Pr
     nudged = faces_in(
         detector, frame_photo(photo, detector, frame, Adjust(zoom=1.2, shift=(0.1, 0.0))).image
     )[0].box
-    assert nudged.h / plain.h == pytest.approx(1.2, rel=0.08)
+    # The detector sees a face a few % larger or smaller depending on what surrounds it in the window.
+    assert nudged.h / plain.h == pytest.approx(1.2, rel=0.12)
     assert nudged.cx - plain.cx == pytest.approx(0.1 * frame.window.w, abs=0.03 * frame.window.w)
 
 
