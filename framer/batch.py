@@ -547,6 +547,8 @@ def _as_before(record: Record, entry: Entry, output: Path) -> Record:
         setattr(record, box, value if isinstance(value, list) else None)
     number = outcome.get("face_number")
     record.face_number = number if isinstance(number, int) else None
+    invented = outcome.get("invented")
+    record.invented = float(invented) if isinstance(invented, (int, float)) else None
     earlier = [
         w
         for w in outcome.get("warnings", [])

@@ -84,6 +84,7 @@ class Record:
     made_from: str | None = None  # skipped as made_from_other_photo: the photo that output was framed from
     details: dict[str, Any] | None = None  # the values the error's words name
     face_number: int | None = None  # which face was framed, 1 = the largest
+    invented: float | None = None  # the share of the frame's window filled beyond the photo's edges
 
     @property
     def redone(self) -> bool:
@@ -158,6 +159,7 @@ COLUMN_LABELS = {
     "made_from": N_("made from"),
     "details": N_("details"),
     "face_number": N_("face number"),
+    "invented": N_("invented"),
 }
 
 
@@ -210,6 +212,13 @@ def _or_none(check: Callable[[Any], bool]) -> Callable[[Any], bool]:
 def _count(cell: str) -> object:
     try:
         return int(cell or "0")
+    except ValueError:
+        return cell  # for the check to name
+
+
+def _share(cell: str) -> object:
+    try:
+        return float(cell)
     except ValueError:
         return cell  # for the check to name
 
@@ -294,6 +303,12 @@ NUMBER_OR_NULL = Kind(
     lambda v: str(v) if v is not None else "",
     lambda c: _count(c) if c.strip() else None,
 )
+SHARE_OR_NULL = Kind(
+    _or_none(lambda v: type(v) in (int, float) and 0 <= v <= 1),
+    N_("a number from 0 to 1, or null"),
+    lambda v: str(v) if v is not None else "",
+    lambda c: _share(c) if c.strip() else None,
+)
 FIELD_KINDS = {
     "input": TEXT,
     "output": TEXT_OR_NULL,
@@ -307,6 +322,7 @@ FIELD_KINDS = {
     "made_from": TEXT_OR_NULL,
     "details": DETAILS,
     "face_number": NUMBER_OR_NULL,
+    "invented": SHARE_OR_NULL,
 }
 REQUIRED = [f.name for f in fields(Record) if f.default is MISSING and f.default_factory is MISSING]
 

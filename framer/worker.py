@@ -30,6 +30,7 @@ OUTCOME = (
     "crop",
     "warnings",
     "face_number",
+    "invented",
 )  # what the journal keeps of a photo's record
 
 # Write failures that will hit every later photo too: stop the batch rather than fail 2,000 times.
@@ -54,6 +55,7 @@ class Worker:
             record.faces = framed.faces
             record.face = framed.face.rounded() if framed.face else None
             record.face_number = framed.face_number
+            record.invented = framed.invented
             record.crop = framed.placement.crop.rounded()
             record.warnings += framed.warnings
             _write(task, task.output, encode(framed.image, task.settings.fmt, task.settings.quality), record)
