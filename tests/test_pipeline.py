@@ -66,7 +66,7 @@ def landscape() -> np.ndarray:
 @pytest.mark.parametrize(
     "name, photo, most",
     [
-        ("id crop", id_crop, 0.12),  # too tight to cover: a 65 % face still leaves some of the window
+        ("id crop", id_crop, 0.13),  # too tight to cover: a 62 % face still leaves some of the window
         ("face near an edge", lambda: load_photo(DATA / "astronaut_edge.jpg"), 0.02),
         ("landscape", landscape, 0.02),
     ],
