@@ -265,7 +265,7 @@ def cover(
     those that cover as much, the closest to the preferred look. The preferred look, when it covers.
 
     Each move away from the preferred look is measured as a share of its tolerance on that side, so
-    taking a face to 65 % of the window costs as much as moving it 8 % off centre.
+    taking a face to the largest it may be costs as much as moving it 8 % off centre.
     """
     import numpy as np
 
