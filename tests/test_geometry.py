@@ -199,11 +199,13 @@ def covering_case(draw: st.DrawFn) -> tuple[tuple[int, int], Face, tuple[int, in
 
 
 def seen_share(alpha: np.ndarray, s: float, x0: float, y0: float, photo: tuple[int, int]) -> float:
-    """Brute force: the share of the window's pixels that the photo, scaled by `s` with its top-left
-    corner at canvas (x0, y0), covers whole."""
+    """Brute force: the share of the window's area (its pixels, each counted by how much of it) that the
+    photo, scaled by `s` with its top-left corner at canvas (x0, y0), covers."""
     ys, xs = np.nonzero(alpha < 128)
-    x1, y1, e = x0 + photo[0] * s, y0 + photo[1] * s, 1e-6
-    return float(((xs >= x0 - e) & (xs + 1 <= x1 + e) & (ys >= y0 - e) & (ys + 1 <= y1 + e)).mean())
+    x1, y1 = x0 + photo[0] * s, y0 + photo[1] * s
+    across = np.clip(np.minimum(xs + 1, x1) - np.maximum(xs, x0), 0, 1)
+    down = np.clip(np.minimum(ys + 1, y1) - np.maximum(ys, y0), 0, 1)
+    return float((across * down).mean())
 
 
 def eye_of(face: Face) -> float:
