@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from math import ceil, floor
@@ -12,8 +13,13 @@ from PIL import Image
 
 from .geometry import Box, Placement, WindowMask
 
-FILL_DETAIL = 48  # the fill is made at about this many px across, then enlarged: a soft wash of colour
-SEAM = 0.03  # share of the canvas over which the photo fades into the fill
+# Past the photo's edges the canvas shows the photo mirrored, blurred more the farther out: Gaussian blurs
+# of these widths (shares of the canvas), reached at these distances from the photo (shares too).
+BLUR_LEVELS = (0.0, 0.008, 0.05)
+BLUR_AT = (0.0, 0.012, 0.05)
+FILL_DETAIL = 120  # the blurs are made on a copy about this many px across, then enlarged
+
+Rect = tuple[int, int, int, int]  # x0, y0, x1, y1 in canvas px
 
 
 @dataclass(frozen=True)
@@ -33,6 +39,21 @@ class PreparedFrame:
         """The window's actual shape (where the frame lets the photo show), for placing and for saying how
         much of it was invented: made once per frame."""
         return WindowMask.from_alpha(np.asarray(self.alpha), self.window)
+
+    @cached_property
+    def _see_through(self) -> np.ndarray:
+        """A summed-area table of the canvas px the frame shows more than it hides (as WindowMask)."""
+        table = np.zeros((self.size[1] + 1, self.size[0] + 1), dtype=np.int64)
+        table[1:, 1:] = np.cumsum(np.cumsum(np.asarray(self.alpha) < 128, axis=0), axis=1)
+        return table
+
+    def shows_outside(self, rect: Rect) -> bool:
+        """Whether any canvas px outside `rect` (x0, y0, x1, y1) is seen through the frame (where only
+        its anti-aliased rim lets a little through, a plain mirror of the photo is as good as any)."""
+        t = self._see_through
+        x0, y0, x1, y1 = rect
+        inside = t[y1, x1] - t[y0, x1] - t[y1, x0] + t[y0, x0]
+        return bool(t[-1, -1] - inside > 0)
 
     @classmethod
     def for_output(cls, image: Image.Image, window: Box, side: int | None) -> PreparedFrame:
@@ -71,11 +92,18 @@ def resize(image: np.ndarray, size: tuple[int, int], fine: bool = True) -> np.nd
     return cv2.resize(image, size, interpolation=cv2.INTER_AREA if fine else cv2.INTER_LINEAR)
 
 
-def render_portrait(photo: np.ndarray, placement: Placement, size: tuple[int, int]) -> np.ndarray:
+def render_portrait(
+    photo: np.ndarray,
+    placement: Placement,
+    size: tuple[int, int],
+    shows: Callable[[Rect], bool] | None = None,
+) -> np.ndarray:
     """The canvas (`size`, RGB) showing `photo` through `placement`.
 
-    Where the crop reaches past the photo's edges, the canvas shows a blurred, stretched copy of the
-    photo and the photo fades into it over a short seam, so there are never flat bars.
+    Where the crop reaches past the photo's edges, the canvas shows the photo mirrored at its edges,
+    blurred more the farther from the photo (see `_extend`): no bars, no stretched smear, no seam.
+    `shows(rect)` says whether any of the canvas outside `rect` (x0, y0, x1, y1) can be seen through the
+    frame; when it cannot, the hidden margin is left as a plain mirror, without the blur's cost.
     """
     ph, pw = photo.shape[:2]
     cw, ch = size
@@ -84,8 +112,8 @@ def render_portrait(photo: np.ndarray, placement: Placement, size: tuple[int, in
     # The part of the photo that is on the canvas, in photo px, then in canvas px.
     x0, y0 = max(crop.x, 0.0), max(crop.y, 0.0)
     x1, y1 = min(crop.right, float(pw)), min(crop.bottom, float(ph))
-    if x1 <= x0 or y1 <= y0:
-        return _fill(photo, placement, size)
+    if x1 <= x0 or y1 <= y0:  # nudged wholly off the canvas: a soft wash of the photo's colours
+        return _wash(photo, size)
     px0, py0, px1, py1 = floor(x0), floor(y0), ceil(x1), ceil(y1)
     cx0, cy0 = round((px0 - crop.x) * s), round((py0 - crop.y) * s)
     cx1, cy1 = round((px1 - crop.x) * s), round((py1 - crop.y) * s)
@@ -94,67 +122,68 @@ def render_portrait(photo: np.ndarray, placement: Placement, size: tuple[int, in
     # Clip the scaled region to the canvas.
     dx0, dy0 = max(cx0, 0), max(cy0, 0)
     dx1, dy1 = min(cx1, cw), min(cy1, ch)
+    if dx1 <= dx0 or dy1 <= dy0:
+        return _wash(photo, size)
     visible = scaled[dy0 - cy0 : dy1 - cy0, dx0 - cx0 : dx1 - cx0]
     if (dx0, dy0, dx1, dy1) == (0, 0, cw, ch):
         return np.ascontiguousarray(visible)
+    rect = (dx0, dy0, dx1, dy1)
+    return _extend(visible, rect, size, blur=shows is None or shows(rect))
 
-    canvas = _fill(photo, placement, size)
-    area = canvas[dy0:dy1, dx0:dx1]
-    fill = area.copy()
-    area[:] = visible
-    # Blend only the bands along the photo's inner edges; inside them the photo is shown as it is.
-    seam = max(2, round(SEAM * max(size)))
-    h, w = area.shape[:2]
-    wy, (top, bottom) = _ramp(h, seam, dy0 > 0, dy1 < ch), _plain(h, seam, dy0 > 0, dy1 < ch)
-    wx, (left, right) = _ramp(w, seam, dx0 > 0, dx1 < cw), _plain(w, seam, dx0 > 0, dx1 < cw)
+
+def _extend(visible: np.ndarray, rect: Rect, size: tuple[int, int], blur: bool = True) -> np.ndarray:
+    """The canvas of `size` with `visible` at `rect` and the rest made from it: the photo mirrored at
+    its edges (so colours and lines carry on across them without a seam), then blurred progressively
+    with the distance from the photo, from sharp at its edge to a soft wash of its colours."""
+    cw, ch = size
+    x0, y0, x1, y1 = rect
+    canvas = cv2.copyMakeBorder(visible, y0, ch - y1, x0, cw - x1, cv2.BORDER_REFLECT)
+    if not blur:
+        return canvas
+    # How far each canvas px is from the photo, as a share of the canvas (0 on the photo).
+    side = max(size)
+    dx = np.maximum(np.maximum(x0 - 0.5 - np.arange(cw), np.arange(cw) + 0.5 - x1), 0) / side
+    dy = np.maximum(np.maximum(y0 - 0.5 - np.arange(ch), np.arange(ch) + 0.5 - y1), 0) / side
+    # The blurs are made on a small copy (blurs that wide need no more detail) and enlarged. The widest is
+    # of the photo's edge carried straight out, not mirrored: a mirror far out would show ghosts of the
+    # features near the edge (an ear, a shoulder) however blurred.
+    k = max(1, side // FILL_DETAIL)
+    tw, th = max(1, cw // k), max(1, ch // k)
+    tiny = resize(canvas, (tw, th), fine=False)
+    tx0, ty0 = min(round(x0 / k), tw - 1), min(round(y0 / k), th - 1)
+    tx1, ty1 = max(round(x1 / k), tx0 + 1), max(round(y1 / k), ty0 + 1)
+    carried = cv2.copyMakeBorder(tiny[ty0:ty1, tx0:tx1], ty0, th - ty1, tx0, tw - tx1, cv2.BORDER_REPLICATE)
+    levels = [canvas]
+    for i, sigma in enumerate(BLUR_LEVELS[1:], 1):
+        source = carried if i == len(BLUR_LEVELS) - 1 else tiny
+        blurred = cv2.GaussianBlur(source, (0, 0), sigmaX=max(0.5, sigma * side / k))
+        levels.append(cv2.resize(blurred, size, interpolation=cv2.INTER_LINEAR))
+    out = canvas.copy()
+    # Only the margins outside the photo change; the photo's own pixels are left as they are.
     bands = [
-        (slice(0, top), slice(0, w)),
-        (slice(bottom, h), slice(0, w)),
-        (slice(top, bottom), slice(0, left)),
-        (slice(top, bottom), slice(right, w)),
+        (slice(0, y0), slice(0, cw)),
+        (slice(y1, ch), slice(0, cw)),
+        (slice(y0, y1), slice(0, x0)),
+        (slice(y0, y1), slice(x1, cw)),
     ]
     for ys, xs in bands:
-        weight = np.outer(wy[ys], wx[xs])[..., None]
-        under = fill[ys, xs].astype(np.float32)
-        area[ys, xs] = np.clip(under + (visible[ys, xs] - under) * weight + 0.5, 0, 255).astype(np.uint8)
-    return canvas
+        if ys.start >= ys.stop or xs.start >= xs.stop:
+            continue
+        d = np.hypot(dy[ys][:, None], dx[xs][None, :])
+        # Position along the levels: 0 at the photo's edge, the last level from BLUR_AT[-1] on.
+        t = np.interp(d, BLUR_AT, np.arange(len(BLUR_LEVELS), dtype=np.float64)).astype(np.float32)
+        band = levels[0][ys, xs].astype(np.float32)
+        for i in range(1, len(levels)):
+            w = np.clip(t - (i - 1), 0.0, 1.0)[..., None]
+            band += (levels[i][ys, xs] - band) * w
+        out[ys, xs] = np.clip(band + 0.5, 0, 255).astype(np.uint8)
+    return out
 
 
-def _plain(n: int, seam: int, fade_start: bool, fade_end: bool) -> tuple[int, int]:
-    """The span [lo, hi) of an axis of `n` px that no seam touches."""
-    lo = min(n, seam) if fade_start else 0
-    hi = max(lo, n - seam) if fade_end else n
-    return lo, hi
-
-
-def _ramp(n: int, seam: int, fade_start: bool, fade_end: bool) -> np.ndarray:
-    """Weights (1 = photo) along one axis, ramping from 0 to 1 over `seam` px at each inner edge."""
-    i = np.arange(n, dtype=np.float32) + 0.5
-    w = np.ones(n, dtype=np.float32)
-    if fade_start:
-        w = np.minimum(w, i / seam)
-    if fade_end:
-        w = np.minimum(w, (n - i) / seam)
-    return np.clip(w, 0.0, 1.0)
-
-
-def _fill(photo: np.ndarray, placement: Placement, size: tuple[int, int]) -> np.ndarray:
-    """The photo's own colours carried out past its edges (edge pixels stretched), heavily blurred."""
-    cw, ch = size
-    k = FILL_DETAIL / max(size)
-    small_w, small_h = max(2, round(cw * k)), max(2, round(ch * k))
-    s = placement.scale * k  # small-canvas px per photo px
-    ph, pw = photo.shape[:2]
-    # Shrink the photo first so warpAffine, which samples without averaging, does not alias.
-    source = resize(photo, (max(1, round(pw * s)), max(1, round(ph * s))), fine=False) if s < 1 else photo
-    sx, sy = source.shape[1] / pw, source.shape[0] / ph
-    crop = placement.crop
-    matrix = np.array([[s / sx, 0, -crop.x * s], [0, s / sy, -crop.y * s]], dtype=np.float64)
-    small = cv2.warpAffine(
-        source, matrix, (small_w, small_h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
-    )
-    small = cv2.GaussianBlur(small, (0, 0), sigmaX=FILL_DETAIL / 16)
-    return cv2.resize(small, size, interpolation=cv2.INTER_CUBIC)
+def _wash(photo: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """A canvas of `size` showing nothing of `photo` but its colours, blurred to a wash."""
+    tiny = resize(photo, (8, 8), fine=False) if min(photo.shape[:2]) >= 8 else photo
+    return cv2.resize(cv2.GaussianBlur(tiny, (0, 0), 1.5), size, interpolation=cv2.INTER_CUBIC)
 
 
 def lay_frame(portrait: np.ndarray, frame: PreparedFrame) -> Image.Image:

@@ -94,7 +94,7 @@ def finish(photo: np.ndarray, plan: Plan, frame: PreparedFrame, reduction: float
     if invented > EDGES_FILLED_ABOVE:  # enough of the fill shows through the window to notice
         warnings.append(EDGES_FILLED)
     return Framed(
-        image=lay_frame(render_portrait(photo, p, frame.size), frame),
+        image=lay_frame(render_portrait(photo, p, frame.size, frame.shows_outside), frame),
         faces=len(plan.faces),
         face=plan.face.box.scaled(reduction) if plan.face else None,
         placement=full,

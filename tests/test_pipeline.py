@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 import pytest
 from PIL import Image
@@ -51,11 +53,70 @@ def test_tight_photo_is_filled_from_itself_not_with_bars(
     assert steps[edge - 3 : edge + 3].max() < 3 * np.median(steps[edge + 20 : edge + 200]) + 2
 
 
+def _detail(strip: np.ndarray) -> float:
+    """How much fine detail a strip of canvas holds: the mean step between neighbouring pixels."""
+    s = strip.astype(float)
+    return float(np.abs(np.diff(s, axis=0)).mean() + np.abs(np.diff(s, axis=1)).mean())
+
+
+def _columns(image: np.ndarray, rows: slice, edge: int, outward: int, start: int, end: int) -> np.ndarray:
+    """The columns of `image` from `start` to `end` px out of `edge` (`outward` -1: leftwards)."""
+    lo, hi = sorted((edge + outward * start, edge + outward * end))
+    return image[rows, max(0, lo) : hi]
+
+
+def test_the_fill_mirrors_the_photo_at_its_edge_then_fades_to_a_soft_wash(
+    detector: FaceDetector, frame: PreparedFrame
+) -> None:
+    """Past the photo's edges: the photo's own pixels shown as they are right up to its edge, its
+    texture carried on past it (mirrored: no seam, no stretched streaks), blurred more and more with
+    the distance until only its colours are left."""
+    photo = id_crop()  # too tight to cover the window: its left and right edges show
+    placement = frame_photo(photo, detector, frame).placement
+    canvas = render_portrait(photo, placement, frame.size)
+    s, crop = placement.scale, placement.crop
+    # The same view of the whole photo the crop was cut from: what the photo's own pixels look like.
+    x, y = ID_CROP[:2]
+    whole = Placement(s, Box(crop.x + x, crop.y + y, crop.w, crop.h))
+    truth = render_portrait(load_photo(DATA / "grace_hopper.jpg"), whole, frame.size)
+    side = max(frame.size)
+    top, bottom = round(-crop.y * s) + 20, round((photo.shape[0] - crop.y) * s) - 20
+    rows = slice(max(0, top), min(frame.size[1], bottom))
+    for edge, outward in ((round(-crop.x * s), -1), (round((photo.shape[1] - crop.x) * s), 1)):
+        strip = partial(_columns, canvas, rows, edge, outward)
+        assert 10 < edge < frame.size[0] - 10
+        photo_detail = _detail(_columns(truth, rows, edge, outward, -4, 0))
+        assert _detail(strip(-4, 0)) > 0.8 * photo_detail, "the photo's edge is shown as it is"
+        assert _detail(strip(0, 4)) > 0.5 * photo_detail, "its texture carries on past it"
+        far = strip(round(0.06 * side), side)
+        assert _detail(far) < 0.25 * photo_detail, "far out, only a soft wash"
+        assert far.astype(float).std(axis=(0, 1)).max() > 2, "a wash of the photo's colours, not a bar"
+
+
+def test_a_margin_the_frame_hides_is_not_blurred_and_nothing_visible_changes(
+    detector: FaceDetector, frame: PreparedFrame
+) -> None:
+    """The blur is made only when some of it can be seen: skipping it changes no pixel of the output."""
+    from framer.compose import lay_frame
+
+    photo = load_photo(DATA / "hopper_12mp.jpg")
+    placement = frame_photo(photo, detector, frame).placement
+    # The photo covers the window, not the canvas's corners: the frame hides those.
+    assert placement.crop.x < 0 and placement.crop.right > photo.shape[1]
+    quick = render_portrait(photo, placement, frame.size, frame.shows_outside)
+    full = render_portrait(photo, placement, frame.size)
+    hidden = np.asarray(frame.alpha) == 255
+    assert not np.array_equal(quick[hidden], full[hidden]), "the hidden margin was not left plain"
+    assert np.array_equal(np.asarray(lay_frame(quick, frame)), np.asarray(lay_frame(full, frame)))
+
+
+ID_CROP = (131, 50, 264, 352)  # x, y, w, h: her face is about 176 x 212 px at (176, 113): centred
+
+
 def id_crop() -> np.ndarray:
     """A 3x4 ID-style crop of Grace Hopper, tight around her face (it fills 60 % of the photo's height)."""
-    photo = load_photo(DATA / "grace_hopper.jpg")
-    x, y, w = 131, 50, 264  # her face is about 176 x 212 px at (176, 113): centred
-    return photo[y : y + w * 4 // 3, x : x + w]
+    x, y, w, h = ID_CROP
+    return load_photo(DATA / "grace_hopper.jpg")[y : y + h, x : x + w]
 
 
 def landscape() -> np.ndarray:
