@@ -8,12 +8,12 @@ from importlib.resources import files
 import numpy as np
 from PIL import Image, ImageDraw
 
+from .colour import to_rgb
 from .compose import PreparedFrame, avatar_preview
 from .detect import FaceDetector
 from .frames import Frame
 from .geometry import Box
 from .i18n import _, ngettext, percent
-from .images import to_rgb
 from .pipeline import frame_photo
 from .window import shape_name
 

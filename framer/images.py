@@ -8,10 +8,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+import cv2
 import numpy as np
 import pillow_heif
-from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+import simplejpeg
+from PIL import Image, ImageOps, UnidentifiedImageError
 
+from .colour import is_srgb, to_srgb
 from .errors import PhotoError
 from .files import NotARegularFile, open_regular
 from .reasons import os_reason
@@ -24,11 +27,9 @@ pillow_heif.register_heif_opener()  # iPhone photos (HEIC/HEIF)
 # framer checks each photo's claimed size itself (decode_photo), with a limit the user can set, before
 # decoding; Pillow's own fixed guard would only warn, or fail with a less helpful message.
 Image.MAX_IMAGE_PIXELS = None
-_SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
 
 ORIENTATION = 0x0112  # the EXIF tag
 JPEG_QUALITY = 92
-PAPER_WHITE = (255, 255, 255)  # what transparent areas of a photo become
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,9 @@ def _decode(f: BinaryIO, min_side: int | None, max_pixels: int) -> Photo:
         notes = ("animated",) if getattr(im, "is_animated", False) else ()
         orientation = im.getexif().get(ORIENTATION, 1)
         full_size = (h, w) if orientation in (5, 6, 7, 8) else (w, h)
+        quick = _quick_jpeg(im, f, min_side, orientation)
+        if quick is not None:
+            return Photo(quick, full_size, notes)
         if min_side and im.format == "JPEG":
             k = next((k for k in (8, 4, 2) if min(w, h) // k >= min_side), 1)
             if k > 1:
@@ -105,47 +109,44 @@ def _decode(f: BinaryIO, min_side: int | None, max_pixels: int) -> Photo:
         return Photo(np.asarray(rgb), full_size, notes + colour_notes)
 
 
-def to_srgb(im: Image.Image, icc: bytes | None) -> tuple[Image.Image, tuple[str, ...]]:
-    """`im` as 8-bit RGB in sRGB: through its embedded colour profile when it has one (phones often use
-    Display P3, printers' files CMYK profiles), so colours stay right; else by Pillow's plain conversion."""
-    if icc and im.mode in ("RGB", "CMYK", "L"):
-        try:
-            profile = ImageCms.ImageCmsProfile(io.BytesIO(icc))
-            if "srgb" not in ImageCms.getProfileDescription(profile).lower():
-                converted = ImageCms.profileToProfile(im, profile, _SRGB, outputMode="RGB")
-                if converted is not None:
-                    return converted, ()
-        except (ImageCms.PyCMSError, OSError, TypeError, ValueError):
-            return to_rgb(im), ("colour_profile_ignored",)
-    return to_rgb(im), ()
+# How to turn a decoded array upright for each EXIF orientation (as ImageOps.exif_transpose does).
+_UPRIGHT = {
+    2: lambda a: a[:, ::-1],
+    3: lambda a: a[::-1, ::-1],
+    4: lambda a: a[::-1],
+    5: lambda a: a.transpose(1, 0, 2),
+    6: lambda a: cv2.rotate(a, cv2.ROTATE_90_CLOCKWISE),
+    7: lambda a: a[::-1, ::-1].transpose(1, 0, 2),
+    8: lambda a: cv2.rotate(a, cv2.ROTATE_90_COUNTERCLOCKWISE),
+}
 
 
-def to_rgb(im: Image.Image) -> Image.Image:
-    """Any Pillow mode as 8-bit RGB: deep images scaled down, transparency laid on white."""
-    if im.mode in ("I;16", "I;16B", "I;16L", "I;16N", "I", "F"):
-        im = Image.fromarray(_to_uint8(np.asarray(im)))
-    if im.mode == "P" and "transparency" in im.info:
-        im = im.convert("RGBA")
-    if im.mode in ("RGBA", "LA", "PA", "RGBa", "La"):
-        im = im.convert("RGBA")
-        background = Image.new("RGBA", im.size, (*PAPER_WHITE, 255))
-        im = Image.alpha_composite(background, im)
-    return im.convert("RGB") if im.mode != "RGB" else im
+def _quick_jpeg(im: Image.Image, f: BinaryIO, min_side: int | None, orientation: int) -> np.ndarray | None:
+    """The photo decoded by libjpeg-turbo (simplejpeg) straight into an array, at the smallest DCT scale
+    (1/2, 1/4, 1/8) whose shorter side is still at least `min_side`; None where Pillow's path is
+    needed: anything but a plain YCbCr or grey JPEG in sRGB (CMYK, other colour profiles), and any
+    file libjpeg finds the least fault with (Pillow then reads it, or says in its words what is wrong).
 
-
-def _to_uint8(values: np.ndarray) -> np.ndarray:
-    """Single-channel 16/32-bit or float samples as 0-255, keeping the tonal range."""
-    values = values.astype(np.float64)
-    top = float(values.max()) if values.size else 0.0
-    if values.dtype.kind == "f" and top <= 1.0:
-        scale = 255.0  # float images in 0..1
-    elif top <= 255:
-        scale = 1.0
-    elif top <= 65535:
-        scale = 255.0 / 65535.0
-    else:
-        scale = 255.0 / top
-    return np.clip(np.rint(values * scale), 0, 255).astype(np.uint8)
+    Pillow's own decode fills its image memory first and then copies it into NumPy: this skips the copy
+    (measured on a 12 MP phone-like JPEG at 1/2: 39 ms against 48).
+    """
+    if im.format not in ("JPEG", "MPO") or im.mode not in ("RGB", "L"):
+        return None
+    icc = im.info.get("icc_profile")
+    if icc and not is_srgb(icc):
+        return None
+    w, h = im.size
+    # Only the scales 1/2, 1/4 and 1/8, as Pillow's: libjpeg-turbo's others (3/8, 5/8...) decode slower.
+    k = next((k for k in (8, 4, 2) if min(w, h) // k >= (min_side or 0) > 0), 1)
+    try:
+        f.seek(0)
+        data = f.read()
+        pixels = simplejpeg.decode_jpeg(data, "RGB", min_height=-(-h // k), min_width=-(-w // k), strict=True)
+    except (ValueError, OSError):
+        return None
+    if orientation in _UPRIGHT:
+        pixels = np.ascontiguousarray(_UPRIGHT[orientation](pixels))
+    return pixels
 
 
 def encode(image: Image.Image, fmt: str, quality: int = JPEG_QUALITY) -> bytes:

@@ -230,6 +230,23 @@ def test_help_and_version_do_not_load_opencv_or_numpy(tmp_path: Path) -> None:
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, cwd=tmp_path)
 
 
+def test_the_process_that_plans_a_batch_does_not_load_opencv_or_numpy(photos: Path, tmp_path: Path) -> None:
+    """Only the workers touch pixels: the planning process stays small and starts fast, even when it
+    checks a report and a review page it will write (their modules must not pull the pixel code in)."""
+    out = tmp_path / "out"
+    args = ["apply", str(photos), "-o", str(out), *DURING, "--jobs", "2", "-q"]  # the last --jobs wins
+    args += ["--report", str(tmp_path / "r.jsonl"), "--review", str(tmp_path / "review.html")]
+    code = (
+        "import sys; from framer.cli import cli\n"
+        f"try: cli({args!r})\nexcept SystemExit as e: assert not e.code, e.code\n"
+        "loaded = [m for m in ('cv2', 'numpy', 'simplejpeg') if m in sys.modules]\n"
+        "assert not loaded, loaded"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert len(list(out.rglob("*.jpg"))) == 3
+
+
 def test_python_dash_m_framer_runs(tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "framer", "--version"], capture_output=True, text=True, cwd=tmp_path

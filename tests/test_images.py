@@ -7,12 +7,13 @@ import os
 
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageOps
 
+from framer.colour import to_rgb
 from framer.detect import FaceDetector
 from framer.errors import OutputError, PhotoError
 from framer.files import write_atomic
-from framer.images import decode_photo, encode, load_photo, to_rgb
+from framer.images import decode_photo, encode, load_photo
 from helpers import DATA
 
 VARIANTS = [
@@ -126,3 +127,28 @@ def test_a_photo_in_memory_decodes_as_the_same_file_on_disk() -> None:
         on_disk, in_memory = decode_photo(DATA / name), decode_photo((DATA / name).read_bytes())
         assert in_memory.full_size == on_disk.full_size and in_memory.notes == on_disk.notes
         assert np.array_equal(in_memory.rgb, on_disk.rgb)
+
+
+@pytest.mark.parametrize("orientation", range(1, 9))
+def test_a_jpeg_is_decoded_upright_exactly_as_pillow_turns_it(orientation: int) -> None:
+    """JPEGs are decoded by libjpeg-turbo straight into an array and turned by framer itself: for every
+    EXIF orientation, the same pixels as Pillow's decode turned by ImageOps.exif_transpose."""
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    buffer = io.BytesIO()
+    Image.open(DATA / "grace_hopper.jpg").save(buffer, "JPEG", quality=95, exif=exif.tobytes())
+    data = buffer.getvalue()
+    expected = np.asarray(ImageOps.exif_transpose(Image.open(io.BytesIO(data))).convert("RGB"))
+    photo = decode_photo(data)
+    assert photo.rgb.flags["C_CONTIGUOUS"] and photo.full_size == (expected.shape[1], expected.shape[0])
+    assert np.array_equal(photo.rgb, expected)
+
+
+def test_a_reduced_jpeg_decode_is_pillows_reduced_decode() -> None:
+    """The quick decode picks the same DCT scale as Pillow's draft mode would, and the same pixels."""
+    photo = decode_photo(DATA / "hopper_12mp.jpg", min_side=1080)
+    with Image.open(DATA / "hopper_12mp.jpg") as im:
+        im.draft("RGB", (1500, 2000))
+        expected = np.asarray(ImageOps.exif_transpose(im).convert("RGB"))
+    assert photo.reduction == 2 and photo.rgb.shape == expected.shape
+    assert np.abs(photo.rgb.astype(int) - expected).max() <= 1
