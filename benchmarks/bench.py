@@ -262,18 +262,21 @@ TARGET_BIG_MB = 500
 
 
 def make_big(workdir: Path) -> Path:
-    """A 99 MP JPEG (a panorama's size) with one face about 300 px tall, off centre on a blurred copy of
-    the photo: framer must decode only what the crop needs at the scale the output needs. Cached."""
+    """A 99 MP JPEG (a panorama's size) with one face about 300 px tall, off centre on a soft wash of the
+    photo's colours: framer must decode only what the crop needs at the scale the output needs. Cached."""
     import numpy as np
-    from PIL import Image, ImageFilter
+    from PIL import Image
 
-    path = workdir / f"big-{SET_VERSION}.jpg"
+    path = workdir / f"big-{SET_VERSION}b.jpg"
     if path.exists():
         return path
     photo = _upright_rgb(DATA / "grace_hopper.jpg")  # her face is about 212 px tall in 600
     w, h = BIG_SIZE
-    small = _cover(photo, (w // 32, h // 32), 0.5, 0.5, Image.Resampling.BOX)
-    picture = small.filter(ImageFilter.GaussianBlur(radius=4)).resize(BIG_SIZE, Image.Resampling.BICUBIC)
+    # The background: the photo's colours only (a blurred copy of it would hold a huge, blurred face).
+    tiny = _cover(photo, (4, 3), 0.5, 0.5, Image.Resampling.BOX)
+    picture = tiny.resize((w // 16, h // 16), Image.Resampling.BICUBIC).resize(
+        BIG_SIZE, Image.Resampling.BILINEAR
+    )
     s = BIG_FACE_PX / 212
     fg = photo.resize((round(photo.width * s), round(photo.height * s)), Image.Resampling.LANCZOS)
     picture.paste(fg, (w * 2 // 3, h // 3))

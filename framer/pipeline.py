@@ -128,13 +128,10 @@ def frame_file(
     photo = decode_photo(path, min_side=max(frame.size), max_pixels=max_pixels)
     plan = plan_photo(photo.rgb, detector, frame, adjust)
     if photo.reduction > 1 and plan.placement.scale > REDECODE_ABOVE:
-        finer = decode_photo(
-            path, min_side=ceil(min(photo.rgb.shape[:2]) * plan.placement.scale), max_pixels=max_pixels
-        )
-        r = finer.rgb.shape[1] / photo.rgb.shape[1]
-        if r > 1:
-            plan = _scaled(plan, r)
-            photo = finer
+        side, width = ceil(min(photo.rgb.shape[:2]) * plan.placement.scale), photo.rgb.shape[1]
+        del photo  # the reduced pixels are done with: the finer decode of a 99 MP photo is big enough alone
+        photo = decode_photo(path, min_side=side, max_pixels=max_pixels)
+        plan = _scaled(plan, photo.rgb.shape[1] / width)
     framed = finish(photo.rgb, plan, frame, photo.reduction)
     framed.warnings += photo.notes
     return framed

@@ -63,3 +63,15 @@ def test_several_faces_come_largest_first(detector: FaceDetector) -> None:
     assert len(faces) == 2
     assert faces[0].box.x > 350 and faces[1].box.x < 300
     assert faces[0].box.h > faces[1].box.h
+
+
+def test_a_small_face_in_a_big_photo_is_found(detector: FaceDetector) -> None:
+    """A face about 2 % of a big photo's side (300 px in a 99 MP panorama) is under YuNet's smallest at
+    the usual 640 px look: the detector looks once more with more detail rather than miss it."""
+    hopper = Image.open(DATA / "grace_hopper.jpg").convert("RGB")  # her face is about 212 px tall
+    big = Image.new("RGB", (8000, 5000), (96, 110, 140))
+    big.paste(hopper.resize((hopper.width * 3 // 4, hopper.height * 3 // 4)), (5200, 1800))
+    pixels = np.asarray(big)
+    assert detector.detect_at(pixels, 640) == []  # the usual look misses it
+    faces = detector(pixels)
+    assert len(faces) == 1 and 5200 < faces[0].box.cx < 5200 + hopper.width
