@@ -12,10 +12,11 @@ import os
 from dataclasses import asdict
 
 from .batch import Task, Write
-from .compose import PreparedFrame, avatar_preview
+from .compose import avatar_preview
 from .detect import FaceDetector
 from .errors import FramerError, OutputError, PhotoError
 from .files import write_atomic
+from .frame_cache import prepared_frame
 from .frames import Frame
 from .images import encode
 from .journal import Entry, append, file_identity, retraction
@@ -41,8 +42,7 @@ class Worker:
     """Frames photos with one detector and one prepared frame, built once."""
 
     def __init__(self, frame: Frame, side: int | None) -> None:
-        image = frame.open_image()
-        self.frame = PreparedFrame.for_output(image, frame.window_in(image), side or frame.output_size)
+        self.frame = prepared_frame(frame, side)
         self.detector = FaceDetector()
 
     def __call__(self, task: Task) -> Record:

@@ -57,16 +57,13 @@ class _Kit:
     """What one worker builds once: the detector, and each offered frame prepared at its output size."""
 
     def __init__(self, frames: list[Frame]) -> None:
-        from ..compose import PreparedFrame
         from ..detect import FaceDetector
+        from ..frame_cache import prepared_frame
 
         self.detector: FaceDetector = FaceDetector()
         self.frames: dict[str, PreparedFrame] = {}
         for frame in frames:
-            image = frame.open_image()
-            self.frames[frame.name] = PreparedFrame.for_output(
-                image, frame.window_in(image), frame.output_size
-            )
+            self.frames[frame.name] = prepared_frame(frame, frame.output_size)
 
 
 _kit: _Kit | None = None
