@@ -1,8 +1,10 @@
-"""Frames scaled to their output size, kept between runs in the user's cache folder.
+"""Frames checked and scaled to their output size, kept between runs in the user's cache folder.
 
 Every worker of every run needs the frame at the output size, and making it costs more than framing a
 photo: the built-in 2048 px PNG takes 60 ms to decode and 90 ms to resample (Lanczos) into 1080 px, in
-each worker, before its first photo. From the cache it takes 5 ms. The cache is only ever a copy: it is
+each worker, before its first photo. From the cache it takes 5 ms. Likewise the window a frame was
+settled with (Frame.settled: its image decoded and checked), which the process that plans a batch would
+otherwise decode the image again for. The cache is only ever a copy: it is
 keyed by the SHA-256 of the frame image's bytes with its window and size, any file that is not exactly
 what is expected is ignored (and made again), and a cache that cannot be written costs nothing but the
 time. Only frames are kept there, never a photo.
@@ -14,15 +16,20 @@ Windows); FRAMER_CACHE=off turns it off.
 from __future__ import annotations
 
 import hashlib
+import json
+import math
 import os
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
-from PIL import Image
+from .geometry import Box
 
-from .compose import PreparedFrame
-from .frames import Frame
+if TYPE_CHECKING:  # NumPy and the compositor are loaded only by the processes that prepare frames
+    import numpy as np
+
+    from .compose import PreparedFrame
+    from .frames import Frame
 
 VERSION = 1  # of what is kept: bump when PreparedFrame.for_output makes other pixels
 OFF = "off"
@@ -37,16 +44,49 @@ def cache_folder() -> Path | None:
     return Path(base or Path.home() / ".cache") / "framer"
 
 
+def known_settled(data: bytes, declared: Box | None, given: Box | None) -> Box | None:
+    """The window a frame image of exactly these bytes was settled with, given these windows, if kept."""
+    path = _path(_key(data, "settled", declared, given), ".json")
+    if path is None:
+        return None
+    try:
+        with open(path, encoding="utf-8") as f:
+            x, y, w, h = (float(v) for v in json.load(f)["window"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if not all(math.isfinite(v) for v in (x, y, w, h)) or min(w, h) <= 0:
+        return None
+    return Box(x, y, w, h)
+
+
+def keep_settled(data: bytes, declared: Box | None, given: Box | None, window: Box) -> None:
+    """Keep the window a frame image of these bytes was settled with (checked), given these windows."""
+    body = json.dumps({"window": [window.x, window.y, window.w, window.h]}).encode()
+    _keep(_path(_key(data, "settled", declared, given), ".json"), body)
+
+
+def _key(data: bytes, *what: object) -> str:
+    key = hashlib.sha256(data)
+    key.update(repr((VERSION, *what)).encode())
+    return key.hexdigest()[:40]
+
+
+def _path(key: str, suffix: str) -> Path | None:
+    folder = cache_folder()
+    return folder / "frames" / f"{key}{suffix}" if folder else None
+
+
 def prepared_frame(frame: Frame, side: int | None) -> PreparedFrame:
     """`frame` (settled: its window known) scaled so its longer side is `side` px (default: the frame's
     output size), from the cache when it holds it, else made and kept there."""
+    import numpy as np
+
+    from .compose import PreparedFrame
+
     side = side or frame.output_size
     data = frame.image_bytes()
     assert frame.window is not None, "a frame is settled before it is prepared"
-    key = hashlib.sha256(data)
-    key.update(repr((VERSION, frame.window, side)).encode())
-    folder = cache_folder()
-    path = folder / "frames" / f"{key.hexdigest()[:40]}.npy" if folder else None
+    path = _path(_key(data, "prepared", frame.window, side), ".npy")
     if path is not None:
         cached = _load(path)
         made = _from_cache(cached, frame, side) if cached is not None else None
@@ -55,14 +95,22 @@ def prepared_frame(frame: Frame, side: int | None) -> PreparedFrame:
     image = frame.open_image()
     prepared = PreparedFrame.for_output(image, frame.window, side)
     if path is not None:
+        import io
+
         rgba = np.dstack([np.asarray(prepared.rgb), np.asarray(prepared.alpha)])
-        header = np.array([image.width, image.height], dtype=np.uint32)  # the size it was scaled from
-        _keep(path, header, rgba)
+        buffer = io.BytesIO()
+        np.save(buffer, np.array([image.width, image.height], dtype=np.uint32))  # the size it was scaled from
+        np.save(buffer, rgba, allow_pickle=False)
+        _keep(path, buffer.getvalue())
     return prepared
 
 
 def _from_cache(cached: tuple[np.ndarray, np.ndarray], frame: Frame, side: int) -> PreparedFrame | None:
     """The prepared frame the cache holds, or None if it is not of the size `side` makes."""
+    from PIL import Image
+
+    from .compose import PreparedFrame
+
     (w, h), rgba = cached
     assert frame.window is not None
     size = (rgba.shape[1], rgba.shape[0])
@@ -74,7 +122,9 @@ def _from_cache(cached: tuple[np.ndarray, np.ndarray], frame: Frame, side: int) 
 
 
 def _load(path: Path) -> tuple[np.ndarray, np.ndarray] | None:
-    """What `_keep` wrote at `path`, or None: missing, unreadable, or not exactly that."""
+    """What `prepared_frame` kept at `path`, or None: missing, unreadable, or not exactly that."""
+    import numpy as np
+
     try:
         with open(path, "rb") as f:
             header = np.load(f, allow_pickle=False)
@@ -88,15 +138,16 @@ def _load(path: Path) -> tuple[np.ndarray, np.ndarray] | None:
     return header, rgba
 
 
-def _keep(path: Path, header: np.ndarray, rgba: np.ndarray) -> None:
-    """Write the cache file in one step (another process may be writing the same one); never fail."""
+def _keep(path: Path | None, body: bytes) -> None:
+    """Write a cache file in one step (another process may be writing the same one); never fail."""
+    if path is None:
+        return
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd, staged = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as f:
-                np.save(f, header, allow_pickle=False)
-                np.save(f, rgba, allow_pickle=False)
+                f.write(body)
             os.replace(staged, path)
         except BaseException:
             os.unlink(staged)

@@ -77,8 +77,20 @@ class Frame:
         settled and checked against it (window_in): `window` (--window), else the declared one, else the
         one found from the transparency. The one call a command needs before handing the frame to
         workers: a frame that cannot frame a portrait fails here, in one line, not in every worker.
-        Raises FrameError."""
-        return replace(self, window=self.window_in(self.open_image(), window))
+        Raises FrameError.
+
+        The outcome for these exact image bytes and windows is kept in the cache (framer.frame_cache):
+        the next run need not decode the image to know it (a tenth of a second before any work)."""
+        from .frame_cache import keep_settled, known_settled
+
+        data = self.image_bytes()
+        known = known_settled(data, self.window, window)
+        if known is not None:
+            return replace(self, window=known)
+        settled = replace(self, window=self.window_in(_decode(self.image_path, data), window))
+        assert settled.window is not None
+        keep_settled(data, self.window, window, settled.window)
+        return settled
 
     def image_bytes(self) -> bytes:
         """The frame image's file, whole: a regular file of at most MAX_FRAME_BYTES (FrameError)."""

@@ -95,3 +95,25 @@ def test_a_cache_that_cannot_be_written_or_is_off_costs_nothing(
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     assert _same(prepared_frame(frame, 540), _fresh(frame, 540))
     assert not (tmp_path / "xdg").exists() and not (tmp_path / "home").exists()
+
+
+def test_a_frame_settled_once_is_known_without_decoding_and_a_bad_one_never(
+    cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import framer.frames as frames
+
+    first = load_frame("dx-2023").settled()
+    opaque = tmp_path / "opaque.png"
+    Image.new("RGBA", (400, 400), (10, 20, 30, 255)).save(opaque)
+    for _ in range(2):  # refused each time: a frame that failed its checks is never kept as settled
+        with pytest.raises(frames.FrameError):
+            Frame.bare(opaque).settled()
+
+    def no_decoding(path, data) -> Image.Image:
+        raise AssertionError("decoded again")
+
+    monkeypatch.setattr(frames, "_decode", no_decoding)
+    assert load_frame("dx-2023").settled() == first
+    given = frames.Box(300, 300, 1400, 1400)  # --window: settled (checked) anew, then known too
+    with pytest.raises(AssertionError, match="decoded again"):
+        load_frame("dx-2023").settled(given)
