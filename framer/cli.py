@@ -370,13 +370,13 @@ def _check_side_files(
     """Refuse a --report or --review that would replace what framer must not touch (WriteRefused): an
     input, the adjust file, the frame, an output of this run or framer's journal, a link or a device, a
     picture; or each other."""
+    if report_path is None and review_path is None:
+        return
     from .batch import preview_path
     from .files import JOURNAL_NAME, LOCK_NAME, check_target
     from .report import looks_like_report
     from .review import looks_like_review
 
-    if report_path is None and review_path is None:
-        return
     protected: dict[str, str] = {}
     for job in todo:
         protected[os.path.realpath(job.output)] = _("an output of this run")
