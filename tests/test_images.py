@@ -152,3 +152,15 @@ def test_a_reduced_jpeg_decode_is_pillows_reduced_decode() -> None:
         expected = np.asarray(ImageOps.exif_transpose(im).convert("RGB"))
     assert photo.reduction == 2 and photo.rgb.shape == expected.shape
     assert np.abs(photo.rgb.astype(int) - expected).max() <= 1
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{"progressive": True}, {"restart_marker_blocks": 4}, {"subsampling": 0}, {"subsampling": 1}],
+    ids=["progressive", "restart markers", "4:4:4", "4:2:2"],
+)
+def test_every_kind_of_jpeg_decodes_to_pillows_pixels(options: dict) -> None:
+    buffer = io.BytesIO()
+    Image.open(DATA / "grace_hopper.jpg").save(buffer, "JPEG", quality=90, **options)
+    data = buffer.getvalue()
+    assert np.array_equal(decode_photo(data).rgb, np.asarray(Image.open(io.BytesIO(data)).convert("RGB")))
