@@ -259,7 +259,6 @@ def serve_review(
             raise click.BadParameter(
                 _("not a framer report ({detail})").format(detail=e), param_hint="REPORT"
             ) from None
-        _check_adjust_path(batch)
         token = None if _is_loopback(host) else secrets.token_urlsafe(24)
         app = create_review_app(ReviewConfig(batch, workers=min(2, usable_cores()), token=token))
         sock = _bind(host, port)
@@ -287,11 +286,10 @@ def serve_review(
             click.echo(_("The review page is at (only with the key at the end of its address):"))
             for url in urls:
                 click.echo(f"  {url}")
-            local = (
-                _url("::1" if ":" in host else "127.0.0.1", sock.getsockname()[1]) + "/" + query
-                if host in EVERY_ADDRESS
-                else urls[0]
-            )
+            local = urls[0]
+            if host in EVERY_ADDRESS:
+                local = _url("::1" if ":" in host else "127.0.0.1", sock.getsockname()[1]) + "/" + query
+                click.echo(_("On this computer: {url}").format(url=local))
         click.echo(_("Stop the server with Ctrl-C."))
         running = server(app)
         if not no_browser:
@@ -301,17 +299,3 @@ def serve_review(
         except KeyboardInterrupt:
             click.echo(_("Stopped."), err=True)
             sys.exit(int(ExitCode.INTERRUPTED))
-
-
-def _check_adjust_path(batch: object) -> None:
-    """Refuse an adjust file that is a photo, an output or the report (WriteRefused)."""
-    import os
-
-    from .files import check_target
-
-    protected = {os.path.realpath(batch.report): _("the report")}  # type: ignore[attr-defined]
-    for photo in batch.photos:  # type: ignore[attr-defined]
-        protected[os.path.realpath(photo.source)] = _("an input photo")
-        if photo.output is not None:
-            protected[os.path.realpath(photo.output)] = _("an output of this run")
-    check_target(batch.adjust_path, protected, ours=lambda head: True)  # type: ignore[attr-defined]

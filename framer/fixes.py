@@ -12,17 +12,19 @@ from __future__ import annotations
 
 import os
 from collections import Counter
+from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import __version__
 from .adjust import CHECKED, Sheet, cell_number, names_of
 from .batch import OUTPUT_SUFFIXES, Job, Settings, preview_path
-from .files import JOURNAL_NAME, open_regular
+from .files import JOURNAL_NAME, check_target, open_regular
 from .frames import DEFAULT_FRAME, Frame, all_frames, load_frame
 from .geometry import Adjust, Box
+from .i18n import _
 from .journal import _entries, job_key, settings_digest
-from .report import ERROR, Record, read_records
+from .report import Record, read_records
 
 ADJUST_NAME = "framer-adjust.csv"  # the batch's adjust file, by default, in its output folder
 MAX_FOLDERS_UP = 64  # from an output's folder up to its output folder (the one with the journal)
@@ -117,6 +119,7 @@ def load(report: Path, adjust_path: Path | None, hints: Hints) -> Batch:
     """The batch a report tells of (ValueError for a file that is not a report, AdjustError for an
     adjust file that cannot be used)."""
     records = read_records(report)
+    _journals.clear()  # read afresh: another batch's folder may have had the same name
     base = _base(report, records)
     photos = [_photo(i, record, base) for i, record in enumerate(records)]
     _name_them(photos)
@@ -126,11 +129,22 @@ def load(report: Path, adjust_path: Path | None, hints: Hints) -> Batch:
         adjust_path = folder / ADJUST_NAME
     frame, side, settings, known = _settings(photos, hints)
     batch = Batch(report, adjust_path, photos, frame, side, settings, known)
+    _check_adjust_path(batch)
     batch.reload_sheet()
     if not known:  # tried again with the adjustments as the file has them
         frame, side, settings, known = _settings(photos, hints)
         batch.frame, batch.side, batch.settings, batch.known = frame, side, settings, known
     return batch
+
+
+def _check_adjust_path(batch: Batch) -> None:
+    """Refuse an adjust file that is a photo, an output, the report or framer's own (WriteRefused)."""
+    protected = {os.path.realpath(batch.report): _("the report")}
+    for photo in batch.photos:
+        protected[os.path.realpath(photo.source)] = _("an input photo")
+        if photo.output is not None:
+            protected[os.path.realpath(photo.output)] = _("an output of this run")
+    check_target(batch.adjust_path, protected, ours=lambda head: True)
 
 
 def _base(report: Path, records: list[Record]) -> Path:
@@ -348,5 +362,12 @@ def mark_checked(batch: Batch, photo: Photo, checked: bool) -> None:
     photo.checked = checked
 
 
-def refused(record: Record) -> bool:
-    return record.status == ERROR
+def rewrite_report(batch: Batch) -> None:
+    """The report, with the rows of the photos framed again here (in place, whole, in one step), so that
+    the page opened again tomorrow shows what is on disk. A report that cannot be written is left as it
+    was: the pictures and the adjust file are what count."""
+    from .report import ReportFile
+
+    with suppress(OSError), ReportFile(batch.report) as out:
+        for photo in batch.photos:
+            out.write(photo.record)

@@ -45,7 +45,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..errors import FramerError
 from ..files import display, open_regular
-from ..fixes import Batch, Photo, mark_checked, reframe, save_fix
+from ..fixes import Batch, Photo, mark_checked, reframe, rewrite_report, save_fix
 from ..geometry import Adjust
 from ..i18n import _
 from ..report import ERROR, warning_text
@@ -187,7 +187,13 @@ async def messages(request: Request) -> Response:
     lang = negotiate(request)
     with speaking(lang):
         text = words.page(minutes=0, mb=0) | words.review()
-        groups = {g.key: {"heading": _(g.heading), "hint": _(g.hint) if g.hint else ""} for g in GROUPS}
+        groups = {
+            g.key: {
+                "heading": _(g.heading),
+                "hint": _(words.REVIEW_HINTS.get(g.key, g.hint)) if g.hint else "",
+            }
+            for g in GROUPS
+        }
     return JSONResponse({"lang": lang, "messages": text, "groups": groups}, headers=WORDED)
 
 
@@ -405,6 +411,7 @@ async def adjust(request: Request) -> Response:
         photo.record = record
         await run_in_threadpool(save_fix, b, photo, wanted, record)
         await run_in_threadpool(mark_checked, b, photo, True)
+        await run_in_threadpool(rewrite_report, b)
     with speaking(negotiate(request)):
         body = row(photo)
         body["counts"] = counts([row(p) for p in s.batch.photos])

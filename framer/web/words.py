@@ -123,7 +123,7 @@ REVIEW = {
     "count_problems": N_("{n} to check"),
     "count_checked": N_("{n} checked"),
     "adjust_file": N_("Corrections are kept in {path}"),
-    "rerun": N_("To frame them the same way again: framer apply … --adjust {path}"),
+    "rerun": N_("To frame them the same way again:"),
     "settings_unknown": N_(
         "framer could not find this batch's settings in its output folder's journal: saving uses the "
         "options given to framer review (frame, size, quality). Give it the same ones as framer apply."
@@ -150,6 +150,15 @@ REVIEW = {
     "editing": N_("Fixing {name}"),
     "previous": N_("Previous"),
     "next": N_("Next"),
+    "faces": N_("There are {count} people in this photo: pick the one to frame."),
+}
+
+# The review page's hints for some groups, in place of the static page's (which tell of adjust files).
+REVIEW_HINTS = {
+    "several_faces": N_(
+        "Check it is the right person; to frame another, open it with Fix and pick its number."
+    ),
+    "no_face": N_("Framed from the top centre of the photo: open each one with Fix, zoom and drag it."),
 }
 
 
