@@ -260,7 +260,9 @@ def serve_review(
                 _("not a framer report ({detail})").format(detail=e), param_hint="REPORT"
             ) from None
         token = None if _is_loopback(host) else secrets.token_urlsafe(24)
-        app = create_review_app(ReviewConfig(batch, workers=min(2, usable_cores()), token=token))
+        # On loopback, only loopback names (Starlette's check cannot read an IPv6 Host: none there).
+        hosts = ("127.0.0.1", "localhost") if token is None and ":" not in host else ()
+        app = create_review_app(ReviewConfig(batch, workers=min(2, usable_cores()), token=token, hosts=hosts))
         sock = _bind(host, port)
     said = ngettext(
         "Review of {n} photo from {report}", "Review of {n} photos from {report}", len(batch.photos)

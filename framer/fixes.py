@@ -82,9 +82,15 @@ class Batch:
     known: bool  # the settings were found in the journal (else: the options given, or the defaults)
 
     def by_file(self, file: object) -> Photo | None:
+        """The photo `file` names: exactly as /api/photos gives it, else (as an adjust file may name
+        it) the one photo whose path, name or path under its folder it is. Only ever looked up."""
         if not isinstance(file, str):
             return None
-        return next((p for p in self.photos if p.file == file), None)
+        exact = next((p for p in self.photos if p.file == file), None)
+        if exact is not None:
+            return exact
+        named = [p for p in self.photos if _nfc(file.replace("\\", "/")) in p.names]
+        return named[0] if len(named) == 1 else None
 
     def digest(self) -> str:
         return _digest(self.frame, self.side, self.settings)

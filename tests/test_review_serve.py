@@ -4,10 +4,17 @@ batch, fixing one as framer apply --adjust would, the adjust file it keeps, and 
 from __future__ import annotations
 
 import json
+import re
 import shutil
+import subprocess
+import sys
+import time
 import unicodedata
+import urllib.error
+import urllib.request
 import warnings
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -221,11 +228,36 @@ def test_a_bad_correction_is_refused_in_words_and_nothing_is_written(
     assert Path("framed/group.jpg").read_bytes() == before
 
 
-def test_a_body_that_is_not_a_small_json_object_is_refused(api: TestClient) -> None:
-    assert api.post("/api/adjust", content=b"not json").status_code == 400
-    assert api.post("/api/adjust", content=b"[1, 2]").status_code == 400
+def test_a_body_that_is_not_a_small_json_object_from_the_page_is_refused(api: TestClient) -> None:
+    as_json = {"Content-Type": "application/json"}
+    assert api.post("/api/adjust", content=b"not json", headers=as_json).status_code == 400
+    assert api.post("/api/adjust", content=b"[1, 2]", headers=as_json).status_code == 400
     big = json.dumps({"file": "group.jpg", "pad": "x" * 100_000}).encode()
-    assert api.post("/api/adjust", content=big).status_code == 413
+    assert api.post("/api/adjust", content=big, headers=as_json).status_code == 413
+    body = json.dumps({"file": "group.jpg", "face": 2}).encode()
+    # Another site's page in the same browser: a "simple" request (no preflight), or its Origin.
+    assert api.post("/api/adjust", content=body, headers={"Content-Type": "text/plain"}).status_code == 415
+    elsewhere = {**as_json, "Origin": "http://evil.example"}
+    assert api.post("/api/adjust", content=body, headers=elsewhere).status_code == 403
+    assert api.post("/api/checked", content=body, headers=elsewhere).status_code == 403
+    assert not Path("FIXES.csv").exists()
+    mine = {**as_json, "Origin": "http://testserver"}
+    assert api.post("/api/adjust", content=body, headers=mine).status_code == 200
+
+
+def test_on_loopback_only_loopback_names_are_answered(batch_dir: Path) -> None:
+    """A site whose name was made to lead to 127.0.0.1 (DNS rebinding) gets nothing."""
+    batch = load(Path("report.jsonl"), Path("FIXES.csv"), Hints())
+    app = create_review_app(ReviewConfig(batch, workers=1, hosts=("127.0.0.1", "localhost")))
+    with TestClient(app, base_url="http://127.0.0.1:8000") as api:
+        assert api.get("/api/photos").status_code == 200
+        assert api.get("/api/photos", headers={"Host": "evil.example:8000"}).status_code == 400
+
+
+def test_a_photo_may_be_named_as_the_report_names_it(api: TestClient) -> None:
+    row = api.post("/api/adjust", json={"file": "photos/group.jpg", "face": 2}).json()
+    assert row["file"] == "group.jpg" and row["face_number"] == 2
+    assert read_adjustments(Path("FIXES.csv"))[0].file == "group.jpg"
 
 
 def test_a_running_framer_apply_on_the_folder_makes_save_wait(api: TestClient) -> None:
@@ -386,47 +418,83 @@ def test_review_serve_refuses_what_is_not_a_report_or_an_adjust_file_over_a_phot
     assert result.exit_code == 2
 
 
-def test_review_serve_on_the_network_prints_its_address_with_the_key(batch_dir: Path) -> None:
-    """As a person (or the checker) runs it: the URL it prints opens the page, nothing else does."""
-    import re
-    import subprocess
-    import sys
-    import urllib.error
-    import urllib.request
-
-    command = [sys.executable, "-m", "framer", "review", "report.jsonl", "--serve", "--adjust", "FIXES.csv"]
-    command += ["--no-browser", "--port", "0", "--host", "0.0.0.0"]
+@contextmanager
+def review_server(*args: str) -> Iterator[tuple[str, str | None]]:
+    """`framer review ARGS --serve --no-browser --port 0` as a person (or the checker) runs it, in its own
+    process: the base URL of this computer and the key (None when it printed none), from what it says."""
+    command = [sys.executable, "-m", "framer", "review", *args, "--serve", "--no-browser", "--port", "0"]
     server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         said = ""
         assert server.stdout is not None
-        while not (found := re.search(r"http://[^\s/]+:(\d+)/\?token=([\w-]+)", said)):
+        while not (found := re.search(r"http://[^\s/]+:(\d+)/(?:\?token=([\w-]+))?\s", said)):
             line = server.stdout.readline()
             assert line, f"framer review stopped: {said}"
             said += line
         port, token = found.groups()
-        assert len(token) >= 32
         base = f"http://127.0.0.1:{port}"
-
-        def status(path: str, **headers: str) -> int:
-            for _attempt in range(100):
-                try:
-                    with urllib.request.urlopen(urllib.request.Request(base + path, headers=headers)) as r:
-                        return r.status
-                except urllib.error.HTTPError as e:
-                    return e.code
-                except urllib.error.URLError:  # its workers are still starting
-                    import time
-
-                    time.sleep(0.1)
-            raise AssertionError("the server never answered")
-
-        assert status("/api/photos") == 403
-        assert status("/api/photos?token=nope") == 403
-        assert status(f"/api/photos?token={token}") == 200
-        assert status("/", Authorization=f"Bearer {token}") == 200
+        for _attempt in range(200):  # its workers are starting
+            try:
+                http("GET", base + "/healthz", token=token)
+                break
+            except urllib.error.URLError:
+                time.sleep(0.05)
+        yield base, token
     finally:
         server.terminate()
         server.wait(30)
         if server.stdout is not None:
             server.stdout.close()
+
+
+def http(method: str, url: str, body: object = None, token: str | None = None) -> tuple[int, object]:
+    """One request: its status and its JSON (or bytes)."""
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    data = None
+    if body is not None:
+        data, headers["Content-Type"] = json.dumps(body).encode(), "application/json"
+    request = urllib.request.Request(url, data=data, headers=headers, method=method)
+    try:
+        with urllib.request.urlopen(request) as r:
+            raw, status, kind = r.read(), r.status, r.headers.get("content-type", "")
+    except urllib.error.HTTPError as e:
+        raw, status, kind = e.read(), e.code, e.headers.get("content-type", "")
+        e.close()
+    return status, json.loads(raw) if kind.startswith("application/json") else raw
+
+
+def test_review_serve_on_the_network_prints_its_address_with_the_key(batch_dir: Path) -> None:
+    with review_server("report.jsonl", "--adjust", "FIXES.csv", "--host", "0.0.0.0") as (base, token):
+        assert token is not None and len(token) >= 32
+        assert http("GET", base + "/api/photos")[0] == 403
+        assert http("GET", base + "/api/photos?token=nope")[0] == 403
+        assert http("GET", base + f"/api/photos?token={token}")[0] == 200
+        assert http("GET", base + "/", token=token)[0] == 200
+
+
+def test_the_whole_round_at_framer_applys_defaults(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As the batch is checked: framed with every default, fixed over HTTP, framed again: up to date."""
+    monkeypatch.chdir(tmp_path)
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    two_people(photos / "group.jpg")
+    shutil.copy(DATA / "chelsea.png", photos / "cat.png")
+    shutil.copy(DATA / "hopper.webp", photos / "hopper.webp")
+    assert run("apply", "photos", "-o", "framed", "--report", "report.jsonl", *ON).exit_code == 1
+    with review_server("report.jsonl", "--adjust", "FIXES") as (base, token):
+        assert token is None
+        status, listed = http("GET", base + "/api/photos")
+        assert status == 200
+        assert {r["file"] for r in listed["photos"]} == {"group.jpg", "cat.png", "hopper.webp"}
+        status, row = http("POST", base + "/api/adjust", {"file": "group.jpg", "face": 2})
+        assert status == 200, row
+        assert http("GET", base + "/api/photos/0/thumb.jpg", token=None)[0] == 200
+    alone = run("apply", "photos/group.jpg", "-o", "face2.jpg", "--face", "2", *ON)
+    assert alone.exit_code == 0, alone.output
+    assert Path("framed/group.jpg").read_bytes() == Path("face2.jpg").read_bytes()
+    assert [(r.file, r.adjust.face) for r in read_adjustments(Path("FIXES"))] == [("group.jpg", 1)]
+    before = Path("framed/group.jpg").read_bytes()
+    again = run("apply", "photos", "-o", "framed", "--report", "again.jsonl", "--adjust", "FIXES", *ON)
+    rows = [json.loads(line) for line in Path("again.jsonl").read_text().splitlines()]
+    assert all("up_to_date" in r["warnings"] for r in rows), again.output
+    assert Path("framed/group.jpg").read_bytes() == before

@@ -31,12 +31,14 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from importlib.resources import files
 from typing import Any, cast
+from urllib.parse import urlsplit
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
@@ -69,6 +71,8 @@ class ReviewConfig:
     batch: Batch
     workers: int = 1
     token: str | None = None  # required on every request when set (a host other than loopback)
+    hosts: tuple[str, ...] = ()  # the Host headers answered (on loopback: a page of another site whose
+    # name was made to lead to 127.0.0.1 must not read the photos); empty: any
 
 
 class ReviewState:
@@ -116,6 +120,8 @@ def create_review_app(config: ReviewConfig) -> Starlette:
             pool.shutdown()
 
     middleware = [Middleware(SecurityHeaders)]
+    if config.hosts:
+        middleware.append(Middleware(TrustedHostMiddleware, allowed_hosts=list(config.hosts)))
     if config.token:
         middleware.append(Middleware(Guard, token=config.token))
     app = Starlette(
@@ -349,7 +355,14 @@ async def preview(request: Request) -> Response:
 
 
 async def _json(request: Request) -> dict[str, Any]:
-    """The request's JSON object, at most MAX_BODY bytes (400 otherwise, 413 when larger)."""
+    """The request's JSON object, at most MAX_BODY bytes (400 otherwise, 413 when larger). It must say
+    it is JSON and come from this page: another site's page open in the same browser can send neither
+    (a form or a "simple" request is refused, and a real JSON one needs a preflight it never gets)."""
+    if request.headers.get("content-type", "").split(";")[0].strip().lower() != "application/json":
+        raise Refused(415, "bad_json")
+    origin = request.headers.get("origin")
+    if origin is not None and urlsplit(origin).netloc != request.headers.get("host"):
+        raise Refused(403, "other_site")
     body = b""
     async for chunk in request.stream():
         body += chunk

@@ -65,6 +65,7 @@ ERRORS = {
         "This page needs its key: open the address framer review printed, with its ?token=… part."
     ),
     "too_large_body": N_("The request is too large."),
+    "other_site": N_("This request comes from another site: only the review page itself may send it."),
     "bad_json": N_("The request must be a JSON object."),
     "bad_value": N_("{name} must be a number."),
     "unknown_file": N_("There is no such photo in this report."),
