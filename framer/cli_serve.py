@@ -34,7 +34,7 @@ from .errors import CannotStart, ExitCode
 from .files import display
 from .frames import DEFAULT_FRAME, Frame, load_frame
 from .geometry import Box
-from .i18n import _, ngettext
+from .i18n import _, language, ngettext
 
 if TYPE_CHECKING:
     import uvicorn
@@ -247,6 +247,8 @@ def serve_review(
     batch. Off loopback every request needs a key, printed in the page's address."""
     import secrets
 
+    from click.core import ParameterSource
+
     from .fixes import Hints, load
     from .web.review import ReviewConfig, create_review_app
     from .web.serving import server
@@ -262,7 +264,9 @@ def serve_review(
         token = None if _is_loopback(host) else secrets.token_urlsafe(24)
         # On loopback, only loopback names (Starlette's check cannot read an IPv6 Host: none there).
         hosts = ("127.0.0.1", "localhost") if token is None and ":" not in host else ()
-        app = create_review_app(ReviewConfig(batch, workers=min(2, usable_cores()), token=token, hosts=hosts))
+        given = click.get_current_context().get_parameter_source("lang") is ParameterSource.COMMANDLINE
+        config = ReviewConfig(batch, min(2, usable_cores()), token, language() if given else None, hosts)
+        app = create_review_app(config)
         sock = _bind(host, port)
     said = ngettext(
         "Review of {n} photo from {report}", "Review of {n} photos from {report}", len(batch.photos)

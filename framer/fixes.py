@@ -92,9 +92,6 @@ class Batch:
         named = [p for p in self.photos if _nfc(file.replace("\\", "/")) in p.names]
         return named[0] if len(named) == 1 else None
 
-    def digest(self) -> str:
-        return _digest(self.frame, self.side, self.settings)
-
     def sheet(self) -> Sheet:
         return Sheet.read(self.adjust_path)
 
@@ -354,11 +351,6 @@ def cells(adjust: Adjust) -> dict[str, str]:
         "dy": cell_number(adjust.shift[1], 0.0),
         "face": str(adjust.face + 1) if adjust.face else "",
     }
-
-
-def adjustment(batch: Batch, photo: Photo, adjust: Adjust) -> Adjust:
-    """`adjust` as the adjust file will read it back (AdjustError for a value it refuses)."""
-    return batch.sheet().put(photo.names, photo.file, cells(adjust)).adjust
 
 
 def mark_checked(batch: Batch, photo: Photo, checked: bool) -> None:

@@ -498,3 +498,22 @@ def test_the_whole_round_at_framer_applys_defaults(tmp_path: Path, monkeypatch: 
     rows = [json.loads(line) for line in Path("again.jsonl").read_text().splitlines()]
     assert all("up_to_date" in r["warnings"] for r in rows), again.output
     assert Path("framed/group.jpg").read_bytes() == before
+
+
+def test_save_never_writes_over_a_file_someone_put_in_the_outputs_place(api: TestClient) -> None:
+    Path("framed/group.jpg").unlink()
+    Path("framed/group.jpg").write_bytes(b"someone else's picture")
+    answer = api.post("/api/adjust?lang=en", json={"file": "group.jpg", "face": 2})
+    assert answer.status_code == 409 and "framer did not write it" in answer.json()["error"]
+    assert Path("framed/group.jpg").read_bytes() == b"someone else's picture"
+    assert not Path("FIXES.csv").exists()
+
+
+def test_the_page_speaks_review_langs_language_unless_a_request_asks(batch_dir: Path) -> None:
+    batch = load(Path("report.jsonl"), Path("FIXES.csv"), Hints())
+    with TestClient(create_review_app(ReviewConfig(batch, workers=1, lang="en"))) as api:
+        assert '<html lang="en">' in api.get("/", headers={"Accept-Language": "vi"}).text
+        assert api.get("/api/messages").json()["messages"]["save"] == "Save"
+        assert api.get("/api/messages?lang=vi").json()["messages"]["save"] == "Lưu"
+    with client() as api:  # no --lang: the browser's, Vietnamese first
+        assert api.get("/api/messages").json()["messages"]["review_title"] == "Rà soát các ảnh đã gắn khung"

@@ -33,9 +33,9 @@ def batch_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @contextmanager
-def serving() -> Iterator[str]:
+def serving(token: str | None = None) -> Iterator[str]:
     batch = load(Path("report.jsonl"), Path("FIXES.csv"), Hints())
-    with in_thread(create_review_app(ReviewConfig(batch, workers=1))) as url:
+    with in_thread(create_review_app(ReviewConfig(batch, workers=1, token=token))) as url:
         yield url
 
 
@@ -49,7 +49,7 @@ def open_page(browser: Any) -> Iterator[Any]:  # noqa: F811
         page.errors = []
         page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: page.errors.append(str(e)))
-        page.goto(url + "/")
+        page.goto(url if "?" in url else url + "/")
         page.wait_for_selector("#board[data-ready]")
         pages.append(page)
         return page
@@ -196,3 +196,20 @@ def test_the_page_on_a_phone_fits_its_width_and_reads_in_vietnamese(batch_dir: P
         open_editor(page, "group.jpg")
         assert page.evaluate("document.documentElement.scrollWidth") <= 360
         context.close()
+
+
+def test_with_a_key_the_page_works_from_its_printed_address_and_hides_the_key(
+    batch_dir: Path, open_page: Any
+) -> None:
+    with serving(token="the-printed-key-0123456789") as url:
+        page = open_page(url + "/?token=the-printed-key-0123456789")
+        assert "token" not in page.url  # kept in a cookie, not on the screen
+        assert page.locator("[data-file]").count() == 3
+        open_editor(page, "group.jpg")  # the editor's requests carry the cookie
+        page.click(".face-mark[data-face='2']")
+        save(page)
+        page.click("#close")
+        page.click("a#lang-vi")  # another address of the page, without the key
+        page.wait_for_selector("#board[data-ready]")
+        assert "cần kiểm tra" in page.locator("#count-problems").inner_text()
+    assert read_adjustments(Path("FIXES.csv"))[0].adjust.face == 1

@@ -49,8 +49,8 @@ from ..errors import FramerError
 from ..files import display, open_regular
 from ..fixes import Batch, Photo, mark_checked, reframe, rewrite_report, save_fix
 from ..geometry import Adjust
-from ..i18n import _
-from ..report import ERROR, warning_text
+from ..i18n import LANGUAGES, _
+from ..report import ERROR, UP_TO_DATE, warning_text
 from ..review import GROUPS, _reasons, group_of, thumbnail
 from . import jobs, words
 from .app import SecurityHeaders
@@ -71,6 +71,7 @@ class ReviewConfig:
     batch: Batch
     workers: int = 1
     token: str | None = None  # required on every request when set (a host other than loopback)
+    lang: str | None = None  # the page's language unless a request asks (?lang=); None: the browser's
     hosts: tuple[str, ...] = ()  # the Host headers answered (on loopback: a page of another site whose
     # name was made to lead to 127.0.0.1 must not read the photos); empty: any
 
@@ -178,9 +179,17 @@ def _state(request: Request) -> ReviewState:
     return cast(ReviewState, request.app.state.review)
 
 
+def _lang(request: Request) -> str:
+    """The request's language: ?lang=, else framer review's --lang, else the browser's."""
+    chosen = _state(request).config.lang
+    if chosen and request.query_params.get("lang") not in LANGUAGES:
+        return chosen
+    return negotiate(request)
+
+
 async def page(request: Request) -> Response:
     html = (files("framer.web") / "static" / "review.html").read_text(encoding="utf-8")
-    lang = negotiate(request)
+    lang = _lang(request)
     html = re.sub(r"<html\b[^>]*>", f'<html lang="{lang}">', html, count=1)
     return HTMLResponse(html, headers=WORDED | PRIVATE)
 
@@ -190,7 +199,7 @@ async def health(request: Request) -> Response:
 
 
 async def messages(request: Request) -> Response:
-    lang = negotiate(request)
+    lang = _lang(request)
     with speaking(lang):
         text = words.page(minutes=0, mb=0) | words.review()
         groups = {
@@ -225,7 +234,7 @@ async def frame_image(request: Request) -> Response:
 
 
 async def photos(request: Request) -> Response:
-    s, lang = _state(request), negotiate(request)
+    s, lang = _state(request), _lang(request)
     with speaking(lang):
         listed = [row(p) for p in s.batch.photos]
         answer_ = {
@@ -327,7 +336,7 @@ async def edit(request: Request) -> Response:
     s.previews.move_to_end(photo.id)
     while len(s.previews) > KEPT_PREVIEWS:
         s.previews.popitem(last=False)
-    with speaking(negotiate(request)):
+    with speaking(_lang(request)):
         warnings_text = [warning_text(code) for code in found.warnings]
     return JSONResponse(
         {
@@ -417,15 +426,19 @@ async def adjust(request: Request) -> Response:
         b = s.batch
         record = await s.workers.run(reframe, job, b.frame, b.side, b.settings)
         if record.status == ERROR:
-            with speaking(negotiate(request)):
+            with speaking(_lang(request)):
                 message = record.reason() or record.error or ""
             return JSONResponse({"error": message, "code": record.error or "error"}, 400)
+        if not record.redone and UP_TO_DATE not in record.warnings:  # another file is in its place now
+            with speaking(_lang(request)):
+                message = "; ".join(record.problems()) or words.error("not_editable")
+            return JSONResponse({"error": message, "code": "not_framed"}, 409)
         record.campaign = photo.record.campaign
         photo.record = record
         await run_in_threadpool(save_fix, b, photo, wanted, record)
         await run_in_threadpool(mark_checked, b, photo, True)
         await run_in_threadpool(rewrite_report, b)
-    with speaking(negotiate(request)):
+    with speaking(_lang(request)):
         body = row(photo)
         body["counts"] = counts([row(p) for p in s.batch.photos])
     return JSONResponse(body, headers=PRIVATE)
@@ -440,7 +453,7 @@ async def checked(request: Request) -> Response:
         raise Refused(400, "bad_value", name="checked")
     async with s.saving:
         await run_in_threadpool(mark_checked, s.batch, photo, flag)
-    with speaking(negotiate(request)):
+    with speaking(_lang(request)):
         body = row(photo)
         body["counts"] = counts([row(p) for p in s.batch.photos])
     return JSONResponse(body, headers=PRIVATE)

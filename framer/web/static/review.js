@@ -412,6 +412,12 @@
   // ---- start -------------------------------------------------------------------------------------
 
   async function start() {
+    // The key is in a cookie now (the server set it): it need not stay on the screen, nor in a link copied.
+    const here = new URL(window.location.href);
+    if (here.searchParams.has("token")) {
+      here.searchParams.delete("token");
+      window.history.replaceState(null, "", here.pathname + here.search + here.hash);
+    }
     try {
       const served = await request("/api/messages");
       words = served.messages || {};
