@@ -229,7 +229,9 @@ class Sheet:
     header: list[str]
     rows: list[list[str]]
     separator: str = ","
-    bom: bool = True  # Excel shows Vietnamese names right only in "CSV UTF-8", which starts with one
+    # A byte-order mark, as the file had one (Excel's "CSV UTF-8") or came from Excel in another
+    # encoding; a new file is plain UTF-8, as scripts read it (framer reads either).
+    bom: bool = False
 
     @classmethod
     def read(cls, path: Path) -> Sheet:

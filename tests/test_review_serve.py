@@ -3,6 +3,7 @@ batch, fixing one as framer apply --adjust would, the adjust file it keeps, and 
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 import shutil
@@ -173,6 +174,13 @@ def test_zoom_and_shift_of_a_photo_without_a_face_go_to_the_adjust_file(api: Tes
     assert all("up_to_date" in r["warnings"] for r in rerun())
 
 
+def test_the_adjust_file_a_save_makes_reads_as_a_plain_csv(api: TestClient) -> None:
+    assert api.post("/api/adjust", json={"file": "group.jpg", "face": "2"}).status_code == 200
+    with open("FIXES.csv", newline="", encoding="utf-8") as f:
+        (row,) = csv.DictReader(f)
+    assert row["file"] == "group.jpg" and row["face"] == "2" and row["zoom"] == ""
+
+
 def test_the_same_fix_twice_is_up_to_date_and_a_new_one_replaces_the_row(api: TestClient) -> None:
     assert api.post("/api/adjust", json={"file": "group.jpg", "face": 2}).status_code == 200
     second = api.post("/api/adjust", json={"file": "group.jpg", "face": 2}).json()
@@ -207,6 +215,8 @@ def test_an_adjust_file_framer_cannot_read_is_never_written_over(batch_dir: Path
     [
         ({"file": "group.jpg", "zoom": 5}, 400),
         ({"file": "group.jpg", "zoom": "big"}, 400),
+        ({"file": "group.jpg", "zoom": "nan"}, 400),
+        ({"file": "group.jpg", "zoom": [1]}, 400),
         ({"file": "group.jpg", "zoom": True}, 400),
         ({"file": "group.jpg", "dx": -1.5}, 400),
         ({"file": "group.jpg", "face": 1.5}, 400),

@@ -394,6 +394,9 @@ def _cells(values: dict[str, Any]) -> dict[str, str]:
         if value is None:
             out[name] = ""
             continue
+        if isinstance(value, str):  # as a cell of the adjust file: its reader checks it
+            out[name] = value.strip()
+            continue
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
             raise Refused(400, "bad_value", name=name)
         if name == "face":
