@@ -232,11 +232,11 @@ def _nfc(text: str) -> str:
 # --- the run's settings, from the journal --------------------------------------------------------------
 
 
-def _digest(frame: Frame, side: int | None, s: Settings) -> str:
+def _digest(frame: Frame, side: int | None, s: Settings, image: str | None = None) -> str:
+    """framer.batch.run's digest of these settings (`image`: the frame's own digest, if known)."""
     # As framer.batch.run makes it: --overwrite is not a setting of the picture.
-    return settings_digest(
-        __version__, frame.name, frame.digest(), frame.window, side, s.fmt, s.quality, s.preview
-    )
+    image = image or frame.digest()
+    return settings_digest(__version__, frame.name, image, frame.window, side, s.fmt, s.quality, s.preview)
 
 
 def _settings(photos: list[Photo], hints: Hints) -> tuple[Frame, int | None, Settings, bool]:
@@ -253,8 +253,10 @@ def _settings(photos: list[Photo], hints: Hints) -> tuple[Frame, int | None, Set
     qualities = [hints.quality] if hints.quality else [DEFAULT_QUALITY]
     default = Settings(fmt=fmt, quality=qualities[0], preview=previews)
 
+    images = {id(f): f.digest() for f in frames}  # each frame's image read and hashed once
+
     def score(frame: Frame, side: int | None, s: Settings) -> int:
-        d = _digest(frame, side, s)
+        d = _digest(frame, side, s, images[id(frame)])
         return sum(job_key(d, p.adjust) in p.keys for p in sample)
 
     if sample:

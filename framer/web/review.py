@@ -206,6 +206,7 @@ async def messages(request: Request) -> Response:
             g.key: {
                 "heading": _(g.heading),
                 "hint": _(words.REVIEW_HINTS.get(g.key, g.hint)) if g.hint else "",
+                "problem": g.problem,
             }
             for g in GROUPS
         }

@@ -201,8 +201,7 @@
       const section = document.createElement("section");
       section.className = "group";
       section.dataset.group = key;
-      const problem = members.some((r) => r.problem || r.checked) && key !== "ok" && key !== "skipped";
-      section.classList.toggle("problem", problem);
+      section.classList.toggle("problem", Boolean(groups[key] && groups[key].problem));
       const heading = document.createElement("h2");
       heading.textContent = (groups[key] && groups[key].heading) || key;
       section.append(heading);
