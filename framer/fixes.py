@@ -365,9 +365,24 @@ def mark_checked(batch: Batch, photo: Photo, checked: bool) -> None:
 def rewrite_report(batch: Batch) -> None:
     """The report, with the rows of the photos framed again here (in place, whole, in one step), so that
     the page opened again tomorrow shows what is on disk. A report that cannot be written is left as it
-    was: the pictures and the adjust file are what count."""
+    was: the pictures and the adjust file are what count. (A CSV report is worded in the language in
+    use: see report_language.)"""
     from .report import ReportFile
 
     with suppress(OSError), ReportFile(batch.report) as out:
         for photo in batch.photos:
             out.write(photo.record)
+
+
+def report_language(batch: Batch) -> str | None:
+    """The language a CSV report's header is in (that of its run), None for JSON Lines or unknown."""
+    from .i18n import LANGUAGES, translation
+
+    if batch.report.suffix.lower() != ".csv":
+        return None
+    try:
+        with open_regular(batch.report) as f:
+            head = f.read(200).decode("utf-8-sig", "replace").partition(",")[0]
+    except OSError:
+        return None
+    return next((lang for lang in LANGUAGES if translation(lang).gettext("input") == head), None)

@@ -527,3 +527,23 @@ def test_the_page_speaks_review_langs_language_unless_a_request_asks(batch_dir: 
         assert api.get("/api/messages?lang=vi").json()["messages"]["save"] == "Lưu"
     with client() as api:  # no --lang: the browser's, Vietnamese first
         assert api.get("/api/messages").json()["messages"]["review_title"] == "Rà soát các ảnh đã gắn khung"
+
+
+def test_a_csv_report_keeps_its_language_and_names_when_served_from_elsewhere(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "photos").mkdir()
+    two_people(tmp_path / "photos" / "group.jpg")
+    result = run(
+        "--lang", "vi", "apply", "photos", "-o", "framed", "--report", "report.csv", "--size", SIZE, *ON
+    )
+    assert result.exit_code == 0, result.output
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    monkeypatch.delenv("LANGUAGE", raising=False)
+    with client(tmp_path / "report.csv", tmp_path / "FIXES.csv") as api:
+        assert api.post("/api/adjust", json={"file": "group.jpg", "face": 2}).status_code == 200
+    header, row = (tmp_path / "report.csv").read_text(encoding="utf-8-sig").splitlines()[:2]
+    assert header.startswith("ảnh gốc,") and row.startswith("photos/group.jpg,framed/group.jpg,")

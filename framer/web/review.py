@@ -47,9 +47,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..errors import FramerError
 from ..files import display, open_regular
-from ..fixes import Batch, Photo, mark_checked, reframe, rewrite_report, save_fix
+from ..fixes import Batch, Photo, mark_checked, reframe, report_language, rewrite_report, save_fix
 from ..geometry import Adjust
-from ..i18n import LANGUAGES, _
+from ..i18n import LANGUAGES, _, language
 from ..report import ERROR, UP_TO_DATE, warning_text
 from ..review import GROUPS, _reasons, group_of, thumbnail
 from . import jobs, words
@@ -437,15 +437,23 @@ async def adjust(request: Request) -> Response:
             with speaking(_lang(request)):
                 message = "; ".join(record.problems()) or words.error("not_editable")
             return JSONResponse({"error": message, "code": "not_framed"}, 409)
-        record.campaign = photo.record.campaign
+        # The report's names, as it gave them (the server may run elsewhere than the batch did).
+        record.input, record.campaign = photo.record.input, photo.record.campaign
+        record.output = photo.record.output if record.output else None
         photo.record = record
         await run_in_threadpool(save_fix, b, photo, wanted, record)
         await run_in_threadpool(mark_checked, b, photo, True)
-        await run_in_threadpool(rewrite_report, b)
+        await run_in_threadpool(_rewrite_report, b)
     with speaking(_lang(request)):
         body = row(photo)
         body["counts"] = counts([row(p) for p in s.batch.photos])
     return JSONResponse(body, headers=PRIVATE)
+
+
+def _rewrite_report(batch: Batch) -> None:
+    """The report with the new rows, worded (a CSV's header) in the language of its run."""
+    with speaking(report_language(batch) or language()):
+        rewrite_report(batch)
 
 
 async def checked(request: Request) -> Response:
