@@ -121,8 +121,11 @@ def test_the_editor_gets_the_originals_faces_and_placements(api: TestClient) -> 
     group = next(r for r in api.get("/api/photos").json()["photos"] if r["file"] == "group.jpg")
     edit = api.get(f"/api/photos/{group['id']}/edit").json()
     assert len(edit["faces"]) == 2 and len(edit["placements"]) == 2
-    assert edit["adjust"] == {"zoom": 1.0, "dx": 0.0, "dy": 0.0, "face": 1}
+    assert edit["adjust"] == edit["start"] == {"zoom": 1.0, "dx": 0.0, "dy": 0.0, "face": 1}
     assert api.get(edit["preview"]).headers["content-type"] == "image/jpeg"
+    api.post("/api/adjust", json={"file": "group.jpg", "face": 2, "zoom": 1.2})
+    edit = api.get(f"/api/photos/{group['id']}/edit").json()
+    assert edit["start"] == {"zoom": 1.2, "dx": 0.0, "dy": 0.0, "face": 2}  # as it is framed today
 
 
 # ---- fixing one ------------------------------------------------------------------------------------

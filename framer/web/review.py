@@ -351,9 +351,19 @@ async def edit(request: Request) -> Response:
             "warnings": found.warnings,
             "warnings_text": warnings_text,
             "adjust": row(photo)["adjust"],
+            "start": _today(photo),
         },
         headers=PRIVATE,
     )
+
+
+def _today(photo: Photo) -> dict[str, float]:
+    """Where the editor starts: the photo's row of the adjust file, else the face the batch framed."""
+    a = photo.adjust
+    face = a.face + 1
+    if not a.face and photo.record.face_number and photo.record.face_number > 1:
+        face = photo.record.face_number  # an earlier run's own adjust file picked it
+    return {"zoom": a.zoom, "dx": a.shift[0], "dy": a.shift[1], "face": face}
 
 
 async def preview(request: Request) -> Response:

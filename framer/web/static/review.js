@@ -355,7 +355,7 @@
     }
     if (mine !== opened) return;
     el.stage.setAttribute("aria-busy", "false");
-    editor.setPhoto(photo, preview, photo.adjust);
+    editor.setPhoto(photo, preview, photo.start || photo.adjust);
     el.save.disabled = false;
     el.dialog.dataset.ready = "true";
     editorEl.avatar.focus({ preventScroll: true });
