@@ -339,11 +339,11 @@ def reframe(job: Job, frame: Frame, side: int | None, settings: Settings) -> Rec
 
 def save_fix(batch: Batch, photo: Photo, adjust: Adjust, record: Record) -> None:
     """Record `adjust` as the photo's row in the batch's adjust file (kept, with the person's other
-    rows and columns), once the photo was framed with it."""
+    rows and columns), once the photo was framed with it; marked as checked (a person looked at it)."""
     sheet = batch.sheet()
-    sheet.put(photo.names, photo.file, cells(adjust))
+    sheet.put(photo.names, photo.file, cells(adjust) | {CHECKED: "x"})
     sheet.write()
-    photo.adjust = adjust
+    photo.adjust, photo.checked = adjust, True
 
 
 def cells(adjust: Adjust) -> dict[str, str]:

@@ -452,7 +452,6 @@ async def adjust(request: Request) -> Response:
         record.output = photo.record.output if record.output else None
         photo.record = record
         await run_in_threadpool(save_fix, b, photo, wanted, record)
-        await run_in_threadpool(mark_checked, b, photo, True)
         await run_in_threadpool(_rewrite_report, b)
     with speaking(_lang(request)):
         body = row(photo)
