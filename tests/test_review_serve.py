@@ -550,3 +550,35 @@ def test_a_csv_report_keeps_its_language_and_names_when_served_from_elsewhere(
         assert api.post("/api/adjust", json={"file": "group.jpg", "face": 2}).status_code == 200
     header, row = (tmp_path / "report.csv").read_text(encoding="utf-8-sig").splitlines()[:2]
     assert header.startswith("ảnh gốc,") and row.startswith("photos/group.jpg,framed/group.jpg,")
+
+
+def test_raw_traversals_over_a_real_socket_get_nothing(batch_dir: Path) -> None:
+    """As an attacker sends them, not normalised by any client: `..`, encoded or not, and absolute."""
+    import http.client
+
+    from framer.web.serving import in_thread
+
+    secret = batch_dir / "secret.txt"
+    secret.write_text("root:x:0:0 the agency's secret\n")
+    batch = load(Path("report.jsonl"), Path("FIXES.csv"), Hints())
+    with in_thread(create_review_app(ReviewConfig(batch, workers=1))) as url:
+        host, port = url.removeprefix("http://").split(":")
+        for path in [
+            "/static/../../../../secret.txt",
+            "/static/..%2f..%2f..%2f..%2fsecret.txt",
+            "/static/%2e%2e/%2e%2e/%2e%2e/%2e%2e/secret.txt",
+            "/static/....//....//secret.txt",
+            "/api/photos/../../secret.txt",
+            "/api/photos/0/../../../secret.txt",
+            f"/static/{secret}",
+            f"/static/%2f{str(secret).lstrip('/')}",
+            "/api/photos/0%2f..%2f..%2fsecret.txt/thumb.jpg",
+            "/../secret.txt",
+        ]:
+            connection = http.client.HTTPConnection(host, int(port), timeout=10)
+            connection.request("GET", path)
+            answer = connection.getresponse()
+            body = answer.read()
+            connection.close()
+            assert answer.status in (400, 404), (path, answer.status)
+            assert b"secret" not in body, path
