@@ -28,11 +28,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import AdjustError
-from .files import NotARegularFile, display, open_regular
+from .files import NotARegularFile, display, open_regular, write_atomic
 from .geometry import Adjust
 from .i18n import _
 from .reasons import worded_os
-from .report import sheet_text
+from .report import sheet_cell, sheet_text
 
 if TYPE_CHECKING:
     from .batch import Job
@@ -194,17 +194,131 @@ def apply_adjustments(jobs: list[Job], rows: list[Row], given: tuple[Path, ...])
 
 
 def _names(file: str, job: Job, given: tuple[Path, ...]) -> bool:
-    """Whether `file` names the job's photo: by its path, its name, or its path under a folder given,
-    each also as the report shows a name that is not UTF-8 (\\xNN); compared in NFC, so that a name
+    """Whether `file` names the job's photo (see names_of)."""
+    return _nfc(file) in names_of(job.source, given)
+
+
+def names_of(source: Path, given: tuple[Path, ...]) -> set[str]:
+    """Every `file` cell that names the photo `source`: its path, its name, or its path under a folder
+    given, each also as the report shows a name that is not UTF-8 (\\xNN); in NFC, so that a name
     written decomposed (macOS, Excel) matches."""
-    names = [job.source.as_posix(), job.source.name]
+    names = [source.as_posix(), source.name]
     names += [
-        job.source.relative_to(folder).as_posix()
+        source.relative_to(folder).as_posix()
         for folder in given
-        if folder.is_dir() and job.source.is_relative_to(folder)
+        if folder.is_dir() and source.is_relative_to(folder)
     ]
-    return _nfc(file) in {_nfc(shown) for name in names for shown in (name, display(name))}
+    return {_nfc(shown) for name in names for shown in (name, display(name))}
 
 
 def _nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
+
+
+# --- writing one row back: framer review --serve -------------------------------------------------------
+
+CHECKED = "checked"  # a column framer review adds: a photo a person looked at (any text but blank)
+
+
+@dataclass
+class Sheet:
+    """An adjust file as its cells, to change one photo's row and write the file back whole: the
+    person's other rows, columns (a note for colleagues) and separator are kept as they are."""
+
+    path: Path
+    header: list[str]
+    rows: list[list[str]]
+    separator: str = ","
+    # A byte-order mark, as the file had one (Excel's "CSV UTF-8") or came from Excel in another
+    # encoding; a new file is plain UTF-8, as scripts read it (framer reads either).
+    bom: bool = False
+
+    @classmethod
+    def read(cls, path: Path) -> Sheet:
+        """The file at `path` (a new one when there is none); AdjustError when it is not a usable adjust
+        file (read_adjustments' checks): a file framer cannot read is never written over."""
+        if not path.exists() and not path.is_symlink():
+            return cls(path, [*COLUMNS, CHECKED], [])
+        read_adjustments(path)
+        with open_regular(path) as f:
+            raw = f.read()
+        text = _decode(path, raw)
+        separator = _separator(text)
+        table = list(csv.reader(io.StringIO(text, newline=""), delimiter=separator))
+        header = table[0] if table else []
+        bom = any(raw.startswith(b) for b, _codec in BOMS) or not _is_utf8(raw)
+        return cls(path, header, [row for row in table[1:] if any(c.strip() for c in row)], separator, bom)
+
+    def column(self, name: str) -> int:
+        """The index of the column `name` (as read_adjustments reads headers), added when it lacks it."""
+        labels = [label.strip().lower() for label in self.header]
+        if name in labels:
+            return labels.index(name)
+        self.header.append(name)
+        return len(self.header) - 1
+
+    def find(self, names: set[str]) -> int | None:
+        """The index of the row whose file cell is one of `names` (see names_of), or None."""
+        at = self.column("file")
+        for i, row in enumerate(self.rows):
+            cell = sheet_text(row[at].strip()).replace("\\", "/") if at < len(row) else ""
+            if cell and _nfc(cell) in names:
+                return i
+        return None
+
+    def put(self, names: set[str], file: str, cells: dict[str, str]) -> Row:
+        """Set the cells of the photo's row (found by `names`, else a new row naming it `file`) and
+        return the row as read_adjustments will read it (AdjustError for a value it refuses)."""
+        for name in (*COLUMNS, *cells):
+            self.column(name)
+        i = self.find(names)
+        if i is None:
+            self.rows.append([])
+            i = len(self.rows) - 1
+            cells = {"file": sheet_cell(file), **cells}
+        row = self.rows[i]
+        for name, value in cells.items():
+            at = self.column(name)
+            row += [""] * (at + 1 - len(row))
+            decimal_comma = self.separator == ";" and name in LIMITS  # as Excel there writes numbers
+            row[at] = value.replace(".", ",") if decimal_comma else value
+        width = len(self.header)
+        for r in self.rows:
+            r += [""] * (width - len(r))
+        read = {c: sheet_text(row[self.column(c)].strip()) for c in COLUMNS}
+        return _row(self.path, i + 2, read)
+
+    def cell(self, names: set[str], name: str) -> str:
+        """The photo's cell in the column `name` ("" when it has no row, or the file no such column)."""
+        i = self.find(names)
+        labels = [label.strip().lower() for label in self.header]
+        if i is None or name not in labels:
+            return ""
+        row = self.rows[i]
+        at = labels.index(name)
+        return row[at].strip() if at < len(row) else ""
+
+    def text(self) -> bytes:
+        out = io.StringIO()
+        writer = csv.writer(out, delimiter=self.separator, lineterminator="\r\n")
+        writer.writerow(self.header)
+        writer.writerows(self.rows)
+        return (codecs.BOM_UTF8 if self.bom else b"") + out.getvalue().encode("utf-8", "surrogateescape")
+
+    def write(self) -> None:
+        """Put the file in place whole, in one step (it is written as UTF-8: Excel's "CSV UTF-8")."""
+        write_atomic(self.path, self.text(), overwrite=True)
+
+
+def _is_utf8(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def cell_number(value: float, default: float) -> str:
+    """A number as an adjust file's cell: blank for the default, else the shortest text that reads
+    back as exactly the same number (so the settings framer computes from it are the same)."""
+    return "" if value == default else repr(float(value))

@@ -270,7 +270,8 @@ def run(
 ) -> None:
     """Frame every job, in `workers` processes; each outcome goes to `report`, then to `on_done`.
 
-    `work` frames one photo in a worker process (default: the Worker that process built at start).
+    `work` frames one photo in a worker process (default: the Worker that process built at start); with
+    one worker, in this process (default: a Worker built for this run; framer review --serve keeps one).
 
     Each output folder is locked for the run (a second run into it stops at once: FolderBusy), its
     journal read and repaired, and what killed runs left there removed, before any photo is looked at.
@@ -312,7 +313,7 @@ def run(
         if workers <= 1:
             from .worker import Worker
 
-            worker = Worker(frame, side)
+            worker = work or Worker(frame, side)
             for item in tasks:
                 emit(item if isinstance(item, Record) else worker(item))
             return

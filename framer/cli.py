@@ -459,17 +459,93 @@ def _print_summary(
     show_default=True,
     help="The page to write.",
 )
-def review(report_path: Path, output: Path) -> None:
+@option(
+    "--serve",
+    is_flag=True,
+    help="Serve the review page live instead, where each photo can be fixed (drag, zoom, pick the face) "
+    "and framed again.",
+)
+@option(
+    "--adjust",
+    "adjust_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE.csv",
+    help="With --serve: the adjust file the corrections go to (made if need be; its rows are kept). "
+    "[default: framer-adjust.csv in the output folder]",
+)
+@option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="With --serve: the address to listen on; any other than 127.0.0.1 needs the printed key.",
+)
+@option(
+    "--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="With --serve: the port."
+)
+@option("--no-browser", is_flag=True, help="With --serve: do not open the page in this computer's browser.")
+@option(
+    "--frame",
+    "frame_name",
+    metavar="NAME|PATH",
+    help="With --serve: the frame the batch was framed with.  [default: found from the output folder]",
+)
+@option(
+    "--window",
+    "window_box",
+    callback=lambda ctx, param, value: parse_box(value),
+    metavar="X,Y,W,H",
+    help="With --serve: the --window the batch was framed with.",
+)
+@option(
+    "--size",
+    type=click.IntRange(64, 8192),
+    metavar="PX",
+    help="With --serve: the --size the batch was framed with.  [default: found from the output folder]",
+)
+@option(
+    "--quality",
+    type=click.IntRange(1, 100),
+    help="With --serve: the --quality the batch was framed with.  [default: found from the output folder]",
+)
+def review(
+    report_path: Path,
+    output: Path,
+    serve: bool,
+    adjust_path: Path | None,
+    host: str,
+    port: int,
+    no_browser: bool,
+    frame_name: str | None,
+    window_box: Box | None,
+    size: int | None,
+    quality: int | None,
+) -> None:
     """Write a review page for a run: thumbnails of every output, the ones to check first.
 
     REPORT is the file written by `framer apply --report` (JSON Lines or CSV). The page is a
-    single HTML file that works offline; open it in any browser.
+    single HTML file that works offline; open it in any browser. With --serve the page is live:
+    fix a photo in the browser and framer frames it again, as framer apply --adjust would.
 
     \b
     Example:
       framer apply photos/ -o framed/ --report report.jsonl
       framer review report.jsonl -o review.html
+      framer review report.jsonl --serve
     """
+    from click.core import ParameterSource
+
+    context = click.get_current_context()
+    if serve:
+        if context.get_parameter_source("output") is ParameterSource.COMMANDLINE:
+            raise click.UsageError(_("-o writes the page to a file; --serve serves it: give one of them"))
+        from .cli_serve import serve_review
+
+        serve_review(report_path, adjust_path, host, port, no_browser, frame_name, window_box, size, quality)
+        return
+    for name in ("adjust_path", "host", "port", "no_browser", "frame_name", "window_box", "size", "quality"):
+        if context.get_parameter_source(name) is ParameterSource.COMMANDLINE:
+            flag = next(p.opts[-1] for p in context.command.params if p.name == name)
+            raise click.UsageError(_("{option} goes with --serve").format(option=flag))
     from .report import read_records
     from .review import write_review
 

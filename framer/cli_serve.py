@@ -15,6 +15,7 @@ import threading
 import time
 import webbrowser
 from datetime import date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
@@ -30,8 +31,10 @@ from .cli_common import (
     user_frames,
 )
 from .errors import CannotStart, ExitCode
+from .files import display
 from .frames import DEFAULT_FRAME, Frame, load_frame
-from .i18n import _
+from .geometry import Box
+from .i18n import _, language, ngettext
 
 if TYPE_CHECKING:
     import uvicorn
@@ -227,3 +230,78 @@ def _open_when_up(running: uvicorn.Server, url: str) -> None:
             return
         time.sleep(0.1)
     webbrowser.open(url)
+
+
+def serve_review(
+    report_path: Path,
+    adjust_path: Path | None,
+    host: str,
+    port: int,
+    no_browser: bool,
+    frame_name: str | None,
+    window: Box | None,
+    size: int | None,
+    quality: int | None,
+) -> None:
+    """`framer review REPORT --serve`: the review page, live, where IT staff fix the few photos of a
+    batch. Off loopback every request needs a key, printed in the page's address."""
+    import secrets
+
+    from click.core import ParameterSource
+
+    from .fixes import Hints, load
+    from .web.review import ReviewConfig, create_review_app
+    from .web.serving import server
+
+    with user_errors():
+        hints = Hints(frame_name, window, size, quality, user_frames())
+        try:
+            batch = load(report_path, adjust_path, hints)
+        except ValueError as e:
+            raise click.BadParameter(
+                _("not a framer report ({detail})").format(detail=e), param_hint="REPORT"
+            ) from None
+        token = None if _is_loopback(host) else secrets.token_urlsafe(24)
+        # On loopback, only loopback names (Starlette's check cannot read an IPv6 Host: none there).
+        hosts = ("127.0.0.1", "localhost") if token is None and ":" not in host else ()
+        given = click.get_current_context().get_parameter_source("lang") is ParameterSource.COMMANDLINE
+        config = ReviewConfig(batch, min(2, usable_cores()), token, language() if given else None, hosts)
+        app = create_review_app(config)
+        sock = _bind(host, port)
+    said = ngettext(
+        "Review of {n} photo from {report}", "Review of {n} photos from {report}", len(batch.photos)
+    )
+    click.echo(said.format(n=len(batch.photos), report=display(report_path)))
+    click.echo(_("Corrections are kept in {path}").format(path=display(batch.adjust_path)))
+    if not batch.known:
+        click.echo(
+            _(
+                "framer could not find this batch's settings in its output folder's journal: saving uses "
+                "--frame {frame}, --format {fmt}, --quality {quality}. Give framer review the same "
+                "--frame, --size and --quality as framer apply."
+            ).format(frame=batch.frame.name, fmt=batch.settings.fmt, quality=batch.settings.quality),
+            err=True,
+        )
+    with sock:
+        query = f"?token={token}" if token else ""
+        urls = [_url(address, sock.getsockname()[1]) + "/" + query for address in _addresses(host)]
+        if token is None:
+            click.echo(_("The review page is at {url}").format(url=urls[0]))
+            local = urls[0]
+        else:
+            click.echo(_("The review page is at (only with the key at the end of its address):"))
+            for url in urls:
+                click.echo(f"  {url}")
+            local = urls[0]
+            if host in EVERY_ADDRESS:
+                local = _url("::1" if ":" in host else "127.0.0.1", sock.getsockname()[1]) + "/" + query
+                click.echo(_("On this computer: {url}").format(url=local))
+        click.echo(_("Stop the server with Ctrl-C."))
+        running = server(app)
+        if not no_browser:
+            threading.Thread(target=_open_when_up, args=(running, local), daemon=True).start()
+        try:
+            running.run(sockets=[sock])
+        except KeyboardInterrupt:
+            click.echo(_("Stopped."), err=True)
+            sys.exit(int(ExitCode.INTERRUPTED))

@@ -2,6 +2,9 @@
 {"error": "<words in the request's language>", "code": "<stable code>"}.
 
     PhotoError        400, its framer.reasons code (500 for "crashed": the photo killed a worker)
+    AdjustError       400 "bad_adjust": a correction's value, or the adjust file, as its reader words it
+    FolderBusy        423 "folder_busy": a framer apply is writing into the output folder
+    CannotStart       409 "write_refused": a file framer must not write over is in the way
     CampaignClosed    403 "campaign_closed", the message naming the window
     Refused           the web layer's own refusals: 413 too_large_upload, 503 busy, 404 expired, ...
     HTTPException     Starlette's own (404 for an unknown address, 405)
@@ -14,7 +17,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from ..errors import CampaignClosed, PhotoError
+from ..errors import AdjustError, CampaignClosed, CannotStart, FolderBusy, PhotoError
 from ..reasons import worded
 from . import words
 from .language import negotiate, speaking
@@ -58,6 +61,12 @@ async def answer(request: Request, exc: Exception) -> JSONResponse:
         elif isinstance(exc, PhotoError):
             status, code, headers = (500 if exc.code == "crashed" else 400), exc.code, {}
             message = words.photo_error(exc.code, exc.details, str(exc))
+        elif isinstance(exc, AdjustError):
+            status, code, headers, message = 400, "bad_adjust", {}, str(exc)
+        elif isinstance(exc, FolderBusy):
+            status, code, headers, message = 423, "folder_busy", {}, str(exc)
+        elif isinstance(exc, CannotStart):
+            status, code, headers, message = 409, "write_refused", {}, str(exc)
         elif isinstance(exc, CampaignClosed):
             status, code, headers, message = 403, "campaign_closed", {}, str(exc)
         elif isinstance(exc, HTTPException) and exc.status_code in HTTP_CODES:

@@ -23,6 +23,7 @@ from starlette.types import ASGIApp
 
 MAX_CONNECTIONS = 256  # past this, uvicorn itself answers 503: the last guard against a flood
 _PHOTO_ID = re.compile(r"(/api/photos/)[^/?]+")
+_TOKEN = re.compile(r"([?&]token=)[^&\s]*")  # framer review --serve's key: never in a log
 
 LOG_CONFIG: dict[str, Any] = {
     "version": 1,
@@ -58,13 +59,14 @@ def hide_photo_ids() -> None:
 
 
 class HideIds(logging.Filter):
-    """Shows the photo id in an access log line as "…"."""
+    """Shows the photo id (and a review page's key) in an access log line as "…"."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         args = record.args
         if isinstance(args, tuple) and len(args) == 5:
             client, method, path, version, status = args
-            record.args = (client, method, _PHOTO_ID.sub(r"\1…", str(path)), version, status)
+            shown = _TOKEN.sub(r"\1…", _PHOTO_ID.sub(r"\1…", str(path)))
+            record.args = (client, method, shown, version, status)
         return True
 
 

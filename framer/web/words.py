@@ -61,6 +61,18 @@ ERRORS = {
     "bad_face": N_("face must be a whole number from 1."),
     "bad_format": N_("format must be jpg, png or webp."),
     "not_found": N_("There is nothing at this address."),
+    "bad_token": N_(
+        "This page needs its key: open the address framer review printed, with its ?token=… part."
+    ),
+    "too_large_body": N_("The request is too large."),
+    "other_site": N_("This request comes from another site: only the review page itself may send it."),
+    "bad_json": N_("The request must be a JSON object."),
+    "bad_value": N_("{name} must be a number."),
+    "unknown_file": N_("There is no such photo in this report."),
+    "not_editable": N_(
+        "This photo cannot be framed again here: it has no output (it failed, or another file is in its "
+        "place)."
+    ),
     "method_not_allowed": N_("This address does not take that kind of request."),
 }
 
@@ -99,3 +111,58 @@ def photo_error(code: str, details: dict[str, object], said: str) -> str:
 def error(code: str, **values: object) -> str:
     """A refusal's words in the language in use."""
     return _(ERRORS[code]).format(**values)
+
+
+# The review page's own words (framer review --serve), beside the editor's words in PAGE.
+REVIEW = {
+    "review_title": N_("Review the framed photos"),
+    "review_intro": N_(
+        "The photos that need a look come first. Open one to fix it: drag, zoom or pick the face, then "
+        "save. framer frames it again in the output folder and keeps the correction in the adjust file."
+    ),
+    "count_photos": N_("{n} photos"),
+    "count_problems": N_("{n} to check"),
+    "count_checked": N_("{n} checked"),
+    "adjust_file": N_("Corrections are kept in {path}"),
+    "rerun": N_("To frame them the same way again:"),
+    "settings_unknown": N_(
+        "framer could not find this batch's settings in its output folder's journal: saving uses the "
+        "options given to framer review (frame, size, quality). Give it the same ones as framer apply."
+    ),
+    "filter_name": N_("Search by name"),
+    "filter_folder": N_("Folder"),
+    "filter_status": N_("Show"),
+    "all_folders": N_("All folders"),
+    "show_problems": N_("To check"),
+    "show_all": N_("All photos"),
+    "show_checked": N_("Checked"),
+    "keys_review": N_("Keys: j or → next photo to check, k or ← previous, Enter to open it."),
+    "fix": N_("Fix"),
+    "mark_checked": N_("Mark as checked"),
+    "unmark_checked": N_("Not checked"),
+    "checked_badge": N_("Checked"),
+    "save": N_("Save"),
+    "cancel": N_("Close"),
+    "saving": N_("Saving…"),
+    "saved": N_("Saved: {path} was framed again."),
+    "up_to_date": N_("Already framed like this: nothing to do."),
+    "no_output": N_("No picture"),
+    "nothing_here": N_("No photo matches."),
+    "editing": N_("Fixing {name}"),
+    "previous": N_("Previous"),
+    "next": N_("Next"),
+    "faces": N_("There are {count} people in this photo: pick the one to frame."),
+}
+
+# The review page's hints for some groups, in place of the static page's (which tell of adjust files).
+REVIEW_HINTS = {
+    "several_faces": N_(
+        "Check it is the right person; to frame another, open it with Fix and pick its number."
+    ),
+    "no_face": N_("Framed from the top centre of the photo: open each one with Fix, zoom and drag it."),
+}
+
+
+def review() -> dict[str, str]:
+    """The review page's words in the language in use."""
+    return {key: _(text) for key, text in REVIEW.items()}
