@@ -519,7 +519,10 @@ def measure(label: str, cmd: list[str], outdir: Path, photos: int, jobs: int, cw
     result = Result(
         label, photos, jobs, seconds, len(mtimes), proc.returncode, main / 1024, worker / 1024,
         helper / 1024, workers_seen, cpu, first, steady, other, stderr_tail,
-        extra={"processes": len(watcher.procs)},
+        extra={
+            "processes": len(watcher.procs),
+            "main_cpu_s": sum(p.cpu_ticks for (pid, _), p in watcher.procs.items() if pid == root) / ticks,
+        },
         total_mb=sum(p.hwm_kb for p in watcher.procs.values()) / 1024,
     )  # fmt: skip
     if proc.returncode not in (0,) or len(mtimes) != photos:
@@ -783,6 +786,12 @@ def main() -> None:
 
     print_table(f"Throughput and memory: {args.photos} photos of 12-23 MP, {cpus} CPUs", results)
     print(LEGEND)
+    for r in results:
+        if r.label == "framer" and r.jobs > 1:
+            print(
+                f"  framer at {r.jobs} workers: its main process (planning, journal, report) used"
+                f" {r.extra['main_cpu_s']:.2f} s of CPU, {r.extra['main_cpu_s'] / r.cpu_s:.0%} of the run's"
+            )
     busy = [r for r in results if r.other_cores > 0.2]
     if busy:
         print(f"  NOTE: the machine was busy with other work during {len(busy)} run(s): see 'other cores'.")
