@@ -16,7 +16,7 @@ window.FramerEditor = (() => {
   const SHIFT_MAX = 1.0;
   const KEY_STEP = 0.02; // an arrow key moves the photo by 2 % of the window (10 % with Shift)
   const KEY_ZOOM = 1.05;
-  const SEAM = 0.03; // framer.compose.SEAM: the photo fades into the fill over this share of the canvas
+  const SEAM = 0.03; // the photo fades into the preview's fill over this share of the canvas
 
   const clamp = (v, lo, hi) => Math.min(hi, Math.max(lo, v));
 
@@ -37,9 +37,11 @@ window.FramerEditor = (() => {
       dy: 0,
     };
 
-    // What shows past the photo's edges: its border pixels stretched outwards, blurred (the server fills
-    // that area with a blurred, stretched copy of the photo's edge; this is its look, drawn cheaply: a
-    // tiny copy, enlarged smoothly, is a blur).
+    // What shows past the photo's edges while the person drags: its border pixels stretched outwards,
+    // blurred. The download is the server's (framer.compose: the photo mirrored at its edge, blurred more
+    // the farther out, a wash of its edge colours far out); this is the far part of that look, drawn
+    // cheaply (a tiny copy, enlarged smoothly, is a blur), which a mirror this coarse would only spoil
+    // with ghosts of an ear or a shoulder.
     function makeFill(image) {
       const long = Math.max(image.naturalWidth, image.naturalHeight);
       const tw = Math.max(1, Math.round((40 * image.naturalWidth) / long));
@@ -72,8 +74,8 @@ window.FramerEditor = (() => {
       state.fillColor = `rgb(${r} ${g} ${b})`;
     }
 
-    // The photo fades into the fill over a short seam where its edge shows, as framer's composer does:
-    // SEAM of the canvas, as wide as it is at the chosen face's own scale.
+    // The photo fades into that fill over a short seam where its edge shows: SEAM of the canvas, as wide
+    // as it is at the chosen face's own scale.
     function fadeEdges() {
       const image = state.preview;
       const w = image.naturalWidth;
