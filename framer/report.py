@@ -547,7 +547,7 @@ class Report:
         return [
             (_("framed"), self.statuses[OK]),
             (_("framed, no face found (please check)"), self.statuses[NO_FACE]),
-            (_("skipped, already framed"), self.warnings[UP_TO_DATE]),
+            (_("skipped, up to date (already framed with these settings)"), self.warnings[UP_TO_DATE]),
             (_("skipped, another file is in the way (--overwrite replaces it)"), self.warnings[NOT_OURS]),
             (_("skipped, framed from another photo (--overwrite replaces it)"), self.warnings[OTHER_PHOTO]),
             (_("failed"), self.statuses[ERROR]),

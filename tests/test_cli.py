@@ -89,7 +89,7 @@ def test_existing_outputs_are_kept_unless_overwrite(photos: Path, tmp_path: Path
     again = run("apply", photos, "-o", out, *DURING)
     assert again.exit_code == 0
     assert (out / "hopper.jpg").read_bytes() == b"keep me"
-    assert says(again.output, "skipped, already framed", 2)
+    assert says(again.output, "skipped, up to date (already framed with these settings)", 2)
     assert says(again.output, "skipped, another file is in the way (--overwrite replaces it)", 1)
     forced = run("apply", photos, "-o", out, "--overwrite", *DURING)
     assert forced.exit_code == 0
@@ -211,7 +211,7 @@ def test_outputs_inside_the_input_folder_are_not_taken_as_inputs(photos: Path) -
     first = run("apply", photos, "-o", photos / "framed", *DURING)
     assert first.exit_code == 0 and "3 photos: 3 framed." in first.output
     second = run("apply", photos, "-o", photos / "framed", *DURING)
-    assert says(second.output, "skipped, already framed", 3)
+    assert says(second.output, "skipped, up to date (already framed with these settings)", 3)
 
 
 def test_every_command_has_help_with_an_example() -> None:
