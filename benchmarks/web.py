@@ -4,13 +4,13 @@
 
 This is a benchmark, not a test: it prints a table and always exits 0 (unless a run itself fails).
 
-The photos are bench.py's set (8 distinct 12 MP JPEGs of real portraits with real-photo entropy, made
+The photos are bench.py's set (8 distinct phone-sized JPEGs, 12-23 MP, of real portraits with real-photo entropy, made
 once and cached in the work folder). The server is the real one, `framer.web` under uvicorn, in a
 process of its own (this script re-invoked with --serve), with `--workers` worker processes and the
 built-in frame, judged on a day of its campaign. The client uses http.client, one connection per
 request, as a browser's fresh upload would:
 
-- time to preview: POST /api/photos of one 12 MP JPEG, from the moment the last byte of the upload is
+- time to preview: POST /api/photos of one phone-sized JPEG, from the moment the last byte of the upload is
   handed to the socket to the moment the JSON answer (faces, placements, the preview's address) is
   read. On loopback the last bytes arrive within a millisecond or two. Measured one upload at a time
   (each photo of the set, --rounds times), and with 16 uploads at once (started together from 16
@@ -146,7 +146,7 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=3, help="rounds of each measurement (default 3)")
     ap.add_argument(
         "--workdir", type=Path, default=Path(tempfile.gettempdir()) / "framer-bench",
-        help="where bench.py's 12 MP set is cached (default: <tmp>/framer-bench)",
+        help="where bench.py's phone-sized set is cached (default: <tmp>/framer-bench)",
     )  # fmt: skip
     ap.add_argument("--quiet-wait", type=float, default=30.0, help="seconds to wait for an idle machine")
     ap.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
@@ -159,7 +159,7 @@ def main() -> None:
     photos = [p.read_bytes() for p in make_sources(args.workdir.resolve())]
     bodies = [multipart(data) for data in photos]
     print(
-        f"photos: {len(photos)} JPEGs of 12 MP, {sum(map(len, photos)) / len(photos) / 1e6:.1f} MB on average"
+        f"photos: {len(photos)} phone-sized JPEGs (12-23 MP), {sum(map(len, photos)) / len(photos) / 1e6:.1f} MB on average"
     )
     server = Server(args.workers)
     try:
