@@ -4,11 +4,11 @@
 
 This is a benchmark, not a test: it prints a table and always exits 0 (unless a run itself fails).
 
-The photos are bench.py's set (8 distinct phone-sized JPEGs, 12-23 MP, of real portraits with real-photo entropy, made
-once and cached in the work folder). The server is the real one, `framer.web` under uvicorn, in a
-process of its own (this script re-invoked with --serve), with `--workers` worker processes and the
-built-in frame, judged on a day of its campaign. The client uses http.client, one connection per
-request, as a browser's fresh upload would:
+The photos are bench.py's set (8 distinct phone-sized JPEGs, 12-23 MP, of real portraits with real-photo
+entropy, made once and cached in the work folder). The server is the real one, `framer.web` under
+uvicorn, in a process of its own (this script re-invoked with --serve), with `--workers` worker
+processes and the built-in frame, judged on a day of its campaign. The client uses http.client, one
+connection per request, as a browser's fresh upload would:
 
 - time to preview: POST /api/photos of one phone-sized JPEG, from the moment the last byte of the upload is
   handed to the socket to the moment the JSON answer (faces, placements, the preview's address) is
@@ -159,7 +159,8 @@ def main() -> None:
     photos = [p.read_bytes() for p in make_sources(args.workdir.resolve())]
     bodies = [multipart(data) for data in photos]
     print(
-        f"photos: {len(photos)} phone-sized JPEGs (12-23 MP), {sum(map(len, photos)) / len(photos) / 1e6:.1f} MB on average"
+        f"photos: {len(photos)} phone-sized JPEGs (12-23 MP),"
+        f" {sum(map(len, photos)) / len(photos) / 1e6:.1f} MB on average"
     )
     server = Server(args.workers)
     try:
