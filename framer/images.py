@@ -142,7 +142,7 @@ def _quick_jpeg(im: Image.Image, f: BinaryIO, min_side: int | None, orientation:
         f.seek(0)
         data = f.read()
         pixels = simplejpeg.decode_jpeg(data, "RGB", min_height=-(-h // k), min_width=-(-w // k), strict=True)
-    except (ValueError, OSError):
+    except (ValueError, OSError, RuntimeError, TypeError):  # Pillow's path says what is wrong, in words
         return None
     if orientation in _UPRIGHT:
         pixels = np.ascontiguousarray(_UPRIGHT[orientation](pixels))
