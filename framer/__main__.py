@@ -1,4 +1,16 @@
-from .cli import main
+"""`python -m framer` and the `framer` command.
 
-if __name__ == "__main__":  # worker processes import this module too: they must not run the CLI
+Worker processes are spawned, and a spawned process imports its parent's main module again (as
+`__mp_main__`): so this module imports nothing at its top, and the CLI (Click and every command's
+module, 70 ms) is loaded only when it runs, never in a worker before its first photo.
+"""
+
+
+def main() -> None:
+    from .cli import main as cli
+
+    cli()
+
+
+if __name__ == "__main__":
     main()
