@@ -417,10 +417,12 @@ def _page_words(page: Any) -> str:
 
 def page_keys() -> set[str]:
     """The keys of every word the page shows: data-msg attributes in index.html, t("key") in app.js and
-    in the editor it shares with the review page (editor.js)."""
+    in the editor and the words it shares with the review page (editor.js, page.js)."""
     static = files("framer.web") / "static"
     html = (static / "index.html").read_text(encoding="utf-8")
-    script = "".join((static / name).read_text(encoding="utf-8") for name in ("app.js", "editor.js"))
+    script = "".join(
+        (static / name).read_text(encoding="utf-8") for name in ("app.js", "editor.js", "page.js")
+    )
     in_html = re.findall(r'data-msg(?:-label)?="([a-z_]+)"', html)
     return set(in_html) | set(re.findall(r'\bt\("([a-z_]+)"', script))
 

@@ -6,7 +6,6 @@ Skipped only when /usr/bin/chromium is missing, and then failed instead when FRA
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,8 +13,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from PIL import Image
-from test_review_serve import ON, SIZE, make_batch
+from test_review_serve import ON, SIZE, make_batch, pixels, rerun
 from test_web_browser import DESKTOP, browser  # noqa: F401 (the fixture)
 
 from framer.adjust import read_adjustments
@@ -60,30 +58,6 @@ def open_page(browser: Any) -> Iterator[Any]:  # noqa: F811
         page.context.close()
 
 
-def pixels(path: Path) -> np.ndarray:
-    with Image.open(path) as image:
-        return np.asarray(image.convert("RGB"))
-
-
-def rerun_is_up_to_date() -> None:
-    result = run(
-        "apply",
-        "photos",
-        "-o",
-        "framed",
-        "--report",
-        "again.jsonl",
-        "--size",
-        SIZE,
-        *ON,
-        "--adjust",
-        "FIXES.csv",
-    )
-    assert result.exit_code in (0, 1), result.output
-    rows = [json.loads(line) for line in Path("again.jsonl").read_text().splitlines()]
-    assert all("up_to_date" in r["warnings"] for r in rows), rows
-
-
 def open_editor(page: Any, file: str) -> None:
     page.click(f"[data-file='{file}'] .fix")
     page.wait_for_selector("#editor[data-ready]")
@@ -119,7 +93,7 @@ def test_each_photo_has_a_card_and_picking_face_2_frames_the_second_person(
     assert np.array_equal(pixels(Path("framed/group.jpg")), pixels(Path("face2.jpg")))
     (row,) = read_adjustments(Path("FIXES.csv"))
     assert (row.file, row.adjust.face) == ("group.jpg", 1)
-    rerun_is_up_to_date()
+    assert all("up_to_date" in row["warnings"] for row in rerun())
 
 
 def test_a_photo_without_a_face_is_fixed_by_zoom_and_drag(batch_dir: Path, open_page: Any) -> None:
@@ -146,7 +120,7 @@ def test_a_photo_without_a_face_is_fixed_by_zoom_and_drag(batch_dir: Path, open_
     )  # fmt: skip
     assert alone.exit_code == 1, alone.output  # no face found, as before
     assert np.array_equal(pixels(Path("framed/cat.jpg")), pixels(Path("cat.jpg")))
-    rerun_is_up_to_date()
+    assert all("up_to_date" in row["warnings"] for row in rerun())
 
 
 def test_keys_filters_and_a_check_mark_that_survives_a_restart(batch_dir: Path, open_page: Any) -> None:
@@ -182,7 +156,7 @@ def test_keys_filters_and_a_check_mark_that_survives_a_restart(batch_dir: Path, 
         page = open_page(url)
         assert page.get_attribute("[data-file='cat.png']", "data-checked") == "true"
         assert page.locator("#count-problems").inner_text() == "1 to check"
-    rerun_is_up_to_date()
+    assert all("up_to_date" in row["warnings"] for row in rerun())
 
 
 def test_the_page_on_a_phone_fits_its_width_and_reads_in_vietnamese(batch_dir: Path, browser: Any) -> None:  # noqa: F811

@@ -1,7 +1,7 @@
 """`framer review --serve`: the review page, live. IT staff fix the few photos of a batch in the browser.
 
     GET  /                              the page (static/review.html, in the request's language)
-    GET  /static/...                    its CSS and JavaScript (the editor is the serve page's: editor.js)
+    GET  /static/...                    its CSS and JavaScript (editor.js and page.js: the serve page's)
     GET  /api/messages                  every word the page shows
     GET  /api/frame, /api/frame.png     the batch's frame: its geometry, its image
     GET  /api/photos                    every photo of the report: file, status, warnings, faces, ...

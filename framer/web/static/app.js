@@ -3,7 +3,7 @@
 // The server finds the faces and says where each one goes (a placement); the editor (editor.js, shared with
 // the review page) draws everything the person does after that, with no request. The download link asks
 // the server for exactly the placement shown, rendered at full quality.
-// Every word comes from /api/messages, in the page's language (<html lang>, set by the server).
+// Every word comes from /api/messages, in the page's language (page.js, shared with the review page).
 "use strict";
 
 (() => {
@@ -38,8 +38,7 @@
     warnings: $("warnings"),
   };
 
-  const lang = document.documentElement.lang === "en" ? "en" : "vi";
-  let words = {};
+  const { t, api, errorText, loadImage } = window.FramerPage;
 
   const state = {
     frames: [],
@@ -49,7 +48,7 @@
     photo: null, // POST /api/photos's answer
   };
   const editor = window.FramerEditor.create(el, {
-    t: (key, values) => t(key, values),
+    t,
     onDraw: (placed) => {
       el.download.href = downloadURL(placed);
     },
@@ -57,58 +56,12 @@
   let upload = 0; // the latest upload's number: an older answer arriving late is dropped
   let frameRequested = 0;
 
-  // ---- words -------------------------------------------------------------------------------------
-
-  // A word by its key, placeholders filled in; a key the server does not have shows as nothing (the
-  // browser tests check that every key the page uses is there, in both languages).
-  function t(key, values) {
-    let text = Object.prototype.hasOwnProperty.call(words, key) ? words[key] : "";
-    if (!text) console.warn(`framer: no words for "${key}"`);
-    for (const [name, value] of Object.entries(values || {})) text = text.split(`{${name}}`).join(String(value));
-    return text;
-  }
-
-  function applyWords() {
-    for (const node of document.querySelectorAll("[data-msg]")) node.textContent = t(node.dataset.msg);
-    for (const node of document.querySelectorAll("[data-msg-label]")) {
-      node.setAttribute("aria-label", t(node.dataset.msgLabel));
-    }
-    document.title = t("title");
-    // The language in use is marked, the other one is the way to it.
-    const current = $(`lang-${lang}`);
-    current.setAttribute("aria-current", "true");
-    current.removeAttribute("href");
-    el.langs.hidden = false;
-  }
-
-  function api(path) {
-    return `${path}${path.includes("?") ? "&" : "?"}lang=${lang}`;
-  }
+  // ---- requests --------------------------------------------------------------------------------
 
   async function getJSON(path) {
     const response = await fetch(api(path), { headers: { Accept: "application/json" } });
     if (!response.ok) throw new Error(await errorText(response));
     return response.json();
-  }
-
-  async function errorText(response) {
-    try {
-      const body = await response.json();
-      if (body && typeof body.error === "string" && body.error) return body.error;
-    } catch (_) {
-      // not JSON: say it in the page's words below
-    }
-    return t("offline");
-  }
-
-  function loadImage(src) {
-    return new Promise((resolve, reject) => {
-      const image = new Image();
-      image.decoding = "async";
-      image.onload = () => resolve(image);
-      image.onerror = () => reject(new Error(t("offline")));
-      image.src = src;
-    });
   }
 
   // ---- messages to the person ----------------------------------------------------------------------
@@ -341,12 +294,11 @@
     el.round.width = Math.round(176 * dpr);
     el.round.height = Math.round(176 * dpr);
     try {
-      words = (await getJSON("/api/messages")).messages || {};
+      window.FramerPage.useWords((await getJSON("/api/messages")).messages, "title");
     } catch (error) {
       showError(error.message);
       return;
     }
-    applyWords();
     try {
       const data = await getJSON("/api/frames");
       state.frames = data.frames || [];

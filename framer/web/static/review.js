@@ -1,7 +1,7 @@
 // framer review --serve: every photo of a batch as a card, the ones to check first. A card opens the
 // editor (editor.js, the serve page's) on the original photo as it is framed today; Save frames it again
 // on the server, as framer apply --adjust would, and the card shows the new picture. Every word comes
-// from /api/messages, in the page's language (<html lang>, set by the server).
+// from /api/messages, in the page's language (page.js, shared with the serve page).
 "use strict";
 
 (() => {
@@ -44,8 +44,7 @@
     facesCanvas: $("faces-canvas"),
   };
 
-  const lang = document.documentElement.lang === "en" ? "en" : "vi";
-  let words = {};
+  const { t, api, errorText, loadImage } = window.FramerPage;
   let groups = {};
   const rows = new Map(); // file -> the photo's row from /api/photos
   const cards = new Map(); // file -> its card
@@ -54,38 +53,7 @@
   let opened = 0; // the latest editor opening: an older answer arriving late is dropped
   const editor = window.FramerEditor.create(editorEl, { t });
 
-  // ---- words and requests ----------------------------------------------------------------------
-
-  function t(key, values) {
-    let text = Object.prototype.hasOwnProperty.call(words, key) ? words[key] : "";
-    if (!text) console.warn(`framer: no words for "${key}"`);
-    for (const [name, value] of Object.entries(values || {})) text = text.split(`{${name}}`).join(String(value));
-    return text;
-  }
-
-  function applyWords() {
-    for (const node of document.querySelectorAll("[data-msg]")) node.textContent = t(node.dataset.msg);
-    for (const node of document.querySelectorAll("[data-msg-label]")) {
-      node.setAttribute("aria-label", t(node.dataset.msgLabel));
-    }
-    document.title = t("review_title");
-    const here = $(`lang-${lang}`);
-    here.setAttribute("aria-current", "true");
-    here.removeAttribute("href");
-    el.langs.hidden = false;
-  }
-
-  const api = (path) => `${path}${path.includes("?") ? "&" : "?"}lang=${lang}`;
-
-  async function errorText(response) {
-    try {
-      const body = await response.json();
-      if (body && typeof body.error === "string" && body.error) return body.error;
-    } catch (_) {
-      // not JSON
-    }
-    return t("offline");
-  }
+  // ---- requests --------------------------------------------------------------------------------
 
   async function request(path, body) {
     let response;
@@ -101,16 +69,6 @@
     }
     if (!response.ok) throw new Error(await errorText(response));
     return response.json();
-  }
-
-  function loadImage(src) {
-    return new Promise((resolve, reject) => {
-      const image = new Image();
-      image.decoding = "async";
-      image.onload = () => resolve(image);
-      image.onerror = () => reject(new Error(t("offline")));
-      image.src = src;
-    });
   }
 
   // ---- the board: counts, groups, cards ---------------------------------------------------------
@@ -419,13 +377,12 @@
     }
     try {
       const served = await request("/api/messages");
-      words = served.messages || {};
+      window.FramerPage.useWords(served.messages, "review_title");
       groups = served.groups || {};
     } catch (error) {
       el.alert.textContent = error.message;
       return;
     }
-    applyWords();
     try {
       const [frame, data] = await Promise.all([request("/api/frame"), request("/api/photos")]);
       editor.setFrame(frame, await loadImage(frame.image));
