@@ -11,6 +11,10 @@ from PIL import Image, ImageCms
 if TYPE_CHECKING:
     import numpy as np
 
+# framer checks every picture's claimed size itself, from its header, before decoding it (photos against a
+# limit the user can set, frames, review thumbnails), and says so in its own words: Pillow's own fixed
+# guard, which would only warn or fail in its words, is off wherever framer opens pictures.
+Image.MAX_IMAGE_PIXELS = None
 _SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
 PAPER_WHITE = (255, 255, 255)  # what transparent areas of a photo become
 

@@ -212,9 +212,8 @@ def _decode(path: Traversable, data: bytes) -> Image.Image:
 
     from PIL import Image, UnidentifiedImageError  # lazily: `framer --help` must not load Pillow
 
-    # framer checks sizes itself, from the header (below); Pillow's guard, which framer.images turns off
-    # when it is loaded, would otherwise fail or pass a frame depending on which modules are loaded.
-    Image.MAX_IMAGE_PIXELS = None
+    from . import colour  # noqa: F401 (loading it turns Pillow's size guard off: framer checks, below)
+
     try:
         with Image.open(io.BytesIO(data), formats=FRAME_FORMATS) as im:
             if max(im.size) > MAX_FRAME_SIDE:

@@ -24,9 +24,6 @@ PHOTO_FORMATS = frozenset({"JPEG", "MPO", "PNG", "WEBP", "GIF", "BMP", "DIB", "T
 MAX_PIXELS = 100_000_000  # the default limit on a photo's claimed size (--max-megapixels; batch.Settings)
 
 pillow_heif.register_heif_opener()  # iPhone photos (HEIC/HEIF)
-# framer checks each photo's claimed size itself (decode_photo), with a limit the user can set, before
-# decoding; Pillow's own fixed guard would only warn, or fail with a less helpful message.
-Image.MAX_IMAGE_PIXELS = None
 
 ORIENTATION = 0x0112  # the EXIF tag
 JPEG_QUALITY = 92

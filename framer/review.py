@@ -128,9 +128,6 @@ class Thumb:
 def thumbnail(output: Path, thumb_px: int = THUMB_PX) -> Thumb:
     """A small JPEG of the picture at `output`, as a data: URI; never raises for a bad file, and never
     waits: open_regular refuses a pipe (FIFO) at that path, which a plain open would wait on forever."""
-    # framer checks the size itself, from the header (below), in its own words; Pillow's guard, which
-    # framer.images turns off when it is loaded, would otherwise answer in its own.
-    Image.MAX_IMAGE_PIXELS = None
     try:
         with open_regular(output) as f, Image.open(f) as opened:
             if opened.width * opened.height > MAX_THUMB_SOURCE:  # from the header: never decode a bomb
