@@ -65,15 +65,15 @@ class CampaignStatus:
         """The first day after the campaign: when people put their usual picture back."""
         return self.campaign.end + timedelta(days=1)
 
-    def message(self, title: str, *, ignore_window: bool = True) -> str:
-        """One or two plain sentences for the person running framer, in their language. `title` is the
+    def message(self, title: str, *, ignore_window: bool = True, instead: list[str] | None = None) -> str:
+        """One or more plain sentences for the person running framer, in their language. `title` is the
         frame's title (Frame.title: what the campaign is called, not the frame's short name).
-        `ignore_window`: whether the command that shows it has --ignore-window (framer apply does); after
-        the campaign's end the advice is then to add it, else to run framer apply with it."""
+        After the campaign's end: `instead`, sentences naming the frames running or to come (see
+        framer.frame_choice.elsewhere), come before the advice to frame anyway, which is to add
+        --ignore-window when the command that shows it has it (`ignore_window`), else to run framer
+        apply with it."""
         c = self.campaign
-        span = _("{start} to {end} ({timezone})").format(
-            start=day(c.start), end=day(c.end), timezone=c.timezone
-        )
+        span = self.span()
         if self.phase is Phase.BEFORE:
             when = (
                 _("tomorrow")
@@ -95,13 +95,21 @@ class CampaignStatus:
                 + _("Switch back to your usual picture on {date}.").format(date=day(self.switch_back))
             )
         if ignore_window:
-            ended = _("The {frame} campaign ran {span} and has ended. To frame anyway, add --ignore-window.")
+            anyway = _("To frame anyway, add --ignore-window.")
         else:
-            ended = _(
-                "The {frame} campaign ran {span} and has ended. "
-                "To frame with it anyway, run framer apply with --ignore-window."
-            )
-        return ended.format(frame=title, span=span)
+            anyway = _("To frame with it anyway, run framer apply with --ignore-window.")
+        return " ".join([self.ended(title), *(instead or []), anyway])
+
+    def ended(self, title: str) -> str:
+        """The sentence that says the campaign is over."""
+        return _("The {frame} campaign ran {span} and has ended.").format(frame=title, span=self.span())
+
+    def span(self) -> str:
+        """The campaign's days, as people read them."""
+        c = self.campaign
+        return _("{start} to {end} ({timezone})").format(
+            start=day(c.start), end=day(c.end), timezone=c.timezone
+        )
 
     def framing_anyway(self, title: str) -> str:
         """What framer apply --ignore-window says after the campaign's end: it frames all the same."""

@@ -33,9 +33,9 @@ from .cli_common import (
 )
 from .cli_frames import campaign, frames, remind
 from .cli_serve import serve
-from .errors import CampaignClosed, CannotStart, ExitCode, FramerError
+from .errors import CampaignClosed, CannotStart, ExitCode, FrameError, FramerError
 from .files import display
-from .frames import DEFAULT_FRAME, Frame, load_frame
+from .frames import Frame
 from .geometry import Box
 from .i18n import _, ngettext, number, use_language
 
@@ -90,11 +90,10 @@ def cli() -> None:
 @option(
     "--frame",
     "frame_name",
-    default=DEFAULT_FRAME,
-    show_default=True,
     metavar="NAME|PATH",
     help="A frame's name (see framer frames list), a frame PNG with a transparent window, "
-    "or a frame folder (holding frame.toml).",
+    "or a frame folder (holding frame.toml).  [default: your default (framer frames use), else the "
+    "frame whose campaign is running today, else dx-2023]",
 )
 @option(
     "--window",
@@ -197,7 +196,7 @@ def cli() -> None:
 def apply(
     inputs: tuple[Path, ...],
     output_dir: Path | None,
-    frame_name: str,
+    frame_name: str | None,
     window_box: Box | None,
     fmt: str,
     size: int | None,
@@ -241,7 +240,7 @@ def apply(
     console = Console(stderr=True, quiet=quiet, highlight=False, soft_wrap=True, emoji=False)
     alerts = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)  # said even with -q
     with user_errors():
-        frame = load_frame(frame_name, user_frames())
+        frame = _chosen(console, frame_name, on_date)
         _check_campaign(console, frame, on_date.date() if on_date else None, ignore_window)
         # Open the frame and settle its window now, once, before any worker starts.
         frame = frame.settled(window_box)
@@ -304,8 +303,8 @@ def apply(
                 batch.run(todo, frame, size, settings, report, workers=min(jobs, len(todo)), on_done=done)
             except KeyboardInterrupt:
                 interrupted = True
-            except CannotStart:  # another run has the folder, or its journal cannot be kept: nothing done
-                raise
+            except (CannotStart, FrameError):  # another run has the folder, its journal cannot be kept,
+                raise  # or the workers could not prepare the frame: no photo was framed
             except FramerError as e:  # the batch had to stop (a full disk, a folder it may not write)
                 stopped = e
 
@@ -586,14 +585,28 @@ for command in (campaign, remind, frames, serve):
     cli.add_command(command)
 
 
+def _chosen(console: Console, name: str | None, on_date: datetime | None) -> Frame:
+    """The frame named by --frame, else the default one (framer.frame_choice), said on `console`."""
+    from .frame_choice import choose
+
+    choice = choose(name, user_frames(), on_date.date() if on_date else None)
+    for line in choice.said():
+        console.print(line, markup=False, emoji=False)
+    return choice.frame
+
+
 def _check_campaign(console: Console, frame: Frame, on_date: date | None, ignore_window: bool) -> None:
-    """Say where today stands in the frame's campaign; refuse after its end unless told to go on."""
+    """Say where today stands in the frame's campaign; refuse after its end unless told to go on (naming
+    the frames whose campaign is running or to come, before --ignore-window)."""
     if frame.campaign is None:
         return
     status = frame.campaign.status(on_date or frame.campaign.today())
     if status.phase is Phase.AFTER:
         if not ignore_window:
-            raise CampaignClosed(status.message(frame.title, ignore_window=True))
+            from .frame_choice import elsewhere
+
+            instead = elsewhere(frame, user_frames(), on_date)
+            raise CampaignClosed(status.message(frame.title, ignore_window=True, instead=instead))
         console.print(status.framing_anyway(frame.title), markup=False, emoji=False)
     else:
         console.print(status.message(frame.title), markup=False, emoji=False)

@@ -27,7 +27,6 @@ from typing import Any
 import click
 
 from .errors import FramerError
-from .frames import DEFAULT_FRAME
 from .geometry import Box
 from .i18n import LANGUAGES, N_, _, use_language
 
@@ -439,10 +438,9 @@ lang_option = option(
 frame_option = option(
     "--frame",
     "frame_name",
-    default=DEFAULT_FRAME,
-    show_default=True,
     metavar="NAME|PATH",
-    help="A frame's name (see framer frames list), or a frame PNG or folder.",
+    help="A frame's name (see framer frames list), or a frame PNG or folder.  [default: your default "
+    "(framer frames use), else the frame whose campaign is running today, else dx-2023]",
 )
 date_option = option(
     "--date",

@@ -6,7 +6,7 @@ passed through rich.markup.escape would do for `[...]`, but a trailing backslash
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import click
@@ -25,11 +25,25 @@ from .cli_common import (
     user_errors,
     user_frames,
 )
-from .frames import load_frame
+from .errors import CampaignClosed, FrameError
+from .frame_choice import BUILT_IN, CHOSEN, RUNNING, choose, elsewhere, status_on
+from .frames import Frame, load_frame
 from .geometry import Box
 from .i18n import N_, _, day, ngettext
 
 ORIGINS = (N_("built-in"), N_("yours"))  # where a frame comes from, as `frames list` shows it
+
+output_size_option = option(
+    "--output-size",
+    type=click.IntRange(64, 8192),
+    metavar="PX",
+    help="The longer side of the framed pictures, in px.  [default: the frame image's own]",
+)
+replace_option = option(
+    "--replace",
+    is_flag=True,
+    help="Replace your frame of that name (its campaign, image or window), instead of refusing.",
+)
 
 # The same option as framer apply's: a frame whose window cannot be found (two transparent holes of
 # similar size) is told to name it with --window, which every command that looks for the window takes.
@@ -54,15 +68,26 @@ def campaign(frame_name: str, on_date: datetime | None) -> None:
       framer campaign
       framer campaign --frame dx-2023 --date 2023-10-05
     """
+    on = on_date.date() if on_date else None
     with user_errors():
-        frame = load_frame(frame_name, user_frames())
+        frame = _chosen(frame_name, on)
     if frame.campaign is None:
         click.echo(_("The frame {name} has no campaign: it can be used on any day.").format(name=frame.name))
         return
-    status = frame.campaign.status(on_date.date() if on_date else frame.campaign.today())
-    click.echo(status.message(frame.title, ignore_window=False))  # this command has no --ignore-window
+    status = frame.campaign.status(on or frame.campaign.today())
+    instead = elsewhere(frame, user_frames(), on) if status.phase is Phase.AFTER else []
+    # this command has no --ignore-window: the advice is to run framer apply with it
+    click.echo(status.message(frame.title, ignore_window=False, instead=instead))
     if status.phase.value in frame.messages:
         click.echo(frame.messages[status.phase.value])
+
+
+def _chosen(name: str | None, on: date | None) -> Frame:
+    """The frame named by --frame, else the default one (framer.frame_choice), said on stderr."""
+    choice = choose(name, user_frames(), on)
+    for line in choice.said():
+        click.echo(line, err=True)
+    return choice.frame
 
 
 @click.command(cls=TranslatedCommand)
@@ -76,25 +101,42 @@ def campaign(frame_name: str, on_date: datetime | None) -> None:
     show_default=True,
     help="The calendar file to write.",
 )
-def remind(frame_name: str, output: Path) -> None:
+@date_option
+@option("--ignore-window", is_flag=True, help="Write the reminders even after the campaign has ended.")
+def remind(frame_name: str | None, output: Path, on_date: datetime | None, ignore_window: bool) -> None:
     """Write a calendar file with two reminders: put the framed picture on, then switch back.
 
     The events are at 08:00 in the campaign's time zone, on its first day and on the day after it
-    ends. Open the .ics file with Outlook, Google Calendar or your phone's calendar.
+    ends. Open the .ics file with Outlook, Google Calendar or your phone's calendar. A campaign that
+    has ended gets no reminders (unless --ignore-window).
 
     \b
-    Example:
+    Examples:
+      framer remind -o nhac-viec.ics        # the campaign running today (or your default frame)
       framer remind --frame dx-2023 -o nhac-viec.ics
     """
     from .files import check_target, write_atomic
     from .remind import looks_like_reminders, reminders
 
+    on = on_date.date() if on_date else None
     with user_errors():
-        frame = load_frame(frame_name, user_frames())
+        frame = _chosen(frame_name, on)
         if frame.campaign is None:
             raise click.UsageError(
                 _("the frame {name} has no campaign, so there is nothing to remind of").format(
                     name=frame.name
+                )
+            )
+        status = frame.campaign.status(on or frame.campaign.today())
+        if status.phase is Phase.AFTER and not ignore_window:
+            raise CampaignClosed(
+                " ".join(
+                    [
+                        status.ended(frame.title),
+                        _("Nothing was written: its reminders are past."),
+                        *elsewhere(frame, user_frames(), on),
+                        _("To write them anyway, add --ignore-window."),
+                    ]
                 )
             )
         check_target(output, frame.protected(), ours=looks_like_reminders)
@@ -137,8 +179,11 @@ def frames_list(on_date: datetime | None) -> None:
 
     from .frames import all_frames
 
+    on = on_date.date() if on_date else None
+    passed_over: list[str] = []
     with user_errors():
-        found = all_frames(user_frames())
+        found = all_frames(user_frames(), passed_over)
+        default = choose(None, user_frames(), on)
     table = Table(box=None, padding=(0, 2))
     for column in (_("name"), _("where"), _("campaign"), _("today")):
         table.add_column(column, no_wrap=True)
@@ -150,13 +195,22 @@ def frames_list(on_date: datetime | None) -> None:
             span = _("{start} to {end}, {timezone}").format(
                 start=day(c.start), end=day(c.end), timezone=c.timezone
             )
-            today = _status_word(c.status(on_date.date() if on_date else c.today()))
+            today = _status_word(c.status(on or c.today()))
         origin = _(f.origin) if f.origin in ORIGINS else f.origin
-        table.add_row(*(Text(cell) for cell in (f.name, origin, span, today, f.title)))
+        name = f"{f.name} *" if f.name == default.frame.name else f.name
+        table.add_row(*(Text(cell) for cell in (name, origin, span, today, f.title)))
     console = Console(highlight=False, emoji=False)  # ":cat:" in a title stays as it is written
     if not console.is_terminal:
         console.width = 160  # a file or a pipe: no need to squeeze the table into 80 columns
     console.print(table)
+    why = {
+        CHOSEN: _("* the frame used when no --frame is given: your default (framer frames use)"),
+        RUNNING: _("* the frame used when no --frame is given: its campaign is running today"),
+        BUILT_IN: _("* the frame used when no --frame is given: no campaign is running today"),
+    }
+    click.echo(why[default.how], err=True)
+    for line in [*passed_over, *(n for n in default.notes if n not in passed_over)]:
+        click.echo(line, err=True)
     click.echo(
         _("Your frames folder: {path} (set FRAMER_FRAMES to use another)").format(path=user_frames()),
         err=True,
@@ -288,6 +342,8 @@ def frames_check(name: str, window_box: Box | None, output: Path | None) -> None
     help="The campaign's time zone.",
 )
 @window_option
+@output_size_option
+@replace_option
 def frames_add(
     path: Path,
     name: str,
@@ -296,6 +352,8 @@ def frames_add(
     ends: datetime | None,
     timezone: str,
     window_box: Box | None,
+    output_size: int | None,
+    replace: bool,
 ) -> None:
     """Add a frame PNG to your frames, with its window (found, or --window) and its campaign dates.
 
@@ -303,11 +361,13 @@ def frames_add(
     Examples:
       framer frames add khung.png --name so-tt-2024 --starts 2024-10-01 --ends 2024-10-10
       framer frames add khung.png --name so-tt-2024 --window 300,200,1000,1000
+      framer frames add khung.png --name so-tt-2024 --starts 2024-10-01 --ends 2024-10-12 --replace
     """
     from .frames import add_frame
 
     if (starts is None) != (ends is None):
         raise click.UsageError(_("give both --starts and --ends, or neither (a frame for any day)"))
+    existed = _is_users(name)
     with user_errors():
         folder = add_frame(
             path,
@@ -316,12 +376,177 @@ def frames_add(
             title=title or name,
             campaign=(starts.date(), ends.date(), timezone) if starts and ends else None,
             window=window_box,
+            output_size=output_size,
+            replace=replace,
         )
-    click.echo(
-        _("Added {name} in {folder}. Use it with: framer apply PHOTOS --frame {name}").format(
-            name=name, folder=folder
+    _say_added(name, folder, existed and replace)
+
+
+@frames.command("new")
+@lang_option
+@argument("name", metavar="NAME")
+@option("--title", required=True, metavar="TEXT", help="The title, set on the top arc.")
+@option("--subtitle", metavar="TEXT", help="The theme line, set smaller just inside the title.")
+@option("--date-text", metavar="TEXT", help="The date as it is shown on the band, e.g. 10.10.2027.")
+@option("--starts", type=Date(), required=True, help="First day of its campaign.")
+@option("--ends", type=Date(), required=True, help="Last day of its campaign (included).")
+@option(
+    "--timezone",
+    default="Asia/Ho_Chi_Minh",
+    show_default=True,
+    metavar="ZONE",
+    help="The campaign's time zone.",
+)
+@option(
+    "--colour",
+    default="blue",
+    show_default=True,
+    metavar="NAME|#RRGGBB",
+    help="The frame's colour: a palette's name (see the README) or the agency's colour as #RRGGBB.",
+)
+@option(
+    "--logo",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    metavar="LOGO.png",
+    help="A logo to put on the frame (a PNG with transparency is best).",
+)
+@option(
+    "--window-shape",
+    type=click.Choice(["round", "square"]),
+    default="round",
+    show_default=True,
+    help="The shape of the window the portrait shows through.",
+)
+@output_size_option
+@replace_option
+def frames_new(
+    name: str,
+    title: str,
+    subtitle: str | None,
+    date_text: str | None,
+    starts: datetime,
+    ends: datetime,
+    timezone: str,
+    colour: str,
+    logo: Path | None,
+    window_shape: str,
+    output_size: int | None,
+    replace: bool,
+) -> None:
+    """Draw a new frame in the built-in frame's style and add it to your frames, ready to use.
+
+    The title goes on the top arc, the subtitle just inside it, the date on the band at the bottom;
+    long texts are set smaller or on two lines, never cut. Check it with framer frames check NAME.
+
+    NAME is a short name to use it by, e.g. cds-2027 (lower-case letters, digits, -).
+
+    \b
+    Example:
+      framer frames new cds-2027 --title "Ngày Chuyển đổi số quốc gia" --date-text 10.10.2027 \\
+          --starts 2027-10-01 --ends 2027-10-10
+    """
+    from .draw import MAX_LOGO_BYTES, Design
+    from .frames import new_frame
+
+    existed = _is_users(name)
+    with user_errors():
+        logo_bytes = _read_logo(logo, MAX_LOGO_BYTES) if logo is not None else None
+        design = Design(
+            title=title,
+            subtitle=subtitle,
+            date_text=date_text,
+            colour=colour,
+            logo=logo_bytes,
+            window_shape=window_shape,
         )
-    )
+        folder, notes = new_frame(
+            user_frames(),
+            name=name,
+            design=design,
+            campaign=(starts.date(), ends.date(), timezone),
+            output_size=output_size,
+            replace=replace,
+        )
+    for note in notes:
+        click.echo(note)
+    _say_added(name, folder, existed and replace)
+    click.echo(_("See how it looks: framer frames check {name}").format(name=name))
+
+
+def _read_logo(path: Path, limit: int) -> bytes:
+    """The logo file's bytes (a regular file of at most `limit` bytes: FrameError)."""
+    from .files import open_regular
+
+    try:
+        with open_regular(path) as f:
+            data = f.read(limit + 1)
+    except OSError as e:
+        raise FrameError(
+            _("--logo {path}: cannot read it ({detail})").format(path=path, detail=e.strerror or e)
+        ) from None
+    if len(data) > limit:
+        raise FrameError(
+            _("--logo {path}: the file is larger than {limit} MB, too large for a logo").format(
+                path=path, limit=limit // 1_000_000
+            )
+        )
+    return data
+
+
+def _is_users(name: str) -> bool:
+    from .frames import removable_names
+
+    return name in removable_names(user_frames())
+
+
+def _say_added(name: str, folder: Path, replaced: bool) -> None:
+    if replaced:
+        said = _("Replaced your frame {name} in {folder}. Use it with: framer apply PHOTOS --frame {name}")
+    else:
+        said = _("Added {name} in {folder}. Use it with: framer apply PHOTOS --frame {name}")
+    click.echo(said.format(name=name, folder=folder))
+
+
+@frames.command("use")
+@lang_option
+@argument("name", metavar="NAME", required=False)
+@option(
+    "--auto",
+    is_flag=True,
+    help="Forget the default chosen by hand: use the frame whose campaign is running today.",
+)
+def frames_use(name: str | None, auto: bool) -> None:
+    """Make a frame the default: the one every command uses when no --frame is given.
+
+    Kept in your frames folder. Without a default chosen by hand, framer uses the frame whose
+    campaign is running today (of several, the one that started last), else the built-in one.
+
+    \b
+    Examples:
+      framer frames use so-tt-2024
+      framer frames use --auto
+    """
+    from .frame_choice import keep_default
+
+    if (name is None) == (not auto):
+        raise click.UsageError(_("give a frame's name, or --auto"))
+    with user_errors():
+        keep_default(user_frames(), name)
+        choice = choose(None, user_frames())
+    if name is None:
+        click.echo(
+            _("No default chosen by hand: framer uses {name} when no --frame is given ({why}).").format(
+                name=choice.frame.name,
+                why=_("its campaign is running today")
+                if choice.how == RUNNING
+                else _("no campaign is running today"),
+            )
+        )
+        return
+    click.echo(_("framer now uses {name} when no --frame is given.").format(name=name))
+    status = status_on(choice.frame, None)
+    if status is not None and status.phase is Phase.AFTER:
+        click.echo(status.message(choice.frame.title, ignore_window=False))
 
 
 @frames.command("remove")
@@ -337,10 +562,14 @@ def frames_remove(name: str) -> None:
     Example:
       framer frames remove so-tt-2024
     """
+    from .frame_choice import keep_default, kept_default
     from .frames import remove_frame
 
     with user_errors():
         removed = remove_frame(name, user_frames())
+        was_default = kept_default(user_frames()) == name
+        if was_default:
+            keep_default(user_frames(), None)
     if removed.link_to is not None:
         click.echo(
             _(
@@ -354,4 +583,8 @@ def frames_remove(name: str) -> None:
                 "Removed your frame {name}: deleted {path} and the {n} files in it.",
                 removed.files,
             ).format(name=name, path=removed.path, n=removed.files)
+        )
+    if was_default:
+        click.echo(
+            _("It was your default frame: with no --frame, framer now takes the running campaign's frame.")
         )

@@ -32,12 +32,13 @@ from .cli_common import (
 )
 from .errors import CannotStart, ExitCode
 from .files import display
-from .frames import DEFAULT_FRAME, Frame, load_frame
+from .frames import Frame, load_frame
 from .geometry import Box
 from .i18n import _, language, ngettext
 
 if TYPE_CHECKING:
     import uvicorn
+    from starlette.applications import Starlette
 
 EVERY_ADDRESS = ("0.0.0.0", "::")  # what a server listens on to be reached on every network
 
@@ -57,10 +58,10 @@ EVERY_ADDRESS = ("0.0.0.0", "::")  # what a server listens on to be reached on e
     "--frame",
     "frame_names",
     multiple=True,
-    default=[DEFAULT_FRAME],
-    show_default=True,
     metavar="NAME|PATH",
-    help="A frame to offer: its name, or a frame PNG or folder. Repeat it to let people choose.",
+    help="A frame to offer: its name, or a frame PNG or folder. Repeat it to let people choose.  "
+    "[default: your default (framer frames use), else the frame whose campaign is running today, "
+    "else dx-2023]",
 )
 @option(
     "--workers",
@@ -99,13 +100,19 @@ def serve(
       framer serve --host 0.0.0.0      # for the agency's network
       framer serve --frame dx-2023 --frame so-tt-2024 --date 2023-10-05
     """
+    from .frame_choice import choose
     from .web.app import create_app
     from .web.service import Config
-    from .web.serving import server
 
     with user_errors():
-        frames = [load_frame(name, user_frames()).settled() for name in dict.fromkeys(frame_names)]
         day = on_date.date() if on_date else None
+        if frame_names:
+            frames = [load_frame(name, user_frames()).settled() for name in dict.fromkeys(frame_names)]
+        else:
+            choice = choose(None, user_frames(), day)
+            for line in choice.said():
+                click.echo(line)
+            frames = [choice.frame.settled()]
         app = create_app(
             Config(
                 frames=frames,
@@ -120,7 +127,7 @@ def serve(
         _say_campaign(frame, day, ignore_window)
     with sock:
         local = _say_where(host, sock.getsockname()[1])
-        running = server(app)
+        running = _server(app)
         if not no_browser:
             threading.Thread(target=_open_when_up, args=(running, local), daemon=True).start()
         try:
@@ -128,6 +135,7 @@ def serve(
         except KeyboardInterrupt:  # uvicorn stops gracefully on Ctrl-C, then passes the signal on
             click.echo(_("Stopped."), err=True)
             sys.exit(int(ExitCode.INTERRUPTED))
+    _said_startup_error(app)
 
 
 def _say_where(host: str, port: int) -> str:
@@ -167,11 +175,15 @@ def _bind(host: str, port: int) -> socket.socket:
 
 def _say_campaign(frame: Frame, on: date | None, ignore_window: bool) -> None:
     """Where the frame's campaign stands, as framer apply says it (the page says it too)."""
+    from .frame_choice import elsewhere
+
     if frame.campaign is None:
         return
     status = frame.campaign.status(on or frame.campaign.today())
     if status.phase is Phase.AFTER and ignore_window:
         click.echo(status.framing_anyway(frame.title))
+    elif status.phase is Phase.AFTER:
+        click.echo(status.message(frame.title, instead=elsewhere(frame, user_frames(), on)))
     else:
         click.echo(status.message(frame.title))
 
@@ -222,6 +234,24 @@ def _print_qr(url: str) -> None:
     click.echo(drawn.getvalue(), nl=False)
 
 
+def _server(app: Starlette) -> uvicorn.Server:
+    """The server for `app`, which the app may stop as it starts (framer.web.pool.start_or_stop)."""
+    from .web.serving import server
+
+    running = server(app)
+    app.state.stop_server = lambda: setattr(running, "should_exit", True)
+    return running
+
+
+def _said_startup_error(app: Starlette) -> None:
+    """The error that stopped the app as it started (a frame its workers could not prepare), if any:
+    one 'Error:' line and its exit code."""
+    error = getattr(app.state, "startup_error", None)
+    if error is not None:
+        with user_errors():
+            raise error
+
+
 def _open_when_up(running: uvicorn.Server, url: str) -> None:
     """Open `url` in the default browser once the server answers (its workers are ready)."""
     deadline = time.monotonic() + 120
@@ -251,7 +281,6 @@ def serve_review(
 
     from .fixes import Hints, load
     from .web.review import ReviewConfig, create_review_app
-    from .web.serving import server
 
     with user_errors():
         hints = Hints(frame_name, window, size, quality, user_frames())
@@ -297,7 +326,7 @@ def serve_review(
                 local = _url("::1" if ":" in host else "127.0.0.1", sock.getsockname()[1]) + "/" + query
                 click.echo(_("On this computer: {url}").format(url=local))
         click.echo(_("Stop the server with Ctrl-C."))
-        running = server(app)
+        running = _server(app)
         if not no_browser:
             threading.Thread(target=_open_when_up, args=(running, local), daemon=True).start()
         try:
@@ -305,3 +334,4 @@ def serve_review(
         except KeyboardInterrupt:
             click.echo(_("Stopped."), err=True)
             sys.exit(int(ExitCode.INTERRUPTED))
+    _said_startup_error(app)

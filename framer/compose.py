@@ -57,10 +57,8 @@ class PreparedFrame:
 
     @classmethod
     def for_output(cls, image: Image.Image, window: Box, side: int | None) -> PreparedFrame:
-        """Scale `image` so its longer side is `side` px (default: as it is), keeping its shape."""
-        scale = (side or max(image.size)) / max(image.size)
-        size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
-        return cls.from_image(image, window, size)
+        """Scale `image` so its longer side is `side` px (None: as it is), keeping its shape."""
+        return cls.from_image(image, window, output_size(image.size, side))
 
     @classmethod
     def from_image(cls, image: Image.Image, window: Box, size: tuple[int, int]) -> PreparedFrame:
@@ -70,6 +68,13 @@ class PreparedFrame:
             rgba = rgba.resize(size, Image.Resampling.LANCZOS)  # Pillow resamples RGBA premultiplied
         sx, sy = size[0] / image.width, size[1] / image.height
         return cls(rgba.convert("RGB"), rgba.getchannel("A"), window.scaled(sx, sy))
+
+
+def output_size(size: tuple[int, int], side: int | None) -> tuple[int, int]:
+    """The size (w, h) a frame of `size` is scaled to so that its longer side is `side` px (None: as it
+    is), keeping its shape: the one rule, for a frame made afresh and one taken from the cache alike."""
+    scale = (side or max(size)) / max(size)
+    return max(1, round(size[0] * scale)), max(1, round(size[1] * scale))
 
 
 def resize(image: np.ndarray, size: tuple[int, int], fine: bool = True) -> np.ndarray:

@@ -23,7 +23,9 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .errors import FrameError
 from .geometry import Box
+from .i18n import _
 
 if TYPE_CHECKING:  # NumPy and the compositor are loaded only by the processes that prepare frames
     import numpy as np
@@ -52,7 +54,7 @@ def known_settled(data: bytes, declared: Box | None, given: Box | None) -> Box |
     try:
         with open(path, encoding="utf-8") as f:
             x, y, w, h = (float(v) for v in json.load(f)["window"])
-    except (OSError, ValueError, KeyError, TypeError):
+    except Exception:  # unreadable, not JSON, not this shape (or nested past the parser): made again
         return None
     if not all(math.isfinite(v) for v in (x, y, w, h)) or min(w, h) <= 0:
         return None
@@ -78,22 +80,37 @@ def _path(key: str, suffix: str) -> Path | None:
 
 def prepared_frame(frame: Frame, side: int | None) -> PreparedFrame:
     """`frame` (settled: its window known) scaled so its longer side is `side` px (default: the frame's
-    output size), from the cache when it holds it, else made and kept there."""
+    output size; for a frame that declares none, the size of its image), from the cache when it holds
+    it, else made and kept there. A cache file that cannot be used, whatever is wrong with it, is made
+    again: the cache never stops a run. A frame that cannot be made is a FrameError, whatever the
+    cause: the frame's fault in one line, never a photo's."""
     import numpy as np
 
     from .compose import PreparedFrame
 
-    side = side or frame.output_size
+    side = side or frame.output_size  # None: the image's own size, on both paths (compose.output_size)
     data = frame.image_bytes()
     assert frame.window is not None, "a frame is settled before it is prepared"
     path = _path(_key(data, "prepared", frame.window, side), ".npy")
     if path is not None:
-        cached = _load(path)
-        made = _from_cache(cached, frame, side) if cached is not None else None
+        try:
+            cached = _load(path)
+            made = _from_cache(cached, frame.window, side) if cached is not None else None
+        except Exception:  # only ever a copy: whatever is wrong with it, it is made again, never fatal
+            made = None
         if made is not None:
             return made
-    image = frame.open_image()
-    prepared = PreparedFrame.for_output(image, frame.window, side)
+    try:
+        image = frame.open_image()
+        prepared = PreparedFrame.for_output(image, frame.window, side)
+    except FrameError:
+        raise
+    except Exception as e:  # the frame's fault, said as such: never taken for a fault of the photos
+        raise FrameError(
+            _("{path}: the frame could not be prepared for framing ({detail})").format(
+                path=frame.image_path, detail=f"{type(e).__name__}: {e}"
+            )
+        ) from e
     if path is not None:
         import io
 
@@ -105,20 +122,20 @@ def prepared_frame(frame: Frame, side: int | None) -> PreparedFrame:
     return prepared
 
 
-def _from_cache(cached: tuple[np.ndarray, np.ndarray], frame: Frame, side: int) -> PreparedFrame | None:
-    """The prepared frame the cache holds, or None if it is not of the size `side` makes."""
+def _from_cache(cached: tuple[np.ndarray, np.ndarray], window: Box, side: int | None) -> PreparedFrame | None:
+    """The prepared frame the cache holds, or None if it is not of the size `side` makes (the size rule
+    is compose.output_size, the one PreparedFrame.for_output follows)."""
     from PIL import Image
 
-    from .compose import PreparedFrame
+    from .compose import PreparedFrame, output_size
 
     (w, h), rgba = cached
-    assert frame.window is not None
+    source = (int(w), int(h))
     size = (rgba.shape[1], rgba.shape[0])
-    scale = side / max(int(w), int(h), 1)
-    if size != (max(1, round(int(w) * scale)), max(1, round(int(h) * scale))):
+    if min(source) < 1 or size != output_size(source, side):
         return None
-    window = frame.window.scaled(size[0] / int(w), size[1] / int(h))
-    return PreparedFrame(Image.fromarray(rgba[..., :3]), Image.fromarray(rgba[..., 3]), window)
+    scaled = window.scaled(size[0] / source[0], size[1] / source[1])
+    return PreparedFrame(Image.fromarray(rgba[..., :3]), Image.fromarray(rgba[..., 3]), scaled)
 
 
 def _load(path: Path) -> tuple[np.ndarray, np.ndarray] | None:

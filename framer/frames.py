@@ -36,6 +36,7 @@ from .i18n import N_, _, percent
 if TYPE_CHECKING:
     from PIL import Image
 
+    from .draw import Design
     from .window import FoundWindow
 
 METADATA = "frame.toml"
@@ -272,11 +273,19 @@ def _names_in(root: Traversable | Path) -> list[str]:
     )
 
 
-def all_frames(user_dir: Path | None) -> list[Frame]:
-    """Every frame by name: the built-in ones, then the user's own."""
+def all_frames(user_dir: Path | None, passed_over: list[str] | None = None) -> list[Frame]:
+    """Every frame by name: the built-in ones, then the user's own (less any a built-in name shadows:
+    framer never uses those by that name). A frame of the user's that cannot be read is passed over,
+    with a line saying why added to `passed_over`: one broken frame never stops a command that did not
+    name it."""
     frames = [parse_frame(builtin_root() / n) for n in builtin_names()]
-    if user_dir is not None:
-        frames += [parse_frame(user_dir / n, origin="yours") for n in _names_in(user_dir)]
+    for name in removable_names(user_dir):
+        assert user_dir is not None
+        try:
+            frames.append(parse_frame(user_dir / name, origin="yours"))
+        except FrameError as e:
+            if passed_over is not None:
+                passed_over.append(_("Passed over your frame {name}: {error}").format(name=name, error=e))
     return frames
 
 
@@ -488,19 +497,89 @@ def add_frame(
     title: str,
     campaign: tuple[date, date, str] | None = None,
     window: Box | None = None,
+    output_size: int | None = None,
+    replace: bool = False,
 ) -> Path:
     """Copy a frame PNG into the user's frames as NAME/, with a frame.toml that declares its window
     (`window`, given with --window and checked against the image as framer apply checks it; else found
-    from its transparency) and its campaign. Returns the new folder."""
+    from its transparency), its campaign and its output size. `replace`: a frame of the user's by that
+    name is replaced (never a built-in one). Returns the new folder."""
+    _check_new(name, title, campaign, user_dir, replace)
+    source = Frame.bare(image_path, title)
+    data = source.image_bytes()  # read once: what is checked is what is copied
+    image = _decode(image_path, data)
+    if window is not None:
+        box = source.window_in(image, window)  # checked as apply checks --window: inside, transparent
+        declared = ["[window]  # given with --window to framer frames add"]
+    else:
+        declared, box = _found_window(source, image, "framer frames add")
+    lines = _metadata(name, title, output_size, declared, box, campaign)
+    return _install(user_dir, name, {"frame.png": data}, lines, replace)
+
+
+def new_frame(
+    user_dir: Path,
+    *,
+    name: str,
+    design: Design,
+    campaign: tuple[date, date, str] | None,
+    output_size: int | None = None,
+    replace: bool = False,
+) -> tuple[Path, list[str]]:
+    """Draw a frame in the built-in frame's style (framer.draw) into the user's frames as NAME/: its
+    image, a frame.toml with its window found from the drawing's transparency like any frame's, its
+    campaign, and the design it was drawn from (so that it can be drawn again). Returns the folder and
+    what fitting the texts did, in words."""
+    import io
+
+    from .draw import LOGO_FILE, design_table, draw_frame
+
+    title = " ".join(t for t in (design.title, design.date_text) if t)
+    _check_new(name, title, campaign, user_dir, replace)
+    drawn = draw_frame(design)
+    buffer = io.BytesIO()
+    drawn.image.save(buffer, "PNG", optimize=True)
+    source = Frame.bare(Path("frame.png"), title)
+    declared, box = _found_window(source, drawn.image, "framer frames new")
+    files = {"frame.png": buffer.getvalue()}
+    if design.logo is not None:
+        files[LOGO_FILE] = design.logo
+    table = design_table(design)
+    lines = _metadata(name, title, output_size, declared, box, campaign)
+    lines += ["", "[design]  # what framer frames new drew frame.png from: python -m framer.draw FOLDER"]
+    lines += [f"{key} = {toml_string(value)}" for key, value in table.items()]
+    return _install(user_dir, name, files, lines, replace), drawn.notes
+
+
+def _check_new(
+    name: str, title: str, campaign: tuple[date, date, str] | None, user_dir: Path, replace: bool
+) -> None:
+    """Refuse (FrameError) a new frame's name, title or campaign that cannot be used, before any work."""
     if not NAME_PATTERN.match(name):
         raise FrameError(
             _("--name {name!r}: use lower-case letters, digits and hyphens, like so-tt-2024").format(
                 name=name
             )
         )
-    if name in builtin_names() or os.path.lexists(user_dir / name):
+    if name in builtin_names():
         raise FrameError(
-            _("--name {name!r}: a frame by that name already exists; choose another name").format(name=name)
+            _("--name {name!r}: a built-in frame by that name already exists; choose another name").format(
+                name=name
+            )
+        )
+    entry = user_dir / name
+    if os.path.lexists(entry) and not (replace and (entry / METADATA).is_file()):
+        if replace:
+            raise FrameError(
+                _("--name {name!r}: {path} is not a frame (no frame.toml in it): it is left as it is").format(
+                    name=name, path=entry
+                )
+            )
+        raise FrameError(
+            _(
+                "--name {name!r}: a frame by that name already exists; choose another name, or add "
+                "--replace to replace it"
+            ).format(name=name)
         )
     try:
         title.encode("utf-8")
@@ -520,25 +599,32 @@ def add_frame(
             raise FrameError(
                 _("--timezone {zone!r}: not a known time zone (e.g. Asia/Ho_Chi_Minh)").format(zone=zone)
             ) from None
-    source = Frame.bare(image_path, title)
-    data = source.image_bytes()  # read once: what is checked is what is copied
-    image = _decode(image_path, data)
-    if window is not None:
-        box = source.window_in(image, window)  # checked as apply checks --window: inside, transparent
-        declared = ["[window]  # given with --window to framer frames add"]
-    else:
-        found = source.find_window(image)
-        box = Box(*(float(round(v)) for v in (found.box.x, found.box.y, found.box.w, found.box.h)))
-        declared = [
-            "[window]  # found from the image's transparency by framer frames add",
-            f"shape = {_toml_string(found.shape)}",
-        ]
 
-    folder = user_dir / name
+
+def _found_window(source: Frame, image: Image.Image, command: str) -> tuple[list[str], Box]:
+    """The [window] lines of a frame.toml for the window found in `image`, and that window (whole px)."""
+    found = source.find_window(image)
+    box = Box(*(float(round(v)) for v in (found.box.x, found.box.y, found.box.w, found.box.h)))
     lines = [
-        f"name = {_toml_string(name)}",
-        f"title = {_toml_string(title)}",
-        'image = "frame.png"',
+        f"[window]  # found from the image's transparency by {command}",
+        f"shape = {toml_string(found.shape)}",
+    ]
+    return lines, box
+
+
+def _metadata(
+    name: str,
+    title: str,
+    output_size: int | None,
+    declared: list[str],
+    box: Box,
+    campaign: tuple[date, date, str] | None,
+) -> list[str]:
+    """The lines of a new frame's frame.toml."""
+    lines = [f"name = {toml_string(name)}", f"title = {toml_string(title)}", 'image = "frame.png"']
+    if output_size is not None:
+        lines.append(f"output_size = {output_size}  # px, the longer side of the framed pictures")
+    lines += [
         "",
         *declared,
         f"x = {_toml_number(box.x)}",
@@ -553,21 +639,60 @@ def add_frame(
             "[campaign]",
             f"start = {start}",
             f"end = {end}  # included",
-            f"timezone = {_toml_string(zone)}",
+            f"timezone = {toml_string(zone)}",
         ]
-    user_dir.mkdir(parents=True, exist_ok=True)
-    # A fresh folder of our own (nothing planted there beforehand can be in the way, or be written through)
-    staging = Path(tempfile.mkdtemp(prefix=f".{name}.adding-", dir=user_dir))
+    return lines
+
+
+def _install(user_dir: Path, name: str, files: dict[str, bytes], lines: list[str], replace: bool) -> Path:
+    """Write a frame folder NAME/ in `user_dir` whole or not at all: staged in a fresh folder of our own
+    (nothing planted beforehand can be in the way, or be written through), read back, then given its
+    name. With `replace`, the user's frame of that name is moved aside first and deleted once the new
+    one is in place (put back if it cannot be)."""
+    folder = user_dir / name
+    staging: Path | None = None
+    aside: Path | None = None
     try:
-        (staging / "frame.png").write_bytes(data)
+        user_dir.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{name}.adding-", dir=user_dir))
+        for file, data in files.items():
+            (staging / file).write_bytes(data)
         (staging / METADATA).write_text("\n".join(lines) + "\n", encoding="utf-8")
         parse_frame(staging)  # what we wrote must read back
         staging.chmod(user_dir.stat().st_mode & 0o755)  # mkdtemp's is private: readable as its folder is
-        staging.rename(folder)  # the frame appears whole or not at all
+        if replace and os.path.lexists(folder):
+            aside = user_dir / f".{name}.replacing-{secrets.token_hex(4)}"
+            os.rename(folder, aside)  # a link is moved, never followed
+        try:
+            staging.rename(folder)  # the frame appears whole or not at all
+        except BaseException:
+            if aside is not None:
+                os.rename(aside, folder)
+                aside = None
+            raise
+    except OSError as e:
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+        raise FrameError(
+            _("cannot write the frame into {folder} ({detail})").format(
+                folder=user_dir, detail=e.strerror or e
+            )
+        ) from None
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
         raise
+    if aside is not None:
+        _delete(aside)
     return folder
+
+
+def _delete(path: Path) -> None:
+    """Delete a frame folder moved aside (a link: only the link), as far as it can be."""
+    if path.is_symlink():
+        path.unlink(missing_ok=True)
+    else:
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def _toml_number(value: float) -> str:
@@ -642,6 +767,6 @@ def remove_frame(name: str, user_dir: Path) -> Removed:
     return Removed(entry, files)
 
 
-def _toml_string(text: str) -> str:
+def toml_string(text: str) -> str:
     """A TOML basic string: JSON's escaping is a subset TOML accepts."""
     return json.dumps(text, ensure_ascii=False)

@@ -14,7 +14,7 @@ from dataclasses import asdict
 from .batch import Task, Write
 from .compose import avatar_preview
 from .detect import FaceDetector
-from .errors import FramerError, OutputError, PhotoError
+from .errors import FrameError, FramerError, OutputError, PhotoError
 from .files import write_atomic
 from .frame_cache import prepared_frame
 from .frames import Frame
@@ -42,7 +42,7 @@ class Worker:
     """Frames photos with one detector and one prepared frame, built once."""
 
     def __init__(self, frame: Frame, side: int | None) -> None:
-        self.frame = prepared_frame(frame, side)
+        self.frame = prepared_frame(frame, side)  # FrameError: the frame's fault, never a photo's
         self.detector = FaceDetector()
 
     def __call__(self, task: Task) -> Record:
@@ -122,14 +122,22 @@ def _write(task: Task, write: Write, data: bytes, record: Record) -> None:
 
 
 _worker: Worker | None = None
+_cannot: FrameError | None = None  # why this worker has no frame: every photo it is given gets it
 
 
 def start(frame: Frame, side: int | None) -> None:
-    """In each worker process (see framer.processes): the detector and frame built once."""
-    global _worker
-    _worker = Worker(frame, side)
+    """In each worker process (see framer.processes): the detector and frame built once. A frame that
+    cannot be prepared does not kill the worker (the pool would blame the photos): each photo given
+    to it raises the frame's error, which stops the batch with that one line."""
+    global _worker, _cannot
+    try:
+        _worker = Worker(frame, side)
+    except FrameError as e:
+        _cannot = FrameError(str(e))  # plain: its message is all that crosses back to the parent
 
 
 def work(task: Task) -> Record:
+    if _cannot is not None:
+        raise _cannot
     assert _worker is not None, "worker not started"
     return _worker(task)

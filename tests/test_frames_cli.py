@@ -38,7 +38,7 @@ def test_campaign_says_where_today_stands() -> None:
 
 def test_remind_writes_two_events_in_vietnams_time_zone(tmp_path: Path) -> None:
     ics = tmp_path / "nhac.ics"
-    result = run("remind", "-o", ics)
+    result = run("remind", "-o", ics, "--date", "2023-09-25")  # a week before the campaign
     assert result.exit_code == 0, result.output
     calendar = Calendar.from_ical(ics.read_bytes())
     events = sorted(calendar.walk("VEVENT"), key=lambda e: e.decoded("dtstart"))
@@ -65,7 +65,9 @@ def test_frames_list_shows_builtin_and_own_frames(tmp_path: Path) -> None:
     assert result.exit_code == 0
     lines = result.output.splitlines()
     assert any(line.split()[:2] == ["dx-2023", "built-in"] and "ended 2023-10-10" in line for line in lines)
-    assert any(line.split()[:2] == ["so-tt-2024", "yours"] and "day 3 of 10" in line for line in lines)
+    # running that day: the frame framer takes when no --frame is given, marked
+    assert any(line.split()[:3] == ["so-tt-2024", "*", "yours"] and "day 3 of 10" in line for line in lines)
+    assert "* the frame used when no --frame is given: its campaign is running today" in result.output
 
 
 def test_frames_add_finds_the_window_and_the_frame_can_be_used(tmp_path: Path, own_frames: Path) -> None:

@@ -397,7 +397,11 @@ def test_output_through_a_link_is_refused(tmp_path: Path, command: str) -> None:
     victim.write_text("keep me", encoding="utf-8")
     link = tmp_path / "out.png"
     link.symlink_to(victim)
-    args = ["frames", "check", frame_png(tmp_path / "k.png")] if command == "frames check" else ["remind"]
+    args = (
+        ["frames", "check", frame_png(tmp_path / "k.png")]
+        if command == "frames check"
+        else ["remind", "--ignore-window"]
+    )
     error = refused(run(*args, "-o", link))
     assert error == f"Error: {link} is a symbolic link: framer never writes through a link"
     assert link.is_symlink() and victim.read_text(encoding="utf-8") == "keep me"
@@ -408,7 +412,11 @@ def test_output_to_a_pipe_is_refused(tmp_path: Path, command: str) -> None:
     """A pipe stands for devices too (never a real one here: run as root, a bug would replace it)."""
     pipe = tmp_path / "out.png"
     os.mkfifo(pipe)
-    args = ["frames", "check", frame_png(tmp_path / "k.png")] if command == "frames check" else ["remind"]
+    args = (
+        ["frames", "check", frame_png(tmp_path / "k.png")]
+        if command == "frames check"
+        else ["remind", "--ignore-window"]
+    )
     error = refused(run(*args, "-o", pipe))
     assert error == f"Error: {pipe} is not a regular file (a folder, a device or a pipe): choose another name"
     assert pipe.is_fifo()
@@ -432,12 +440,12 @@ def test_remind_never_writes_over_the_frame_or_a_picture(tmp_path: Path) -> None
         encoding="utf-8",
     )
     before = toml.read_bytes()
-    error = refused(run("remind", "--frame", folder, "-o", toml))
+    error = refused(run("remind", "--frame", folder, "-o", toml, "--ignore-window"))
     assert error == f"Error: {toml} is the frame: framer never writes over it; choose another name"
     assert toml.read_bytes() == before
     photo = tmp_path / "me.jpg"
     photo.write_bytes(PHOTO.read_bytes())
-    error = refused(run("remind", "-o", photo))
+    error = refused(run("remind", "-o", photo, "--ignore-window"))
     assert error == f"Error: {photo} already exists and framer did not write it: choose another name"
     assert photo.read_bytes() == PHOTO.read_bytes()
 

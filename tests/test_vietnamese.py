@@ -316,7 +316,7 @@ def test_one_term_for_the_output() -> None:
 
 def test_the_reminders_say_what_to_do(tmp_path: Path) -> None:
     target = tmp_path / "nhac-viec.ics"
-    result = vi("remind", "--frame", "dx-2023", "-o", target)
+    result = vi("remind", "--frame", "dx-2023", "-o", target, "--date", "2023-09-25")
     assert result.exit_code == 0, result.output
     calendar = Calendar.from_ical(target.read_bytes())
     titles = [str(event["summary"]) for event in calendar.walk("VEVENT")]

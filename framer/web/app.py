@@ -32,7 +32,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from ..errors import FramerError
 from . import jobs, views
 from .errors import Refused, answer
-from .pool import WorkerPool
+from .pool import WorkerPool, start_or_stop
 from .service import QUEUE_PER_WORKER, Config, Service
 from .serving import hide_photo_ids
 
@@ -68,9 +68,9 @@ def create_app(config: Config) -> Starlette:
         sweeper = asyncio.create_task(_sweep(service))
         hide_photo_ids()
         try:
-            await pool.start()
-            service.looks = {name: await pool.run(jobs.describe, name) for name in service.frames}
-            service.pool = pool
+            if await start_or_stop(pool, app.state):
+                service.looks = {name: await pool.run(jobs.describe, name) for name in service.frames}
+                service.pool = pool
             yield
         finally:
             sweeper.cancel()

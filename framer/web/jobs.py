@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ..errors import FrameError
 from ..geometry import Adjust
 
 if TYPE_CHECKING:
@@ -67,19 +68,27 @@ class _Kit:
 
 
 _kit: _Kit | None = None
+_cannot: FrameError | None = None  # why this worker has no frames (said by every job it is given)
 
 
 def start(frames: list[Frame], parent: int) -> None:
     """In each worker process: a worker of `parent`, the server (framer.processes: one OpenCV thread,
-    Ctrl-C left to the server, gone when it is), with the detector and frames built once."""
+    Ctrl-C left to the server, gone when it is), with the detector and frames built once. A frame that
+    cannot be prepared leaves the worker alive (a dead one would be taken for a photo that crashed it):
+    its jobs raise the frame's error instead."""
     from ..processes import become_worker
 
-    global _kit
+    global _kit, _cannot
     become_worker(parent)
-    _kit = _Kit(frames)
+    try:
+        _kit = _Kit(frames)
+    except FrameError as e:
+        _cannot = FrameError(str(e))  # plain: its words are all that cross back to the server
 
 
 def _started() -> _Kit:
+    if _cannot is not None:
+        raise _cannot
     assert _kit is not None, "worker not started"
     return _kit
 

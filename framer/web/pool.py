@@ -19,9 +19,9 @@ import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from ..errors import PhotoError
+from ..errors import FrameError, PhotoError
 from ..frames import Frame
 from ..processes import context
 from . import jobs
@@ -74,3 +74,21 @@ class WorkerPool:
     def shutdown(self) -> None:
         """Stop the workers once the jobs they are on are done; the waiting ones are dropped."""
         self._executor.shutdown(wait=True, cancel_futures=True)
+
+
+async def start_or_stop(pool: WorkerPool, state: Any) -> bool:
+    """Start `pool` for an app whose `state` (Starlette's app.state) this is. A frame its workers cannot
+    prepare (FrameError) is kept as `state.startup_error` for the command that runs the server to say
+    in one line, and the server is asked to stop (`state.stop_server`, set by that command) rather than
+    show a traceback; without a server to stop (a test client), the error is raised. True: started."""
+    try:
+        await pool.start()
+    except FrameError as e:
+        pool.shutdown()
+        state.startup_error = e
+        stop = getattr(state, "stop_server", None)
+        if stop is None:
+            raise
+        stop()
+        return False
+    return True

@@ -56,7 +56,7 @@ from . import jobs, words
 from .app import SecurityHeaders
 from .errors import Refused, answer
 from .language import negotiate, speaking
-from .pool import WorkerPool
+from .pool import WorkerPool, start_or_stop
 from .serving import hide_photo_ids
 from .views import PRIVATE, WORDED
 
@@ -113,9 +113,9 @@ def create_review_app(config: ReviewConfig) -> Starlette:
         pool = WorkerPool([config.batch.frame], config.workers, 8 * config.workers)
         hide_photo_ids()
         try:
-            await pool.start()
-            state.look = await pool.run(jobs.describe, config.batch.frame.name)
-            state.pool = pool
+            if await start_or_stop(pool, app.state):
+                state.look = await pool.run(jobs.describe, config.batch.frame.name)
+                state.pool = pool
             yield
         finally:
             pool.shutdown()
