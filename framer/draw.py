@@ -70,12 +70,13 @@ SEED = 20231010
 # --- text: sizes, spacing and where each line sits ------------------------------------------------------
 TITLE_SIZE = 125  # font px, the largest; set smaller down to ...
 TITLE_MIN_ONE_LINE = 100  # ... this on one line, then on two lines from ...
-TITLE_MAX_TWO_LINES = 96  # ... this down to ...
+TITLE_MAX_TWO_LINES = 88  # ... this down to ...
 TITLE_MIN_TWO_LINES = 64  # ... this (at 1080 px it is still a 34 px type)
 TITLE_TRACK = 0.05  # extra spacing, in em
 TITLE_ROOM_EM = 1.072  # the baseline sits this far inside SAFE_R: Vietnamese stacked capitals (Ỗ, Ẫ) reach
 # 1.064 em; at 125 px this is the built-in's baseline, 866
-TITLE_LINE_PITCH_EM = 1.12  # baseline to baseline of a two-line title (further when the ink needs it)
+TITLE_LINE_PITCH_EM = 1.25  # baseline to baseline of a two-line title (further when the ink needs it)
+TITLE_INNER_GAP = 24  # px between a two-line title's ink and the rim's hairline, at least
 TITLE_HALF_SPAN = 76.0  # degrees: a title line reaches this far from 12 o'clock (the band starts at 85)
 SUB_SIZE = 47
 SUB_MIN = 34
@@ -84,7 +85,9 @@ SUB_ROOM_EM = 0.98  # the theme's baseline sits this far (plus TITLE_SUB_GAP) un
 TITLE_SUB_GAP = 10  # under the built-in's 866 this is 810, its accents ~15 px under the title
 SUB_HALF_SPAN = 72.0
 DATE_SIZE = 184
-DATE_MIN = 120
+DATE_MIN = 110
+DATE_WITH_SUBTITLE = 136  # the date's largest size when the theme line shares the band
+BAND_SUB_ALONE = 80  # the theme line's largest size alone on the band (no date)
 DATE_TRACK = 0.0
 DATE_SIDE_EM = 0.095  # optical side bearing for the date (see _Arc)
 DATE_PUNCT_AIR = 1.3  # ... times this for the dots (the font's own ratio)
@@ -92,6 +95,8 @@ DATE_DEPTH_EM = 0.1  # how far into a curve or open side a gap is felt
 TEXT_GAP = 3  # px between the (padded) ink boxes of two texts or a text and the logo: 6 px of ink apart
 INNER_GAP = 12  # px between any text and the rim's hairline, at least
 BAND_GAP = 12  # px between the date's ink and the band's edges, at least
+LOGO_GAP = 16  # px between the logo's badge and a text, at least
+BAND_LINE_GAP = 16  # px between the theme line and the date when they share the band
 INK_PAD = 1.5  # px added around every planned ink box: rendering (hinting, resampling) may spread it
 BAND_EDGES_EM = (
     -0.05,
@@ -106,8 +111,10 @@ MOTIF_BAND_CLEAR_DEG = 8  # ... and from the band's full width
 
 # --- band, stars, logo ------------------------------------------------------------------------------------
 RIBBON_R0, RIBBON_R1 = 796, 992  # the band's inner and outer radius
+RIBBON_SLIM_R0 = 940  # the band's inner radius when it carries no text: a slim swoosh
 RIBBON_HALF_DEG = 34  # full width this far either side of 6 o'clock ...
 RIBBON_TIP_DEG = 95  # ... tapering to nothing here
+BAND_REACH_DEG = 66  # no date fits on the band further than this from 6 o'clock (it is too thin there)
 RIBBON_GOLD_W = 7
 STAR_R = 32  # gold stars closing the title's arc (at TITLE_SIZE; in proportion for smaller titles)
 STAR_GAP_DEG = 3.6  # between the title's arc and a star, at TITLE_SIZE on the built-in's radius ...
@@ -770,6 +777,7 @@ class Ink:
 
     role: str  # "title", "subtitle", "date", "star", "logo"
     corners: tuple[tuple[float, float], ...]
+    line: int = 0  # which line of the title (0: the outer one), which star
 
 
 def _sectors(polygons: np.ndarray) -> np.ndarray:
@@ -840,8 +848,9 @@ class Badge:
         """A convex polygon around the capsule (its circular ends circumscribed, never cut)."""
         grow = 1 / math.cos(math.pi / steps)
         pts = []
+        ends = range(steps // 2 + 1) if self.spine > 0 else range(steps // 2)  # a circle: no point twice
         for side, start in ((1, -90.0), (-1, 90.0)):
-            for k in range(steps // 2 + 1):
+            for k in ends:
                 a = math.radians(start + 180 * k / (steps // 2))
                 pts.append(
                     (
@@ -935,6 +944,12 @@ class Layout:
     badge: Badge | None
     zones: tuple[tuple[float, float], ...]  # (centre, half width) in degrees: the motif keeps out
     notes: tuple[str, ...] = field(default=())
+    band_inner: float = RIBBON_R0  # the band's inner radius under the date (a slim band carries nothing)
+
+    @property
+    def subtitle_on_top(self) -> bool:
+        """Whether the theme line is under the title (else it is on the band, in the date's colour)."""
+        return self.subtitle is not None and self.subtitle.outward
 
     def inks(self) -> list[Ink]:
         """Every part that matters, as convex polygons containing its ink."""
@@ -944,10 +959,12 @@ class Layout:
             ("subtitle", _some(self.subtitle)),
             ("date", _some(self.date)),
         ):
+            baselines = sorted({arc.base_r for arc in arcs}, reverse=True)
             for arc in arcs:
-                out += [Ink(role, _corners(q)) for q in arc.polygons()]
-        for x, y, outer, rot in self.stars:
-            out.append(Ink("star", _corners(_star_polygon(x, y, outer, rot))))
+                line = baselines.index(arc.base_r)
+                out += [Ink(role, _corners(q), line) for q in arc.polygons()]
+        for n, (x, y, outer, rot) in enumerate(self.stars):
+            out.append(Ink("star", _corners(_star_polygon(x, y, outer, rot)), n))
         if self.badge is not None:
             out.append(Ink("logo", _corners(self.badge.polygon())))
         return out
@@ -975,305 +992,375 @@ def _arc_sectors(arcs: Sequence[_Arc]) -> np.ndarray:
     return _sectors(np.concatenate(polys)) if polys else np.zeros((0, 4))
 
 
-def _inside_ring(sectors: np.ndarray) -> bool:
-    """Whether every sector lies inside SAFE_R and clear of the rim."""
+def _in_ring(sectors: np.ndarray, inner: float) -> bool:
+    """Whether every sector lies inside SAFE_R and at least `inner` px from the centre."""
+    return bool(len(sectors) == 0 or ((sectors[:, 3] <= SAFE_R) & (sectors[:, 2] >= inner)).all())
+
+
+def _on_band(sectors: np.ndarray) -> bool:
+    """Whether every sector lies on the band, BAND_GAP px inside its edges (where it tapers too)."""
+    if len(sectors) == 0:
+        return True
+    phi = np.maximum(_away(sectors[:, 0], 180), _away(sectors[:, 1], 180))
+    inner = RIBBON_R1 - (RIBBON_R1 - RIBBON_R0) * _taper(phi)
+    present = phi < RIBBON_TIP_DEG
     return bool(
-        len(sectors) == 0 or ((sectors[:, 3] <= SAFE_R) & (sectors[:, 2] >= RIM_OUTER + INNER_GAP)).all()
+        (present & (sectors[:, 2] >= inner + BAND_GAP) & (sectors[:, 3] <= RIBBON_R1 - BAND_GAP)).all()
     )
 
 
-def _title_arcs(lines: Sequence[str], size: int, badge: Badge | None, split: int | None) -> list[_Arc] | None:
-    """The title's lines set at `size` from the outside in (the outer line split at word `split` around the
-    badge), each line as far out as its ink allows; None when a line is wider than TITLE_HALF_SPAN."""
-    arcs: list[_Arc] = []
-    base = _title_base(size)
-    for n, line in enumerate(lines):
-        if n > 0:
-            base = base - round(TITLE_LINE_PITCH_EM * size)
-        placed = _line_arcs(line, size, base, badge if n == 0 else None, split if n == 0 else None)
-        if placed is None:
-            return None
-        # pushed in while its ink overlaps the lines above it or pokes out of SAFE_R
-        for _i in range(60):
-            sectors = _arc_sectors(placed)
-            if (sectors[:, 3] <= SAFE_R).all() and not _clash(sectors, _arc_sectors(arcs)):
-                break
-            base -= 2
-            placed = _line_arcs(line, size, base, badge if n == 0 else None, split if n == 0 else None)
-            if placed is None:
-                return None
-        else:
-            return None
-        arcs += placed
-    return arcs
-
-
-def _line_arcs(
-    line: str, size: int, base: float, badge: Badge | None, split: int | None
-) -> list[_Arc] | None:
-    """One title line on its baseline: centred on 12 o'clock, or in two parts either side of the badge."""
-    if badge is None or split is None:
-        arc = _Arc(line, size, base, 0, TITLE_TRACK, outward=True)
-        return [arc] if arc.span_deg / 2 <= TITLE_HALF_SPAN else None
-    words = line.split(" ")
-    left_text, right_text = " ".join(words[:split]), " ".join(words[split:])
-    spacing_r = base + _setter(size).cap / 2
-    # the gap either side of 12 o'clock: the badge's half width, seen from the line's lowest ink
-    reach = badge.spine + badge.radius + TEXT_GAP + INK_PAD
-    low = max(base - 0.3 * size, reach + 1)
-    gap = math.degrees(math.asin(min(reach / low, 1.0)))
-    badge_sector = _sectors(badge.polygon()[None])
-    for _i in range(40):
-        left = _Arc(left_text, size, base, 0, TITLE_TRACK, outward=True)
-        right = _Arc(right_text, size, base, 0, TITLE_TRACK, outward=True)
-        left = _Arc(left_text, size, base, -gap - left.span_deg / 2, TITLE_TRACK, outward=True)
-        right = _Arc(right_text, size, base, gap + right.span_deg / 2, TITLE_TRACK, outward=True)
-        if max(left.span_deg, right.span_deg) + gap > TITLE_HALF_SPAN:
-            return None
-        if not _clash(_arc_sectors([left, right]), badge_sector):
-            return [left, right]
-        gap += math.degrees(4 / spacing_r)
-    return None
-
-
-def _best_split(line: str, size: int) -> int | None:
-    """The word after which the outer line is split around the logo: the most even halves (None: one word)."""
+def _split_line(line: str, size: int) -> tuple[str, str] | None:
+    """A line split in two at the word that makes the most even halves (None: it is one word)."""
     words = line.split(" ")
     if len(words) < 2:
         return None
     setter = _setter(size)
     widths = [sum(setter.advance(ch) for ch in w) for w in words]
     space = setter.advance(" ")
-    best, best_cost = None, math.inf
-    for k in range(1, len(words)):
-        left = sum(widths[:k]) + space * (k - 1)
-        right = sum(widths[k:]) + space * (len(words) - k - 1)
-        if abs(left - right) < best_cost:
-            best, best_cost = k, abs(left - right)
-    return best
+    k = min(
+        range(1, len(words)),
+        key=lambda k: abs(sum(widths[:k]) - sum(widths[k:]) + space * (2 * k - len(words))),
+    )
+    return " ".join(words[:k]), " ".join(words[k:])
 
 
-def _badge_for(size: int, logo: Image.Image | None, lines: int) -> Badge | None:
-    """The logo's badge: as tall as the outer title line's band, a capsule as long as the logo is wide."""
+def _line_arcs(line: str, size: int, base: float, badge: Badge | None) -> list[_Arc] | None:
+    """One title line on its baseline: centred on 12 o'clock, or in two parts either side of the logo's
+    badge; None when it is wider than TITLE_HALF_SPAN allows (or cannot be split)."""
+    if badge is None:
+        arc = _Arc(line, size, base, 0, TITLE_TRACK, outward=True)
+        return [arc] if arc.span_deg / 2 <= TITLE_HALF_SPAN else None
+    halves = _split_line(line, size)
+    if halves is None:
+        return None
+    spacing_r = base + _setter(size).cap / 2
+    # the gap either side of 12 o'clock: the badge's half width, seen from the line's middle; widened
+    # until the ink clears the badge
+    reach = badge.spine + badge.radius + LOGO_GAP
+    gap = math.degrees(math.asin(min(reach / spacing_r, 1.0)))
+    around = _sectors(badge.polygon()[None])
+    spans = [_Arc(text, size, base, 0, TITLE_TRACK).span_deg for text in halves]
+    for _i in range(40):
+        if max(spans) + gap > TITLE_HALF_SPAN:
+            return None
+        left = _Arc(halves[0], size, base, -gap - spans[0] / 2, TITLE_TRACK, outward=True)
+        right = _Arc(halves[1], size, base, gap + spans[1] / 2, TITLE_TRACK, outward=True)
+        if not _clash(_arc_sectors([left, right]), around, LOGO_GAP):
+            return [left, right]
+        gap += math.degrees(4 / spacing_r)
+    return None
+
+
+def _title_arcs(lines: Sequence[str], size: int, badge: Badge | None) -> list[_Arc] | None:
+    """The title's lines set at `size` from the outside in, each as far out as its ink allows (clear of
+    SAFE_R and of the line above); None when one is too wide or the last comes too close to the rim."""
+    arcs: list[_Arc] = []
+    base = _title_base(size)
+    inner = RIM_OUTER + (TITLE_INNER_GAP if len(lines) > 1 else INNER_GAP)
+    for n, line in enumerate(lines):
+        if n > 0:
+            base = arcs[-1].base_r - round(TITLE_LINE_PITCH_EM * size)
+        for _i in range(80):
+            placed = _line_arcs(line, size, base, badge)
+            if placed is None:
+                return None
+            sectors = _arc_sectors(placed)
+            if sectors[:, 2].min() < inner:
+                return None
+            if (sectors[:, 3] <= SAFE_R).all() and not _clash(sectors, _arc_sectors(arcs)):
+                break
+            base -= 2  # pushed in while its ink pokes out of SAFE_R or touches the line above
+        else:
+            return None
+        arcs += placed
+    return arcs
+
+
+def _fitting_sizes(lines: Sequence[str], sizes: range, badge: Badge | None) -> list[int]:
+    """The sizes in `sizes` (largest first) at which no line is too wide for its arc, judged from the
+    font's advances alone (cheap): the rest of the plan is tried only at these."""
+    out = []
+    for size in sizes:
+        setter = _setter(size)
+        track = TITLE_TRACK * size
+        base = _title_base(size)
+        for line in lines:
+            width = sum(setter.advance(ch) for ch in line) + track * (len(line) - 1)
+            if badge is not None:  # the badge's width is taken from the line
+                width += 2 * (badge.spine + badge.radius + LOGO_GAP)
+            if math.degrees(width / (base + setter.cap / 2)) / 2 > TITLE_HALF_SPAN:
+                break
+            base -= round(TITLE_LINE_PITCH_EM * size)
+        else:
+            out.append(size)
+    return out
+
+
+def _badge_for(logo: Image.Image | None) -> Badge | None:
+    """The logo's badge: a crest at 12 o'clock as deep as the ring, a capsule as long as the logo is wide,
+    as large as fits between the rim and SAFE_R."""
     if logo is None:
         return None
-    base = _title_base(size)
-    top = SAFE_R - 2
-    bottom = base - 0.06 * size  # the badge sits on the outer line's baseline, a little below it
-    radius = (top - bottom) / 2
+    near, far = RIM_OUTER + INNER_GAP + 2, SAFE_R - 2
     aspect = logo.width / logo.height
-    spine = min(max(aspect - 1.0, 0.0) * radius * 0.8, LOGO_MAX_SPINE * 2 * radius / 2)
-    # a capsule's ends reach further out than its middle: lowered until they are inside SAFE_R
-    cy = CY - (bottom + radius)
-    while math.hypot(spine, CY - cy) + radius > top:
-        cy += 1
-    return Badge(cy, radius, spine)
+    stretch = min(max(aspect - 1.0, 0.0) * 0.8, LOGO_MAX_SPINE)  # the straight part, in radii
+    radius = (far - near) / 2
+    # a capsule's ends reach further out than its middle: smaller until they are inside SAFE_R
+    while math.hypot(stretch * radius, near + radius) + radius > far:
+        radius -= 0.5
+    return Badge(CY - (near + radius), radius, stretch * radius)
 
 
 def plan(design: Design, logo: Image.Image | None = None) -> Layout:
-    """Where the texts, stars and logo go for `design` (its texts as clean_text leaves them; `logo` as
-    open_logo gives it): fitted inside SAFE_R, off the window's rim, the band's edges and each other.
-    FrameError, naming the option, for a text that cannot be fitted."""
-    title = clean_text(design.title, "--title", line_breaks=True)
-    if not title:
-        raise FrameError(_("--title is empty: the frame needs a title"))
-    subtitle = clean_text(design.subtitle, "--subtitle") if design.subtitle else ""
-    date_text = clean_text(design.date_text, "--date-text") if design.date_text else ""
+    """Where the texts, stars and logo go for `design` (`logo` as open_logo gives it): fitted inside
+    SAFE_R, off the window's rim, the band's edges and each other. FrameError, naming the option, for a
+    text that cannot be fitted."""
     if design.window_shape not in WINDOW_SHAPES:
         raise FrameError(
             _("--window-shape {shape!r}: use one of {shapes}").format(
                 shape=design.window_shape, shapes=", ".join(WINDOW_SHAPES)
             )
         )
+    title = clean_text(design.title, "--title", line_breaks=True)
+    if not title:
+        raise FrameError(_("--title is empty: the frame needs a title"))
+    subtitle = clean_text(design.subtitle, "--subtitle") if design.subtitle else ""
+    date_text = clean_text(design.date_text, "--date-text") if design.date_text else ""
     notes: list[str] = []
-    date = _plan_date(date_text, notes) if date_text else None
-    top = _plan_top(title, subtitle, logo, notes)
-    arcs, size, sub, badge = top
+    badge = _badge_for(logo)
+    arcs, size = _plan_title(title, badge, notes)
+    sub = None
+    if subtitle and date_text and badge is None and len(arcs) == 1:
+        sub = _plan_subtitle(subtitle, arcs)
+    on_band = bool(subtitle) and sub is None
+    if on_band:
+        if not date_text:
+            notes.append(_("--subtitle is set on the band, as there is no date"))
+        elif badge is not None:
+            notes.append(_("--subtitle is set on the band under the date: the logo is at the top"))
+        elif len(arcs) > 1:
+            notes.append(_("--subtitle is set on the band under the date: the title takes two lines"))
+        else:
+            notes.append(_("--subtitle is set on the band under the date: it does not fit under the title"))
+    date, band_sub = _plan_band(date_text, subtitle if on_band else "", notes)
+    sub = sub or band_sub
+    largest = BAND_SUB_ALONE if on_band and not date_text else SUB_SIZE
+    if sub is not None and sub.size < largest:
+        notes.append(
+            _("--subtitle is set at {size} px instead of {full} px to fit").format(
+                size=sub.size, full=largest
+            )
+        )
     stars = _stars(arcs, size)
     zones = [((a.ends[0] + a.ends[1]) / 2, a.span_deg / 2 + MOTIF_CLEAR_DEG) for a in [*arcs, *_some(sub)]]
     if badge is not None:
-        zones.append(
-            (
-                0.0,
-                math.degrees(math.asin(min((badge.spine + badge.radius) / badge.near, 1.0)))
-                + MOTIF_CLEAR_DEG,
-            )
-        )
+        half = math.degrees(math.asin(min((badge.spine + badge.radius) / badge.near, 1.0)))
+        zones.append((0.0, half + MOTIF_CLEAR_DEG))
     zones.append((180.0, RIBBON_HALF_DEG + MOTIF_BAND_CLEAR_DEG))
     if date is not None:
         zones.append((180.0, date.span_deg / 2 + MOTIF_CLEAR_DEG))
+    band_inner = RIBBON_R0 if date is not None or (sub is not None and not sub.outward) else RIBBON_SLIM_R0
     return Layout(
-        design.window_shape, size, tuple(arcs), sub, date, tuple(stars), badge, tuple(zones), tuple(notes)
+        design.window_shape,
+        size,
+        tuple(arcs),
+        sub,
+        date,
+        tuple(stars),
+        badge,
+        tuple(zones),
+        tuple(notes),
+        band_inner,
     )
 
 
-def _plan_top(
-    title: str, subtitle: str, logo: Image.Image | None, notes: list[str]
-) -> tuple[list[_Arc], int, _Arc | None, Badge | None]:
-    """The title's lines and the theme line under them: the largest title that leaves room for the theme
-    (one line before two; a logo splits the outer line at a space)."""
+def _plan_title(title: str, badge: Badge | None, notes: list[str]) -> tuple[list[_Arc], int]:
+    """The title's lines at the largest size that fits: one line, else two (broken at the most even word,
+    or where the title has a line break). FrameError when even two lines at their smallest do not fit."""
     forced = title.split("\n") if "\n" in title else None
-    words = title.replace("\n", " ").split(" ")
-    if logo is not None and len((forced or [title])[0].split(" ")) < 2:
-        raise FrameError(
-            _("--logo sits at the top between two words of the title, and --title has one word: add a word")
-        )
     options: list[tuple[list[str], range]] = []
+    two = range(TITLE_MAX_TWO_LINES, TITLE_MIN_TWO_LINES - 1, -1)
     if forced is None:
         options.append(([title], range(TITLE_SIZE, TITLE_MIN_ONE_LINE - 1, -1)))
-        breaks = [([" ".join(words[:k]), " ".join(words[k:])]) for k in range(1, len(words))]
-        if logo is not None:
-            breaks = [b for b in breaks if " " in b[0]]
-        # the most even breaks first (the outer line has more room, so it may be a little longer)
-        breaks.sort(key=lambda b: abs(len(b[0]) * 0.92 - len(b[1])))
-        options += [(b, range(TITLE_MAX_TWO_LINES, TITLE_MIN_TWO_LINES - 1, -1)) for b in breaks]
+        words = title.split(" ")
+        breaks = [[" ".join(words[:k]), " ".join(words[k:])] for k in range(1, len(words))]
+        # the breaks that let the largest type first (the outer line has the longer arc)
+        ranked = sorted(((_fitting_sizes(b, two, badge)[:1] or [0])[0], -i, b) for i, b in enumerate(breaks))
+        options += [(b, two) for best, _i, b in reversed(ranked) if best][:4]
     else:
-        options.append((forced, range(TITLE_MAX_TWO_LINES, TITLE_MIN_TWO_LINES - 1, -1)))
-    sub_fails = False
-    best: tuple[list[_Arc], int, _Arc | None, Badge | None] | None = None
+        options.append((forced, two))
+    if badge is not None and all(" " not in line for lines, _s in options for line in lines):
+        raise FrameError(_("--logo sits at the top between the words of the title, and --title has one word"))
     for lines, sizes in options:
-        for size in _fitting_sizes(lines, sizes, logo is not None):
-            badge = _badge_for(size, logo, len(lines))
-            split = _best_split(lines[0], size) if badge is not None else None
-            arcs = _title_arcs(lines, size, badge, split)
-            if arcs is None:
-                continue
-            sectors = _arc_sectors(arcs)
-            if not _inside_ring(sectors):
-                continue
-            if badge is not None and (badge.near < RIM_OUTER + INNER_GAP or badge.far > SAFE_R):
-                continue
-            sub = _plan_subtitle(subtitle, arcs, badge) if subtitle else None
-            if subtitle and sub is None:
-                sub_fails = True
-                continue
-            best = (arcs, size, sub, badge)
-            break
-        if best is not None:
-            break
-    if best is None:
-        if sub_fails:
-            raise FrameError(
-                _(
-                    "--subtitle does not fit under the title ({n} characters): shorten the title or the "
-                    "subtitle, or leave the subtitle out"
-                ).format(n=len(subtitle))
-            )
-        raise FrameError(
-            _("--title is too long for the frame ({n} characters), even on two lines: shorten it").format(
-                n=len(title.replace("\n", " "))
-            )
+        for size in _fitting_sizes(lines, sizes, badge):
+            arcs = _title_arcs(lines, size, badge)
+            if arcs is not None:
+                if len(lines) == 2:
+                    notes.append(_("--title is set on two lines, at {size} px").format(size=size))
+                elif size < TITLE_SIZE:
+                    notes.append(
+                        _("--title is set at {size} px instead of {full} px to fit").format(
+                            size=size, full=TITLE_SIZE
+                        )
+                    )
+                return arcs, size
+    raise FrameError(
+        _("--title is too long for the frame ({n} characters), even on two lines: shorten it").format(
+            n=len(title.replace("\n", " "))
         )
-    arcs, size, sub, badge = best
-    if len(arcs) - (1 if badge is not None else 0) == 2:
-        notes.append(_("--title is set on two lines, at {size} px").format(size=size))
-    elif size < TITLE_SIZE:
-        notes.append(
-            _("--title is set at {size} px instead of {full} px to fit").format(size=size, full=TITLE_SIZE)
-        )
-    if sub is not None and sub.size < SUB_SIZE:
-        notes.append(
-            _("--subtitle is set at {size} px instead of {full} px to fit").format(
-                size=sub.size, full=SUB_SIZE
-            )
-        )
-    return best
+    )
 
 
-def _fitting_sizes(lines: Sequence[str], sizes: range, logo: bool) -> list[int]:
-    """The sizes in `sizes` (largest first) at which the lines are not too wide for their arcs, judged
-    from the font's advances alone (cheap): the rest of the plan is tried only at these."""
-    out = []
-    for size in sizes:
-        setter = _setter(size)
-        track = TITLE_TRACK * size
-        fits = True
-        for n, line in enumerate(lines):
-            base = _title_base(size) - n * round(TITLE_LINE_PITCH_EM * size)
-            width = sum(setter.advance(ch) for ch in line) + track * (len(line) - 1)
-            if logo and n == 0:
-                width += 2 * size  # at least the badge's width (about the line's height) is taken
-            if math.degrees(width / (base + setter.cap / 2)) / 2 > TITLE_HALF_SPAN:
-                fits = False
-                break
-        if fits:
-            out.append(size)
-    return out
-
-
-def _plan_subtitle(text: str, title: Sequence[_Arc], badge: Badge | None) -> _Arc | None:
-    """The theme line just inside the title's lowest line, at the largest size that fits (None: none does)."""
-    lowest = min(arc.base_r for arc in title)
+def _plan_subtitle(text: str, title: Sequence[_Arc]) -> _Arc | None:
+    """The theme line just inside a one-line title, at the largest size that fits (None: none does)."""
     above = _arc_sectors(title)
-    if badge is not None:
-        above = np.concatenate([above, _sectors(badge.polygon()[None])])
+    lowest = min(arc.base_r for arc in title)
     for size in range(SUB_SIZE, SUB_MIN - 1, -1):
         base = lowest - TITLE_SUB_GAP - round(SUB_ROOM_EM * size)
-        arc = _Arc(text, size, base, 0, SUB_TRACK, outward=True)
-        if arc.span_deg / 2 > SUB_HALF_SPAN:
-            continue
-        while True:  # pushed in while it touches the title
+        for _i in range(40):  # pushed in while it touches the title
+            arc = _Arc(text, size, base, 0, SUB_TRACK, outward=True)
+            if arc.span_deg / 2 > SUB_HALF_SPAN:
+                break
             sectors = _arc_sectors([arc])
             if sectors[:, 2].min() < RIM_OUTER + INNER_GAP:
                 break
             if not _clash(sectors, above):
                 return arc
             base -= 2
-            arc = _Arc(text, size, base, 0, SUB_TRACK, outward=True)
-            if arc.span_deg / 2 > SUB_HALF_SPAN:
-                break
     return None
 
 
-def _plan_date(text: str, notes: list[str]) -> _Arc:
-    """The date on the band, upright at 6 o'clock, at the largest size whose ink stays on the band's full
-    width, clear of its edges. FrameError when even DATE_MIN is too large."""
-    for size in range(DATE_SIZE, DATE_MIN - 1, -2):
-        arc = _date_arc(text, size)
-        if arc is not None:
-            if size < DATE_SIZE:
+def _plan_band(date_text: str, subtitle: str, notes: list[str]) -> tuple[_Arc | None, _Arc | None]:
+    """The date, and the theme line when it goes there, on the band: the theme along its outer edge, the
+    date (smaller then) centred in the rest. FrameError when they do not fit."""
+    if not subtitle:
+        return (_plan_date(date_text, notes) if date_text else None), None
+    if date_text and not _may_fit_band(date_text, DATE_MIN, RIBBON_R1 - RIBBON_R0 - 2 * BAND_GAP):
+        raise _date_too_long(date_text)
+    alone = not date_text
+    for size in range(BAND_SUB_ALONE if alone else SUB_SIZE, SUB_MIN - 1, -1):
+        low, high = RIBBON_R0 + BAND_GAP, RIBBON_R1 - BAND_GAP
+        sub = _band_line(
+            lambda base, size=size: _Arc(subtitle, size, base, 180, SUB_TRACK, outward=False),
+            (RIBBON_R0 + RIBBON_R1) / 2,
+            low,
+            high,
+            "middle" if alone else "outer",
+        )
+        if sub is None:
+            continue
+        if alone:
+            return None, sub
+        room = _arc_sectors([sub])[:, 2].min() - BAND_LINE_GAP
+        for date_size in range(DATE_WITH_SUBTITLE, DATE_MIN - 1, -2):
+            if not _may_fit_band(date_text, date_size, room - low):
+                continue
+            date = _band_line(
+                lambda base, date_size=date_size: _date_at(date_text, date_size, base),
+                (low + room) / 2,
+                low,
+                room,
+                "middle",
+            )
+            if date is not None:
                 notes.append(
-                    _("--date-text is set at {size} px instead of {full} px to fit on the band").format(
-                        size=size, full=DATE_SIZE
+                    _("--date-text is set at {size} px instead of {full} px to fit").format(
+                        size=date_size, full=DATE_SIZE
                     )
                 )
-            return arc
+                return date, sub
     raise FrameError(
+        _(
+            "--subtitle ({n} characters) does not fit on the band with the date: shorten it, or the title"
+        ).format(n=len(subtitle))
+        if date_text
+        else _("--subtitle is too long for the band ({n} characters): shorten it").format(n=len(subtitle))
+    )
+
+
+def _band_line(make: Any, base: float, low: float, high: float, where: str) -> _Arc | None:
+    """A line upright on the band (`make(base)` sets it), its ink between radii `low` and `high`: along
+    `high` ("outer") or centred ("middle"); None when it does not fit there or off the band's full width."""
+    arc = make(base)
+    for _i in range(4):
+        sectors = _arc_sectors([arc])
+        near, far = sectors[:, 2].min(), sectors[:, 3].max()
+        if far - near > high - low:
+            return None
+        shift = high - far if where == "outer" else (low + high) / 2 - (near + far) / 2
+        if abs(shift) < 0.5 and near >= low and far <= high:
+            return arc if _on_band(sectors) else None
+        base += shift  # the ink moves out with the baseline (upright at the bottom: its tops point in)
+        arc = make(base)
+    sectors = _arc_sectors([arc])
+    ok = sectors[:, 2].min() >= low and sectors[:, 3].max() <= high and _on_band(sectors)
+    return arc if ok else None
+
+
+def _date_at(text: str, size: int, base: float) -> _Arc:
+    return _Arc(
+        text,
+        size,
+        base,
+        180,
+        DATE_TRACK,
+        outward=False,
+        optical_side_em=DATE_SIDE_EM,
+        punct_air=DATE_PUNCT_AIR,
+        depth_em=DATE_DEPTH_EM,
+    )
+
+
+def _plan_date(text: str, notes: list[str]) -> _Arc:
+    """The date alone on the band, upright at 6 o'clock, at the largest size whose ink stays on the band,
+    clear of its edges: centred by its capitals (by its ink when that is what keeps it on the band).
+    FrameError when even DATE_MIN is too large."""
+    for size in range(DATE_SIZE, DATE_MIN - 1, -2):
+        if not _may_fit_band(text, size, RIBBON_R1 - RIBBON_R0 - 2 * BAND_GAP):
+            continue
+        cap = _setter(size).cap
+        arc = _date_at(text, size, (RIBBON_R0 + RIBBON_R1) / 2 + cap / 2)
+        if not _on_band(_arc_sectors([arc])):
+            centred = _band_line(
+                lambda base, size=size: _date_at(text, size, base),
+                arc.base_r,
+                RIBBON_R0 + BAND_GAP,
+                RIBBON_R1 - BAND_GAP,
+                "middle",
+            )
+            if centred is None:
+                continue
+            arc = centred
+        if size < DATE_SIZE:
+            notes.append(
+                _("--date-text is set at {size} px instead of {full} px to fit").format(
+                    size=size, full=DATE_SIZE
+                )
+            )
+        return arc
+    raise _date_too_long(text)
+
+
+def _date_too_long(text: str) -> FrameError:
+    return FrameError(
         _("--date-text is too long for the band ({n} characters): shorten it").format(n=len(text))
     )
 
 
-def _date_arc(text: str, size: int) -> _Arc | None:
-    """The date at `size`, vertically centred on the band by its capitals (by its ink when that is needed
-    to keep it on the band); None when it does not fit."""
-    cap = _setter(size).cap
-    base_r = (RIBBON_R0 + RIBBON_R1) / 2 + cap / 2
-    for _i in range(2):
-        arc = _Arc(
-            text,
-            size,
-            base_r,
-            180,
-            DATE_TRACK,
-            outward=False,
-            optical_side_em=DATE_SIDE_EM,
-            punct_air=DATE_PUNCT_AIR,
-            depth_em=DATE_DEPTH_EM,
-        )
-        if arc.span_deg / 2 > RIBBON_HALF_DEG:
-            return None
-        sectors = _arc_sectors([arc])
-        near, far = sectors[:, 2].min(), sectors[:, 3].max()
-        phi = np.maximum(_away(sectors[:, 0], 180), _away(sectors[:, 1], 180))
-        on_band = (
-            (phi <= RIBBON_HALF_DEG).all() and near >= RIBBON_R0 + BAND_GAP and far <= RIBBON_R1 - BAND_GAP
-        )
-        if on_band:
-            return arc
-        if far - near > RIBBON_R1 - RIBBON_R0 - 2 * BAND_GAP:
-            return None
-        base_r += (RIBBON_R0 + RIBBON_R1) / 2 - (near + far) / 2  # centred by its ink instead
-    return None
+def _may_fit_band(text: str, size: int, depth: float) -> bool:
+    """Whether `text` at `size` may fit on the band in `depth` px, judged from its glyphs' ink boxes alone
+    (no spacing, no arc: a lower bound): a quick no before the date's optical spacing is worked out."""
+    boxes = [b for b in (_em_bands(ch) for ch in text if ch != " ") if len(b)]
+    if not boxes:
+        return True
+    v0, v1 = min(b[:, 2].min() for b in boxes), max(b[:, 3].max() for b in boxes)
+    if (v1 - v0) * size + 2 * INK_PAD > depth:
+        return False
+    # each glyph's ink and the optical side bearings either side (kerning may take a little back), spaces
+    ink = sum(b[:, 1].max() - b[:, 0].min() + 2 * DATE_SIDE_EM for b in boxes)
+    width = 0.9 * size * ink + text.count(" ") * _setter(size).advance(" ")
+    spacing_r = RIBBON_R1 - BAND_GAP - 0.36 * size  # mid-capital, when the ink hugs the outer edge
+    return math.degrees(width / spacing_r) / 2 <= BAND_REACH_DEG
 
 
 def _stars(arcs: Sequence[_Arc], size: int) -> list[tuple[float, float, float, float]]:
@@ -1432,17 +1519,17 @@ def _paint_rim(canvas: np.ndarray, edge: np.ndarray, at: float, palette: Palette
     _blend(canvas, idx, palette.hairline, hairline * (1 - _taper(phi)), 0.55)
 
 
-def _paint_band(canvas: np.ndarray, r: np.ndarray, palette: Palette) -> None:
+def _paint_band(canvas: np.ndarray, r: np.ndarray, palette: Palette, inner: float) -> None:
     """The swoosh along the bottom edge: full width under the date, tapering to nothing towards 3 and 9
     o'clock, with a line along its inner edge."""
     top = int(CY - RIBBON_R1 * math.cos(math.radians(180 - RIBBON_TIP_DEG))) - 2  # where its tips end
     part = r[top:].ravel()
-    idx = np.flatnonzero((part > RIBBON_R0 - RIBBON_GOLD_W - 1.5) & (part < RIBBON_R1 + 1.5))
+    idx = np.flatnonzero((part > inner - RIBBON_GOLD_W - 1.5) & (part < RIBBON_R1 + 1.5))
     rr = part[idx]
     idx = idx + top * SIZE
     taper = _taper(np.abs(_theta(idx) - 180))
     fade = 1 - taper
-    inner_r = RIBBON_R1 - (RIBBON_R1 - RIBBON_R0) * taper
+    inner_r = RIBBON_R1 - (RIBBON_R1 - inner) * taper
     present = (taper > 0) * np.clip(RIBBON_R1 - rr + 0.5, 0, 1)
     edge = present * np.clip(rr - (inner_r - RIBBON_GOLD_W * taper) + 0.5, 0, 1)
     band = present * np.clip(rr - inner_r + 0.5, 0, 1)
@@ -1456,7 +1543,7 @@ def _paint_texts(canvas: np.ndarray, layout: Layout, palette: Palette) -> None:
     layer = np.zeros((SIZE, SIZE), dtype=np.float64)
     for arcs, colour in (
         (layout.title, palette.title),
-        (_some(layout.subtitle), palette.subtitle),
+        (_some(layout.subtitle), palette.subtitle if layout.subtitle_on_top else palette.date),
         (_some(layout.date), palette.date),
     ):
         if not arcs:
@@ -1543,7 +1630,7 @@ def _paint(layout: Layout, palette: Palette, logo: Image.Image | None) -> Image.
     _paint_background(canvas, palette)
     _paint_motif(canvas, layout, palette, edge, at)
     _paint_rim(canvas, edge, at, palette)
-    _paint_band(canvas, r, palette)
+    _paint_band(canvas, r, palette, layout.band_inner)
     _paint_texts(canvas, layout, palette)
     _paint_stars(canvas, layout, palette)
     if layout.badge is not None and logo is not None:
