@@ -1,27 +1,33 @@
-r"""Draw a campaign frame in the built-in frame's style, from a few words: pure, no files, no printing.
+r"""Draw a campaign frame in the built-in frame's style from a few words: pure (no files, no printing).
 
-The built-in frame `dx-2023` is drawn by this module too, pixel for pixel as it ships (its design is the
-`[design]` table of its frame.toml; `python -m framer.draw FRAME_FOLDER` draws a folder's frame.png again).
+The built-in frame `dx-2023` is drawn by it too, pixel for pixel as it ships: its words are the `[design]`
+table of its frame.toml, and `python -m framer.draw FRAME_FOLDER` draws a folder's frame.png again.
 
-Layout (2048 x 2048, everything centred on the square's centre; radii in px)::
+Layout (2048 x 2048 px, centred on the square's centre)::
 
-                    .  -  ~ ~ ~ ~ ~  -  .            SAFE_R 1000: everything that matters stays
-               .   *  T I T L E  (logo) T L E *   .               inside (avatars are cropped round)
-            .         the theme line, smaller         .   title: on the top arc, fitted (smaller,
-          .     .-~~~~~~~~~~~~~~~~~~~~~~~~~~~~~-.       .        or two lines); the logo splits it
-         :    /        the window (transparent)  \       :  theme: just inside the title
-         :   |      round r 760, or a rounded     |      :  rim: gold, then a white hairline (r 783)
-         :    \     square; gold rim + hairline  /       :
-          '.   '-~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~-'      .'   band: red swoosh r 796..992, full width
-             '.  \\\\\\   1 0 . 1 0 . 2 0 2 7  ///// .'            34 deg either side of 6 o'clock,
-                 ' - .  _  _  _  _  _  _  . - '                    tapering away by 95 deg
-     faint streams of 1 and 0 orbit the window (kept clear of every text) and fill the corners
+                        .  -  ~ ~ ~ ~ ~ ~ ~  -  .
+                  .   *   T I T L E  (logo)  T I T L E   *  .      SAFE_R 1000: everything that matters
+              .            the theme line, smaller            .     is inside (avatars are cut round)
+           .        .-~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~-.        .
+          :       /                                        \       :  the window: round (r 760) or a
+          :      |          the window (transparent)         |      :  rounded square, a gold rim and a
+          :       \                                        /       :  white hairline around it (to r 783)
+           '.      '-~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~-'       .'
+              '.  \\\\\\      1 0 . 1 0 . 2 0 2 7      //////  .'     the band: r 796-992 under the date,
+                   ' - .   _   _   _   _   _   _   .  - '             tapering away 95 deg from 6 o'clock
 
-Text is set glyph by glyph on arcs: each glyph is rendered SUPERSAMPLE times larger, rotated to its
-tangent and box-filtered down. The layout is planned first from the font's metrics (`plan`, cheap): every
-glyph's ink is a few boxes (one per band of height), so texts can be checked against SAFE_R, the window's
-rim, the band and each other before a pixel is drawn. A text that does not fit is set smaller, then (the
-title) on two lines, else refused with FrameError: never cut.
+- The title follows the top arc: 125 px, set smaller down to 100 px to fit one line, else on two lines
+  (88 down to 64 px, broken at the most even word or where the title has a line break), else refused.
+- The theme line sits just inside a one-line title. It goes on the band, under the date, when the title
+  takes two lines, when the logo is at the top, or when it does not fit there; alone on the band when
+  there is no date. A band that carries nothing is a slim swoosh.
+- A logo sits at 12 o'clock on a white badge as deep as the ring; each title line is split around it.
+- Faint streams of 1 and 0 orbit the window, hidden by angle around every text and the logo; they fill
+  the corners, so the square picture looks finished too.
+
+The texts are planned before a pixel is drawn (`plan`, cheap): every glyph's ink is a few boxes, one per
+band of height, checked against SAFE_R, the rim, the band and the other texts. Then each glyph is
+rendered SUPERSAMPLE times larger, rotated to its tangent and box-filtered down (`_Setter.stamp`).
 """
 
 from __future__ import annotations
@@ -98,14 +104,9 @@ BAND_GAP = 12  # px between the date's ink and the band's edges, at least
 LOGO_GAP = 16  # px between the logo's badge and a text, at least
 BAND_LINE_GAP = 16  # px between the theme line and the date when they share the band
 INK_PAD = 1.5  # px added around every planned ink box: rendering (hinting, resampling) may spread it
-BAND_EDGES_EM = (
-    -0.05,
-    0.0,
-    0.25,
-    0.5,
-    0.75,
-    1.0,
-)  # a glyph's ink is one box per band of height between these
+# a glyph's ink is planned as one box per band of height between these (em above the baseline): the
+# dot under Ạ, the tail of Q and the accents over Ể are boxes of their own, not the whole glyph's width
+BAND_EDGES_EM = (-0.05, 0.0, 0.25, 0.5, 0.75, 1.0)
 MOTIF_CLEAR_DEG = 6  # the motif keeps this far (by angle) from a text's arc ...
 MOTIF_BAND_CLEAR_DEG = 8  # ... and from the band's full width
 
@@ -121,7 +122,7 @@ STAR_GAP_DEG = 3.6  # between the title's arc and a star, at TITLE_SIZE on the b
 STAR_REF_R = 910.625  # ... this one (866 + half the cap height)
 LOGO_PAD = 0.08  # the logo's white badge leaves this share of its height around the logo
 LOGO_RING_W = 4  # px, the badge's gold ring
-LOGO_MAX_SPINE = 1.0  # a wide logo's badge is a capsule up to this many badge heights longer than round
+LOGO_MAX_SPINE = 1.0  # a wide logo's badge is a capsule, its straight part at most this many radii each way
 MAX_LOGO_BYTES = 8_000_000  # a logo file, read whole
 MAX_LOGO_SIDE = 4096  # px, a logo's longer side (from its header, before it is decoded)
 LOGO_FORMATS = ("PNG", "JPEG", "WEBP", "GIF", "BMP", "TIFF")  # never one Pillow renders with another program
@@ -499,7 +500,7 @@ class _Setter:
         self.side = 2 * self.half * SUPERSAMPLE
         self._advances: dict[str, float] = {}
         self._inks: dict[str, tuple[np.ndarray, int, int]] = {}
-        self._bboxes: dict[str, tuple[float, float, float, float]] = {}
+        self._bboxes: dict[str, tuple[float, float, float, float] | None] = {}
 
     def advance(self, ch: str) -> float:
         if ch not in self._advances:
@@ -524,6 +525,8 @@ class _Setter:
         """Left and right edge of the glyph's ink, relative to its origin."""
         ink, ox, _oy = self._ink(ch)
         cols = np.flatnonzero(ink.any(axis=0))
+        if len(cols) == 0:  # a glyph with no ink (a space of some kind): its advance
+            return 0.0, self.advance(ch)
         return (cols[0] - ox) / SUPERSAMPLE, (cols[-1] + 1 - ox) / SUPERSAMPLE
 
     def profile(self, ch: str) -> dict[float, tuple[float, float]]:
@@ -539,11 +542,14 @@ class _Setter:
             )
         return edges
 
-    def _bbox(self, ch: str) -> tuple[float, float, float, float]:
+    def _bbox(self, ch: str) -> tuple[float, float, float, float] | None:
+        """The glyph's ink box (supersampled px from its origin, y down), None when it has no ink."""
         if ch not in self._bboxes:
             ink, ox, oy = self._ink(ch)
             rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
-            self._bboxes[ch] = (cols[0] - ox, rows[0] - oy, cols[-1] + 1 - ox, rows[-1] + 1 - oy)
+            self._bboxes[ch] = (
+                (cols[0] - ox, rows[0] - oy, cols[-1] + 1 - ox, rows[-1] + 1 - oy) if len(rows) else None
+            )
         return self._bboxes[ch]
 
     def stamp(
@@ -564,7 +570,8 @@ class _Setter:
         resampling and box-filtered down. Only the part of that canvas the glyph reaches (its ink, and its
         ink rotated) is computed, in the canvas's own coordinates: the same samples as rotating the whole
         canvas (checked pixel for pixel on the built-in frame) at a fifth of the cost."""
-        if ch == " ":
+        box = self._bbox(ch)
+        if box is None:  # a space
             return
         if centre is None:
             centre = self.advance(ch) / 2
@@ -572,13 +579,9 @@ class _Setter:
         ix, iy = math.floor(x) - self.half, math.floor(y) - self.half
         ax, ay = (x - ix) * ss, (y - iy) * ss  # the anchor in the scratch canvas
         tx = ax - centre * ss  # the glyph's origin there
-        left, top, right, bottom = self._bbox(ch)
-        x0, y0, x1, y1 = (
-            tx + left - 4,
-            ay + top - 4,
-            tx + right + 4,
-            ay + bottom + 4,
-        )  # ink, with room for subpixel offsets
+        left, top, right, bottom = box
+        # the ink, with room for the subpixel offset it is drawn at
+        x0, y0, x1, y1 = tx + left - 4, ay + top - 4, tx + right + 4, ay + bottom + 4
         th = math.radians(rot_cw)
         c, s = math.cos(th), math.sin(th)
         xs, ys = [x0, x1], [y0, y1]
@@ -682,10 +685,7 @@ class _Arc:
                 optical_side_em * size * (punct_air if unicodedata.category(ch).startswith("P") else 1.0)
                 for ch in self.text
             ]
-            inks = [
-                self.setter.ink_extent(ch) if ch != " " else (0.0, self.setter.advance(ch))
-                for ch in self.text
-            ]
+            inks = [self.setter.ink_extent(ch) for ch in self.text]
             self.advances = [right - left + 2 * side for (left, right), side in zip(inks, sides, strict=True)]
             self.centres = [(left + right) / 2 for left, right in inks]
             self.kerns = [
@@ -1364,7 +1364,8 @@ def _may_fit_band(text: str, size: int, depth: float) -> bool:
 
 
 def _stars(arcs: Sequence[_Arc], size: int) -> list[tuple[float, float, float, float]]:
-    """Two gold stars closing the title at either end, beside the line that reaches furthest there."""
+    """Two gold stars closing the title at either end, beside the line that reaches furthest on that side
+    (a title split around the logo may reach further on one side than on the other)."""
     outer = STAR_R * size / TITLE_SIZE
     stars = []
     for side in (-1, 1):
@@ -1372,8 +1373,7 @@ def _stars(arcs: Sequence[_Arc], size: int) -> list[tuple[float, float, float, f
         radius = arc.base_r + arc.setter.cap / 2
         gap = STAR_GAP_DEG * (size / TITLE_SIZE) * (STAR_REF_R / radius)
         ang = (arc.ends[0] - gap) if side < 0 else (arc.ends[1] + gap)
-        x, y = point_at(radius, ang)
-        stars.append((x, y, outer, ang))
+        stars.append((*point_at(radius, ang), outer, ang))
     return stars
 
 
