@@ -1189,8 +1189,15 @@ def _plan_title(title: str, badge: Badge | None, notes: list[str]) -> tuple[list
         options += [(b, two) for best, _i, b in reversed(ranked) if best][:4]
     else:
         options.append((forced, two))
-    if badge is not None and all(" " not in line for lines, _s in options for line in lines):
-        raise FrameError(_("--logo sits at the top between the words of the title, and --title has one word"))
+    if badge is not None and any(" " not in line for line in (forced or [title])):
+        # the logo sits between two words of every line of the title
+        raise FrameError(
+            _("--logo sits at the top between the words of the title, and --title has one word")
+            if forced is None
+            else _(
+                "--logo sits at the top between the words of each line of the title: one line has one word"
+            )
+        )
     for lines, sizes in options:
         for size in _fitting_sizes(lines, sizes, badge):
             arcs = _title_arcs(lines, size, badge)
@@ -1414,9 +1421,8 @@ def _edge_distance(shape: str) -> tuple[np.ndarray, np.ndarray, float]:
 
 def window_box(shape: str) -> Box:
     """The window's bounding box, frame px: where its alpha is under half."""
-    if shape == "round":
-        return Box(math.floor(CX - WINDOW_R), math.floor(CY - WINDOW_R), 2 * WINDOW_R, 2 * WINDOW_R)
-    return Box(CX - SQUARE_HALF, CY - SQUARE_HALF, 2 * SQUARE_HALF, 2 * SQUARE_HALF)
+    half = WINDOW_R if shape == "round" else SQUARE_HALF
+    return Box(float(math.floor(CX - half)), float(math.floor(CY - half)), 2.0 * half, 2.0 * half)
 
 
 def _ring_mask(r: np.ndarray, r0: float, r1: float) -> np.ndarray:
@@ -1687,10 +1693,12 @@ def design_from_table(table: dict[str, Any], logo: bytes | None = None) -> Desig
             raise FrameError(_("[design]: field {field!r} must be a text").format(field=key))
     if "title" not in table:
         raise FrameError(_("[design]: field 'title' is missing"))
-    if ("logo" in table) != (logo is not None):
+    if "logo" in table and logo is None:
         raise FrameError(
-            _("[design]: field 'logo' names {name!r}, which was not given").format(name=table.get("logo"))
+            _("[design]: field 'logo' names {name!r}, which was not given").format(name=table["logo"])
         )
+    if logo is not None and "logo" not in table:
+        raise ValueError("a logo was given for a [design] table that names none")
     return Design(
         title=table["title"],
         subtitle=table.get("subtitle"),

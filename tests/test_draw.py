@@ -34,6 +34,8 @@ from framer.draw import (
     SAFE_R,
     SIZE,
     Design,
+    Drawn,
+    Ink,
     Layout,
     background_at,
     band_at,
@@ -77,8 +79,8 @@ def emblem(size: tuple[int, int] = (400, 400), fmt: str = "PNG") -> bytes:
 # --- geometry the tests check with, independent of the module's own --------------------------------------
 
 
-def points(ink: object) -> np.ndarray:
-    return np.array(ink.corners, dtype=np.float64) - np.array([CX, CY])  # type: ignore[attr-defined]
+def points(ink: Ink) -> np.ndarray:
+    return np.array(ink.corners, dtype=np.float64) - np.array([CX, CY])
 
 
 def farthest(p: np.ndarray) -> float:
@@ -147,9 +149,11 @@ def assert_well_placed(layout: Layout) -> None:
             & (boxes[i + 1 :, 3] > boxes[i, 1])
         )
         for j in near + i + 1:
-            a, b = inks[i], inks[j]
-            if (a.role, a.line) != (b.role, b.line):
-                assert not overlap(polys[i], polys[j]), f"{a.role} {a.line} overlaps {b.role} {b.line}"
+            one, other = inks[i], inks[j]
+            if (one.role, one.line) != (other.role, other.line):
+                assert not overlap(polys[i], polys[j]), (
+                    f"{one.role} {one.line} overlaps {other.role} {other.line}"
+                )
 
 
 # --- the built-in frame ---------------------------------------------------------------------------------
@@ -199,7 +203,7 @@ def test_the_builtin_design_table_is_what_design_table_writes() -> None:
 
 
 @pytest.fixture(scope="module")
-def square_with_logo() -> tuple[object, Path]:
+def square_with_logo() -> tuple[Drawn, Design]:
     design = Design(
         **{**ACCEPTANCE.__dict__, "colour": "#00A3E0", "logo": emblem(), "window_shape": "square"}
     )
@@ -207,7 +211,7 @@ def square_with_logo() -> tuple[object, Path]:
 
 
 def test_a_square_window_is_found_where_the_drawing_says_it_is(
-    square_with_logo: tuple, tmp_path: Path
+    square_with_logo: tuple[Drawn, Design], tmp_path: Path
 ) -> None:
     drawn, _design = square_with_logo
     path = tmp_path / "frame.png"
@@ -225,7 +229,7 @@ def test_a_square_window_is_found_where_the_drawing_says_it_is(
 
 
 def test_the_logo_is_drawn_on_its_badge_inside_the_circle_and_the_texts_ink_is_where_it_was_planned(
-    square_with_logo: tuple,
+    square_with_logo: tuple[Drawn, Design],
 ) -> None:
     drawn, design = square_with_logo
     layout = drawn.layout
@@ -333,7 +337,7 @@ def test_a_character_the_font_cannot_draw_is_refused_by_name(option: str, field:
     texts = {"title": "NGÀY HỘI", "subtitle": "Chung tay", "date_text": "10.10.2027"}
     texts[field] += char
     with pytest.raises(FrameError, match=rf"^{option}: .*U\+{ord(char):04X}"):
-        plan(Design(**texts))
+        plan(Design(title=texts["title"], subtitle=texts["subtitle"], date_text=texts["date_text"]))
 
 
 def test_stacked_accents_stay_inside_the_circle_and_off_the_line_above() -> None:
@@ -434,8 +438,10 @@ def test_a_fully_transparent_logo_is_refused_and_a_jpeg_logo_is_taken() -> None:
 
 
 def test_a_logo_needs_a_title_of_two_words_to_sit_between() -> None:
-    with pytest.raises(FrameError, match=r"^--logo"):
+    with pytest.raises(FrameError, match=r"^--logo sits at the top between the words of the title"):
         plan(Design(title="HÀNỘI"), open_logo(emblem()))
+    with pytest.raises(FrameError, match=r"^--logo .* one line has one word"):
+        plan(Design(title="HÀ NỘI\nVIỆTNAM"), open_logo(emblem()))
     layout = plan(Design(title="HÀ NỘI", subtitle="Thủ đô", date_text="10.10.2027"), open_logo(emblem()))
     assert layout.badge is not None and [arc.text for arc in layout.title] == ["HÀ", "NỘI"]
     assert math.isclose(layout.title[0].centre_deg, -layout.title[1].centre_deg, abs_tol=8)
