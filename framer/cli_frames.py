@@ -152,13 +152,15 @@ def remind(frame_name: str | None, output: Path, on_date: datetime | None, ignor
 @click.group(cls=TranslatedGroup)
 @lang_option
 def frames() -> None:
-    """List, inspect, check, add and remove frames.
+    """List, inspect, check, add, draw, choose and remove frames.
 
     \b
     Examples:
       framer frames list
       framer frames check khung-so-tt.png
       framer frames add khung-so-tt.png --name so-tt-2024 --starts 2024-10-01 --ends 2024-10-10
+      framer frames new cds-2027 --title "Ngày Chuyển đổi số quốc gia" --starts 2027-10-01 --ends 2027-10-10
+      framer frames use so-tt-2024
       framer frames remove so-tt-2024
     """
 
@@ -417,7 +419,14 @@ def frames_add(
     show_default=True,
     help="The shape of the window the portrait shows through.",
 )
-@output_size_option
+@option(
+    "--output-size",
+    type=click.IntRange(64, 8192),
+    default=1080,
+    show_default=True,
+    metavar="PX",
+    help="The longer side of the framed pictures, in px.",
+)
 @replace_option
 def frames_new(
     name: str,
@@ -430,7 +439,7 @@ def frames_new(
     colour: str,
     logo: Path | None,
     window_shape: str,
-    output_size: int | None,
+    output_size: int,
     replace: bool,
 ) -> None:
     """Draw a new frame in the built-in frame's style and add it to your frames, ready to use.

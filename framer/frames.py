@@ -532,10 +532,16 @@ def new_frame(
     what fitting the texts did, in words."""
     import io
 
-    from .draw import LOGO_FILE, design_table, draw_frame
+    from dataclasses import replace as replaced
 
-    title = " ".join(t for t in (design.title, design.date_text) if t)
+    from .draw import LOGO_FILE, design_table, draw_frame, open_logo
+
+    title = " ".join(" ".join(t.split()) for t in (design.title, design.date_text) if t)
     _check_new(name, title, campaign, user_dir, replace)
+    if design.logo is not None:  # kept as the PNG its name says, whatever it came as: drawn from that
+        logo = io.BytesIO()
+        open_logo(design.logo).save(logo, "PNG")
+        design = replaced(design, logo=logo.getvalue())
     drawn = draw_frame(design)
     buffer = io.BytesIO()
     drawn.image.save(buffer, "PNG", optimize=True)
