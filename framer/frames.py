@@ -531,7 +531,6 @@ def new_frame(
     campaign, and the design it was drawn from (so that it can be drawn again). Returns the folder and
     what fitting the texts did, in words."""
     import io
-
     from dataclasses import replace as replaced
 
     from .draw import LOGO_FILE, design_table, draw_frame, open_logo
