@@ -163,8 +163,10 @@ def _extend(visible: np.ndarray, rect: Rect, size: tuple[int, int], blur: bool =
     k = max(1, side // FILL_DETAIL)
     tw, th = max(1, cw // k), max(1, ch // k)
     tiny = resize(canvas, (tw, th), fine=False)
+    # The photo's part of the small copy: at least a px, and never past it (the copy is floor(cw / k)
+    # wide, and round(x1 / k) can be one more when x1 is the canvas's edge).
     tx0, ty0 = min(round(x0 / k), tw - 1), min(round(y0 / k), th - 1)
-    tx1, ty1 = max(round(x1 / k), tx0 + 1), max(round(y1 / k), ty0 + 1)
+    tx1, ty1 = min(max(round(x1 / k), tx0 + 1), tw), min(max(round(y1 / k), ty0 + 1), th)
     carried = cv2.copyMakeBorder(tiny[ty0:ty1, tx0:tx1], ty0, th - ty1, tx0, tw - tx1, cv2.BORDER_REPLICATE)
     levels = [canvas]
     for i, sigma in enumerate(BLUR_LEVELS[1:], 1):

@@ -6,9 +6,11 @@ from functools import partial
 
 import numpy as np
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
-from framer.compose import PreparedFrame, render_portrait
+from framer.compose import PreparedFrame, _extend, render_portrait
 from framer.detect import FaceDetector
 from framer.geometry import Box, Placement, place_face
 from framer.images import load_photo
@@ -225,3 +227,25 @@ def test_an_editors_analysis_places_each_face_as_framing_would(
         assert framed.placement.scale == pytest.approx(expected.scale, rel=1e-6)
         got, want = framed.placement.crop, expected.crop
         assert [got.x, got.y, got.w, got.h] == pytest.approx([want.x, want.y, want.w, want.h], abs=0.01)
+
+
+@settings(max_examples=60, deadline=None)
+@given(size=st.tuples(st.integers(16, 2400), st.integers(16, 2400)), data=st.data())
+@example(size=(1920, 1080), data=None)  # the frame that showed it: a wide 1920 x 1080 one
+def test_the_fill_takes_any_canvas_and_any_part_of_it_for_the_photo(
+    size: tuple[int, int], data: st.DataObject | None
+) -> None:
+    """Any canvas size (a 1920 x 1080 frame once made the blur's small copy one row short: every photo
+    whose crop reached the canvas's bottom failed) and any rectangle of it showing the photo: the photo
+    is left as it is, the rest is filled."""
+    w, h = size
+    if data is None:
+        x0, y0, x1, y1 = 980, 0, 1760, 1080
+    else:
+        x0, y0 = data.draw(st.integers(0, w - 1)), data.draw(st.integers(0, h - 1))
+        x1, y1 = data.draw(st.integers(x0 + 1, w)), data.draw(st.integers(y0 + 1, h))
+    rng = np.random.default_rng(w * 7919 + h)
+    visible = rng.integers(0, 256, (y1 - y0, x1 - x0, 3), dtype=np.uint8)
+    canvas = _extend(visible, (x0, y0, x1, y1), (w, h))
+    assert canvas.shape == (h, w, 3) and canvas.dtype == np.uint8
+    assert np.array_equal(canvas[y0:y1, x0:x1], visible)
