@@ -543,7 +543,7 @@ def new_frame(
         design = replaced(design, logo=logo.getvalue())
     drawn = draw_frame(design)
     buffer = io.BytesIO()
-    drawn.image.save(buffer, "PNG", optimize=True)
+    drawn.image.save(buffer, "PNG")  # optimize=True would save 5 % of the file for a second more
     source = Frame.bare(Path("frame.png"), title)
     declared, box = _found_window(source, drawn.image, "framer frames new")
     files = {"frame.png": buffer.getvalue()}
