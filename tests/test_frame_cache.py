@@ -117,3 +117,22 @@ def test_a_frame_settled_once_is_known_without_decoding_and_a_bad_one_never(
     given = frames.Box(300, 300, 1400, 1400)  # --window: settled (checked) anew, then known too
     with pytest.raises(AssertionError, match="decoded again"):
         load_frame("dx-2023").settled(given)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        b"[" * 100_000,  # nested past the JSON parser's depth
+        b'{"window": [1, 2, "x", 4]}',
+        b'{"window": [0, 0, -5, 10]}',
+        b'{"window": {"x": 1}}',
+        b"\xff\xfe",
+        b"",
+    ],
+)
+def test_a_damaged_settled_window_is_settled_again(cache: Path, damage: bytes) -> None:
+    first = load_frame("dx-2023").settled()
+    (path,) = cache.rglob("*.json")
+    path.write_bytes(damage)
+    for _ in range(2):  # settled again from the image, and kept right again
+        assert load_frame("dx-2023").settled() == first
