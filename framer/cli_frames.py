@@ -6,8 +6,10 @@ passed through rich.markup.escape would do for `[...]`, but a trailing backslash
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
@@ -25,12 +27,13 @@ from .cli_common import (
     user_errors,
     user_frames,
 )
-from .errors import CampaignClosed, FrameError
+from .errors import CampaignClosed
 from .frame_choice import BUILT_IN, CHOSEN, RUNNING, choose, elsewhere, status_on
 from .frames import Frame, load_frame
 from .geometry import Box
 from .i18n import N_, _, day, ngettext
 
+F = TypeVar("F", bound=Callable[..., Any])
 ORIGINS = (N_("built-in"), N_("yours"))  # where a frame comes from, as `frames list` shows it
 
 output_size_option = option(
@@ -44,6 +47,21 @@ replace_option = option(
     is_flag=True,
     help="Replace your frame of that name (its campaign, image or window), instead of refusing.",
 )
+
+
+def campaign_options(required: bool) -> Callable[[F], F]:
+    """--starts, --ends and --timezone: a new frame's campaign (`required`, or none for any day)."""
+    starts = option("--starts", type=Date(), required=required, help="First day of its campaign.")
+    ends = option("--ends", type=Date(), required=required, help="Last day of its campaign (included).")
+    zone = option(
+        "--timezone",
+        default="Asia/Ho_Chi_Minh",
+        show_default=True,
+        metavar="ZONE",
+        help="The campaign's time zone.",
+    )
+    return lambda command: starts(ends(zone(command)))
+
 
 # The same option as framer apply's: a frame whose window cannot be found (two transparent holes of
 # similar size) is told to name it with --window, which every command that looks for the window takes.
@@ -330,19 +348,7 @@ def frames_check(name: str, window_box: Box | None, output: Path | None) -> None
     help="A short name to use it by, e.g. so-tt-2024 (letters, digits, -).",
 )
 @option("--title", metavar="TITLE", help="What the frame is for, in words.  [default: the name]")
-@option("--starts", type=Date(), help="First day of its campaign.")
-@option(
-    "--ends",
-    type=Date(),
-    help="Last day of its campaign (included).",
-)
-@option(
-    "--timezone",
-    default="Asia/Ho_Chi_Minh",
-    show_default=True,
-    metavar="ZONE",
-    help="The campaign's time zone.",
-)
+@campaign_options(required=False)
 @window_option
 @output_size_option
 @replace_option
@@ -390,15 +396,7 @@ def frames_add(
 @option("--title", required=True, metavar="TEXT", help="The title, set on the top arc.")
 @option("--subtitle", metavar="TEXT", help="The theme line, set smaller just inside the title.")
 @option("--date-text", metavar="TEXT", help="The date as it is shown on the band, e.g. 10.10.2027.")
-@option("--starts", type=Date(), required=True, help="First day of its campaign.")
-@option("--ends", type=Date(), required=True, help="Last day of its campaign (included).")
-@option(
-    "--timezone",
-    default="Asia/Ho_Chi_Minh",
-    show_default=True,
-    metavar="ZONE",
-    help="The campaign's time zone.",
-)
+@campaign_options(required=True)
 @option(
     "--colour",
     default="blue",
@@ -455,11 +453,12 @@ def frames_new(
           --starts 2027-10-01 --ends 2027-10-10
     """
     from .draw import MAX_LOGO_BYTES, Design
-    from .frames import new_frame
+    from .frames import new_frame, read_regular
 
     existed = _is_users(name)
     with user_errors():
-        logo_bytes = _read_logo(logo, MAX_LOGO_BYTES) if logo is not None else None
+        too_large = N_("--logo {path}: the file is larger than {limit} MB, too large for a logo")
+        logo_bytes = read_regular(logo, MAX_LOGO_BYTES, too_large) if logo is not None else None
         design = Design(
             title=title,
             subtitle=subtitle,
@@ -480,26 +479,6 @@ def frames_new(
         click.echo(note)
     _say_added(name, folder, existed and replace)
     click.echo(_("See how it looks: framer frames check {name}").format(name=name))
-
-
-def _read_logo(path: Path, limit: int) -> bytes:
-    """The logo file's bytes (a regular file of at most `limit` bytes: FrameError)."""
-    from .files import open_regular
-
-    try:
-        with open_regular(path) as f:
-            data = f.read(limit + 1)
-    except OSError as e:
-        raise FrameError(
-            _("--logo {path}: cannot read it ({detail})").format(path=path, detail=e.strerror or e)
-        ) from None
-    if len(data) > limit:
-        raise FrameError(
-            _("--logo {path}: the file is larger than {limit} MB, too large for a logo").format(
-                path=path, limit=limit // 1_000_000
-            )
-        )
-    return data
 
 
 def _is_users(name: str) -> bool:

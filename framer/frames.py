@@ -95,7 +95,7 @@ class Frame:
 
     def image_bytes(self) -> bytes:
         """The frame image's file, whole: a regular file of at most MAX_FRAME_BYTES (FrameError)."""
-        return _read(self.image_path, MAX_FRAME_BYTES)
+        return read_regular(self.image_path, MAX_FRAME_BYTES)
 
     def digest(self) -> str:
         """A digest of the frame image's bytes: outputs made with another version of it are redone."""
@@ -186,9 +186,14 @@ def check_window(box: Box, image: Image.Image, name: str, field: Callable[[str],
         )
 
 
-def _read(path: Traversable, limit: int) -> bytes:
-    """The bytes of `path`, which must be a regular file of at most `limit` bytes (FrameError): a frame
-    folder someone handed over may hold a pipe, which would block a plain read forever, or a huge file."""
+def read_regular(
+    path: Traversable,
+    limit: int,
+    too_large: str = N_("{path}: the file is larger than {limit} MB, too large for a frame"),
+) -> bytes:
+    """The bytes of `path`, which must be a regular file of at most `limit` bytes (FrameError, worded
+    `too_large` for a larger one): a frame folder or a logo someone handed over may be a pipe, which
+    would block a plain read forever, or a huge file."""
     try:
         with open_regular(path) if isinstance(path, Path) else path.open("rb") as f:
             data = f.read(limit + 1)
@@ -197,11 +202,7 @@ def _read(path: Traversable, limit: int) -> bytes:
             _("{path}: cannot read it ({detail})").format(path=path, detail=e.strerror or e)
         ) from None
     if len(data) > limit:
-        raise FrameError(
-            _("{path}: the file is larger than {limit} MB, too large for a frame").format(
-                path=path, limit=limit // 1_000_000
-            )
-        )
+        raise FrameError(_(too_large).format(path=path, limit=limit // 1_000_000))
     return data
 
 
@@ -321,7 +322,7 @@ def parse_frame(folder: Traversable | Path, origin: str = "built-in") -> Frame:
             )
         )
     try:
-        data = tomllib.loads(_read(meta_path, MAX_METADATA_BYTES).decode("utf-8"))
+        data = tomllib.loads(read_regular(meta_path, MAX_METADATA_BYTES).decode("utf-8"))
     except tomllib.TOMLDecodeError as e:
         raise FrameError(_("{path}: not valid TOML ({detail})").format(path=meta_path, detail=e)) from None
     except UnicodeDecodeError as e:
