@@ -16,6 +16,7 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date
+from enum import StrEnum
 from pathlib import Path
 
 from .campaign import CampaignStatus, Phase
@@ -26,14 +27,27 @@ from .frames import (
     Frame,
     all_frames,
     builtin_names,
+    load_frame,
     parse_frame,
+    read_regular,
     removable_names,
     toml_string,
 )
 from .i18n import _, day, ngettext
 
 DEFAULT_FILE = "default.toml"  # in the user's frames folder; a "." keeps it from ever being a frame's name
-GIVEN, CHOSEN, RUNNING, BUILT_IN = "given", "chosen", "running", "built-in"  # how a frame was taken
+
+
+class How(StrEnum):
+    """How the frame a command uses was taken."""
+
+    GIVEN = "given"  # --frame
+    CHOSEN = "chosen"  # framer frames use
+    RUNNING = "running"  # its campaign is running
+    BUILT_IN = "built-in"  # nothing else: the built-in frame
+
+
+GIVEN, CHOSEN, RUNNING, BUILT_IN = How
 
 
 @dataclass(frozen=True)
@@ -42,7 +56,7 @@ class Choice:
     person should hear of: the other frames running today, a kept choice that is gone, frames passed over."""
 
     frame: Frame
-    how: str
+    how: How
     also_running: list[Frame] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     among: int = 1  # how many frames it was chosen from
@@ -88,8 +102,6 @@ def running(frames: list[Frame], on: date | None) -> list[Frame]:
 def choose(name: str | None, user_dir: Path | None, on: date | None = None) -> Choice:
     """The frame to use: `name` (--frame) if given, else the default (see the module's docstring).
     FrameError when the frame named cannot be loaded."""
-    from .frames import load_frame
-
     if name is not None:
         return Choice(load_frame(name, user_dir), GIVEN)
     notes: list[str] = []
@@ -143,10 +155,12 @@ def kept_default(user_dir: Path | None) -> str | None:
     """The frame's name kept by framer frames use, if any (a file that cannot be read keeps none)."""
     if user_dir is None:
         return None
-    try:
-        with open(user_dir / DEFAULT_FILE, "rb") as f:
-            value = tomllib.loads(f.read(10_000).decode("utf-8")).get("frame")
-    except (OSError, ValueError):  # absent, unreadable, not TOML, not UTF-8
+    path = user_dir / DEFAULT_FILE
+    if not path.exists():
+        return None
+    try:  # a regular file, small (a pipe put there must not hang every command)
+        value = tomllib.loads(read_regular(path, 10_000).decode("utf-8")).get("frame")
+    except (FrameError, ValueError):  # unreadable, not a file, too large, not TOML, not UTF-8
         return None
     return value if isinstance(value, str) and value else None
 

@@ -250,3 +250,16 @@ def test_the_kept_default_is_plain_text_in_the_frames_folder(own_frames: Path) -
     assert choose(None, own_frames).how == CHOSEN
     (own_frames / DEFAULT_FILE).write_bytes(b"\xff\xfe not toml")  # spoiled by hand: no default, no crash
     assert choose(None, own_frames).how == BUILT_IN
+
+
+def test_a_pipe_or_a_folder_where_the_default_is_kept_never_hangs_nor_stops_a_command(
+    own_frames: Path,
+) -> None:
+    import os
+
+    own_frames.mkdir(parents=True, exist_ok=True)
+    os.mkfifo(own_frames / DEFAULT_FILE)
+    assert choose(None, own_frames).how == BUILT_IN  # no writer on the other end: a plain read would hang
+    os.unlink(own_frames / DEFAULT_FILE)
+    (own_frames / DEFAULT_FILE).mkdir()
+    assert choose(None, own_frames).how == BUILT_IN
