@@ -7,7 +7,17 @@ from datetime import date, datetime, timedelta
 from enum import Enum
 from zoneinfo import ZoneInfo
 
-from .i18n import _, day, ngettext
+from .i18n import N_, _, day, ngettext
+
+# The sentences about a campaign, as templates: worded here for the command line, and handed as they are
+# to the phone's page (framer.web.site), which fills them in on the phone's own clock.
+SPAN = N_("{start} to {end} ({timezone})")
+TOMORROW = N_("tomorrow")
+IN_DAYS = ("in {n} day", "in {n} days")  # ngettext: see `message`
+BEFORE = N_("The {frame} campaign runs {span}; it starts {when}. Publish your framed picture from {start}.")
+DURING = N_("Today is day {n} of {length} of the {frame} campaign ({span}).")
+LAST_DAY = N_("Today is the last day ({n} of {length}) of the {frame} campaign ({span}).")
+SWITCH_BACK = N_("Switch back to your usual picture on {date}.")
 
 
 class Phase(Enum):
@@ -75,24 +85,15 @@ class CampaignStatus:
         c = self.campaign
         span = self.span()
         if self.phase is Phase.BEFORE:
-            when = (
-                _("tomorrow")
-                if self.days_to_start == 1
-                else ngettext("in {n} day", "in {n} days", self.days_to_start).format(n=self.days_to_start)
-            )
-            return _(
-                "The {frame} campaign runs {span}; it starts {when}. "
-                "Publish your framed picture from {start}."
-            ).format(frame=title, span=span, when=when, start=day(c.start))
+            n = self.days_to_start
+            when = _(TOMORROW) if n == 1 else ngettext("in {n} day", "in {n} days", n).format(n=n)
+            return _(BEFORE).format(frame=title, span=span, when=when, start=day(c.start))
         if self.phase is Phase.DURING:
-            if self.on == c.end:
-                today = _("Today is the last day ({n} of {length}) of the {frame} campaign ({span}).")
-            else:
-                today = _("Today is day {n} of {length} of the {frame} campaign ({span}).")
+            today = _(LAST_DAY) if self.on == c.end else _(DURING)
             return (
                 today.format(n=self.day_number, length=self.length, frame=title, span=span)
                 + " "
-                + _("Switch back to your usual picture on {date}.").format(date=day(self.switch_back))
+                + _(SWITCH_BACK).format(date=day(self.switch_back))
             )
         if ignore_window:
             anyway = _("To frame anyway, add --ignore-window.")
@@ -107,9 +108,7 @@ class CampaignStatus:
     def span(self) -> str:
         """The campaign's days, as people read them."""
         c = self.campaign
-        return _("{start} to {end} ({timezone})").format(
-            start=day(c.start), end=day(c.end), timezone=c.timezone
-        )
+        return _(SPAN).format(start=day(c.start), end=day(c.end), timezone=c.timezone)
 
     def framing_anyway(self, title: str) -> str:
         """What framer apply --ignore-window says after the campaign's end: it frames all the same."""
