@@ -184,9 +184,9 @@ function rgbOf({ data, width, height }) {
 
 /** cv2.resize(INTER_AREA) by a whole factor k (OpenCV's resizeAreaFast): the mean of each k x k block,
  * (sum + 2) >> 2 for k = 2, else rounded to even in float32; read straight from the RGBA pixels. */
-function areaFast({ data, width: sw }, k) {
+function areaFast({ data, width: sw, height: sh }, k) {
   const dw = Math.floor(sw / k);
-  const dh = Math.floor(data.length / 4 / sw / k);
+  const dh = Math.floor(sh / k);
   const out = new Uint8Array(dw * dh * 3);
   const sums = new Int32Array(dw * 3);
   const inverse = Math.fround(1 / (k * k));
@@ -194,14 +194,25 @@ function areaFast({ data, width: sw }, k) {
     sums.fill(0);
     for (let y = dy * k; y < dy * k + k; y++) {
       let i = y * sw * 4;
-      for (let dx = 0; dx < dw; dx++) {
-        const o = dx * 3;
+      for (let o = 0; o < sums.length; o += 3) {
+        let r = 0;
+        let g = 0;
+        let b = 0;
         for (let x = 0; x < k; x++, i += 4) {
           const a = data[i + 3];
-          sums[o] += over(data[i], a);
-          sums[o + 1] += over(data[i + 1], a);
-          sums[o + 2] += over(data[i + 2], a);
+          if (a === 255) {
+            r += data[i];
+            g += data[i + 1];
+            b += data[i + 2];
+          } else {
+            r += over(data[i], a);
+            g += over(data[i + 1], a);
+            b += over(data[i + 2], a);
+          }
         }
+        sums[o] += r;
+        sums[o + 1] += g;
+        sums[o + 2] += b;
       }
     }
     const row = dy * dw * 3;
@@ -288,27 +299,34 @@ function cubic(src, sw, sh, w, h) {
   const xs = axis(sw, w, 4);
   const ys = axis(sh, h, 4);
   const out = new Uint8Array(w * h * 3);
-  const rows = [0, 1, 2, 3].map(() => new Float32Array(w * 3));
   const taps = new Int32Array(w * 4); // each output column's four source columns, edges replicated
   for (let i = 0; i < taps.length; i++) {
     taps[i] = 3 * Math.min(Math.max(xs.start[i >> 2] - 1 + (i & 3), 0), sw - 1);
   }
   const a = xs.weights;
-  for (let dy = 0; dy < h; dy++) {
-    for (let t = 0; t < 4; t++) {
-      const sy = Math.min(Math.max(ys.start[dy] - 1 + t, 0), sh - 1);
-      const row = rows[t];
-      const base = sy * sw * 3;
-      for (let dx = 0, j = 0; dx < w; dx++, j += 4) {
-        for (let c = 0; c < 3; c++) {
-          const p = base + c;
-          const v0 = f(src[p + taps[j]] * a[j]);
-          const v1 = f(v0 + f(src[p + taps[j + 1]] * a[j + 1]));
-          const v2 = f(v1 + f(src[p + taps[j + 2]] * a[j + 2]));
-          row[dx * 3 + c] = v2 + f(src[p + taps[j + 3]] * a[j + 3]);
-        }
+  // The horizontal pass of a source row, kept while the next output rows still use it (as OpenCV does).
+  const cache = new Map();
+  const horizontal = (sy) => {
+    let row = cache.get(sy);
+    if (row) return row;
+    row = new Float32Array(w * 3);
+    const base = sy * sw * 3;
+    for (let dx = 0, j = 0; dx < w; dx++, j += 4) {
+      for (let c = 0; c < 3; c++) {
+        const p = base + c;
+        const v0 = f(src[p + taps[j]] * a[j]);
+        const v1 = f(v0 + f(src[p + taps[j + 1]] * a[j + 1]));
+        const v2 = f(v1 + f(src[p + taps[j + 2]] * a[j + 2]));
+        row[dx * 3 + c] = v2 + f(src[p + taps[j + 3]] * a[j + 3]);
       }
     }
+    cache.set(sy, row);
+    return row;
+  };
+  for (let dy = 0; dy < h; dy++) {
+    const first = ys.start[dy] - 1;
+    for (const sy of cache.keys()) if (sy < Math.max(first, 0)) cache.delete(sy);
+    const rows = [0, 1, 2, 3].map((t) => horizontal(Math.min(Math.max(first + t, 0), sh - 1)));
     const b = ys.weights.subarray(dy * 4, dy * 4 + 4);
     const [r0, r1, r2, r3] = rows;
     const o = dy * w * 3;
