@@ -368,6 +368,11 @@ def test_a_photo_over_the_pixel_limit_is_decoded_reduced_and_its_face_found_in_t
         "hopper_exif6.jpg"
     ]
     assert small["width"] < small["height"], "reduced after being turned upright"
+    assert (
+        small["scale"]
+        == pytest.approx(small["width"] / 512)
+        == pytest.approx(small["height"] / 600, rel=0.01)
+    )
     assert small["width"] * small["height"] <= 100_000 and len(small["faces"]) == 1
 
 
