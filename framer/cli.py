@@ -32,7 +32,7 @@ from .cli_common import (
     user_frames,
 )
 from .cli_frames import campaign, frames, remind
-from .cli_serve import serve
+from .cli_serve import publish, serve
 from .errors import CampaignClosed, CannotStart, ExitCode, FrameError, FramerError
 from .files import display
 from .frames import Frame
@@ -581,7 +581,7 @@ def review(
     )
 
 
-for command in (campaign, remind, frames, serve):
+for command in (campaign, remind, frames, serve, publish):
     cli.add_command(command)
 
 

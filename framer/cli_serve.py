@@ -23,6 +23,7 @@ import click
 from .campaign import Phase
 from .cli_common import (
     TranslatedCommand,
+    argument,
     date_option,
     lang_option,
     option,
@@ -40,7 +41,32 @@ if TYPE_CHECKING:
     import uvicorn
     from starlette.applications import Starlette
 
+    from .compose import PreparedFrame
+
 EVERY_ADDRESS = ("0.0.0.0", "::")  # what a server listens on to be reached on every network
+
+
+frames_option = option(
+    "--frame",
+    "frame_names",
+    multiple=True,
+    metavar="NAME|PATH",
+    help="A frame to offer: its name, or a frame PNG or folder. Repeat it to let people choose.  "
+    "[default: your default (framer frames use), else the frame whose campaign is running today, "
+    "else dx-2023]",
+)
+
+
+def _offered(frame_names: tuple[str, ...], day: date | None) -> list[Frame]:
+    """The frames named (settled), else the default one (framer.frame_choice), said on stdout."""
+    from .frame_choice import choose
+
+    if frame_names:
+        return [load_frame(name, user_frames()).settled() for name in dict.fromkeys(frame_names)]
+    choice = choose(None, user_frames(), day)
+    for line in choice.said():
+        click.echo(line)
+    return [choice.frame.settled()]
 
 
 @click.command(cls=TranslatedCommand)
@@ -54,15 +80,7 @@ EVERY_ADDRESS = ("0.0.0.0", "::")  # what a server listens on to be reached on e
 @option(
     "--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="The port to listen on."
 )
-@option(
-    "--frame",
-    "frame_names",
-    multiple=True,
-    metavar="NAME|PATH",
-    help="A frame to offer: its name, or a frame PNG or folder. Repeat it to let people choose.  "
-    "[default: your default (framer frames use), else the frame whose campaign is running today, "
-    "else dx-2023]",
-)
+@frames_option
 @option(
     "--workers",
     type=click.IntRange(1, 256),
@@ -100,19 +118,12 @@ def serve(
       framer serve --host 0.0.0.0      # for the agency's network
       framer serve --frame dx-2023 --frame so-tt-2024 --date 2023-10-05
     """
-    from .frame_choice import choose
     from .web.app import create_app
     from .web.service import Config
 
     with user_errors():
         day = on_date.date() if on_date else None
-        if frame_names:
-            frames = [load_frame(name, user_frames()).settled() for name in dict.fromkeys(frame_names)]
-        else:
-            choice = choose(None, user_frames(), day)
-            for line in choice.said():
-                click.echo(line)
-            frames = [choice.frame.settled()]
+        frames = _offered(frame_names, day)
         app = create_app(
             Config(
                 frames=frames,
@@ -155,6 +166,96 @@ def _say_where(host: str, port: int) -> str:
     if _is_loopback(host) or host not in EVERY_ADDRESS:
         return urls[0]
     return _url("::1" if ":" in host else "127.0.0.1", port)
+
+
+@click.command(cls=TranslatedCommand)
+@lang_option
+@argument("out", type=click.Path(path_type=Path), metavar="FOLDER")
+@frames_option
+@option(
+    "--url",
+    metavar="URL",
+    help="The address the folder will have on the web: also writes poster.png, with its QR code.",
+)
+@option("--ignore-window", is_flag=True, help="Frame even after the frame's campaign has ended.")
+def publish(out: Path, frame_names: tuple[str, ...], url: str | None, ignore_window: bool) -> None:
+    """Write the page where people frame their own photo as static files, for any web server.
+
+    The page does framer's work in the phone's browser: the photo is never uploaded. Copy FOLDER to
+    the agency's portal, intranet server, IIS, nginx or any static host (FOLDER/HOSTING.txt says how).
+    The page's language is the browser's (Vietnamese first), or --lang.
+
+    \b
+    Examples:
+      framer publish khung-anh/
+      framer publish khung-anh/ --frame cds-2026 --url https://stttt.example.gov.vn/khung-anh/
+    """
+    from click.core import ParameterSource
+
+    from .frame_cache import prepared_frame
+    from .web.publish import publish as write
+
+    given = click.get_current_context().get_parameter_source("lang") is ParameterSource.COMMANDLINE
+    with user_errors():
+        frames = _offered(frame_names, None)
+        if url is not None and not url.lower().startswith(("https://", "http://")):
+            raise click.BadParameter(
+                _("give the page's full address, starting with https://"), param_hint="'--url'"
+            )
+        made = []
+        for frame in frames:
+            prepared = prepared_frame(frame, frame.output_size)
+            made.append((frame, _png(prepared), prepared.size, _window(prepared)))
+        poster = _poster(url, made[0][0], prepared_frame(frames[0], frames[0].output_size)) if url else None
+        done = write(
+            out, made, ignore_window=ignore_window, lang=language() if given else None, poster_png=poster
+        )
+    for frame in frames:
+        _say_campaign(frame, None, ignore_window)
+    click.echo(
+        _(
+            "Wrote the page into {folder} ({n} files, {mb} MB): copy the whole folder to the web server."
+        ).format(folder=display(out), n=done.files, mb=round(done.bytes / 1_000_000, 1))
+    )
+    if done.poster is not None:
+        click.echo(_("Poster to print, with the page's QR code: {path}").format(path=display(done.poster)))
+    click.echo(
+        _("To try it here: python -m http.server 8080 --directory {folder}").format(folder=display(out))
+    )
+
+
+def _png(prepared: PreparedFrame) -> bytes:
+    """A prepared frame as the RGBA PNG the page lays over the photo."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.merge("RGBA", (*prepared.rgb.split(), prepared.alpha)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def _window(prepared: PreparedFrame) -> tuple[float, float, float, float]:
+    w = prepared.window
+    return w.x, w.y, w.w, w.h
+
+
+def _poster(url: str, frame: Frame, prepared: PreparedFrame) -> bytes:
+    """The A4 poster for `url`: the frame with the sample portrait in it, and the page's QR code."""
+    from importlib.resources import files
+
+    import numpy as np
+    from PIL import Image
+
+    from .colour import to_rgb
+    from .detect import FaceDetector
+    from .pipeline import frame_photo
+    from .web.poster import poster
+
+    with (files("framer") / "samples" / "portrait.jpg").open("rb") as f, Image.open(f) as sample:
+        photo = np.asarray(to_rgb(sample))
+    framed = frame_photo(photo, FaceDetector(), prepared).image
+    return poster(url, framed, frame.title)
 
 
 def _bind(host: str, port: int) -> socket.socket:

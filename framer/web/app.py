@@ -35,10 +35,11 @@ from .errors import Refused, answer
 from .pool import WorkerPool, start_or_stop
 from .service import QUEUE_PER_WORKER, Config, Service
 from .serving import hide_photo_ids
+from .site import PAGE_POLICY
 
 # Nothing the page loads may come from elsewhere (the photo is drawn from blob: and data: URLs).
 SECURITY_HEADERS = {
-    "Content-Security-Policy": "default-src 'self'; img-src 'self' data: blob:",
+    "Content-Security-Policy": PAGE_POLICY,
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
 }
@@ -51,6 +52,8 @@ def create_app(config: Config) -> Starlette:
     routes = [
         Route("/", views.page),
         Route("/healthz", views.health),
+        Route("/site.json", views.site_json),
+        Route("/static/face_detection_yunet_2023mar.onnx", views.model),
         Route("/api/messages", views.messages),
         Route("/api/frames", views.frames),
         Route("/api/frames/{name}.png", views.frame_image),

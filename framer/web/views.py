@@ -79,6 +79,43 @@ async def frames(request: Request) -> Response:
     return JSONResponse({"default": s.default.name, "frames": listed}, headers=WORDED)
 
 
+async def site_json(request: Request) -> Response:
+    """The page's data (framer.web.site): the frames offered, their campaigns, every word in each
+    language. The page judges the campaign by the device's clock, as a published page does."""
+    from .site import Offered, site
+
+    s = service(request)
+    offered = [
+        Offered(frame, s.looks[name].size, _box(s.looks[name].window), f"api/frames/{quote(name)}.png")
+        for name, frame in s.frames.items()
+    ]
+    data = site(
+        offered,
+        ignore_window=s.config.ignore_window,
+        lang=negotiate(request),
+        mb=s.config.max_upload_mb,
+        today=s.config.on_date,
+    )
+    return JSONResponse(data, headers={"Cache-Control": "no-cache"})
+
+
+def _box(values: list[float]) -> tuple[float, float, float, float]:
+    x, y, w, h = values
+    return x, y, w, h
+
+
+async def model(request: Request) -> Response:
+    """The face detector's model, for the page's own detector (framer.detect's, the same file)."""
+    from starlette.responses import FileResponse
+
+    from ..detect import MODEL_NAME
+
+    path = files("framer") / "models" / MODEL_NAME
+    return FileResponse(
+        str(path), media_type="application/octet-stream", headers={"Cache-Control": "max-age=86400"}
+    )
+
+
 async def frame_image(request: Request) -> Response:
     """A frame's image at its output size (RGBA PNG), drawn by the page over the photo."""
     s = service(request)

@@ -36,12 +36,23 @@ PAGE = {
     "round": N_("As Facebook and Zalo show it"),
     "language": N_("Language"),
     "privacy": N_(
-        "Your photo is not kept: it stays in this server's memory while you edit it, for at most "
-        "{minutes} minutes, and is never saved to disk."
+        "Your photo never leaves this device: it is framed here, in your browser. Nothing is uploaded "
+        "and nothing is kept."
     ),
-    "limit": N_("Photos up to {mb} MB: JPEG, PNG, WebP, HEIC (iPhone) and more."),
+    "formats": N_("JPEG, PNG, WebP and the photos of your phone's camera."),
     "offline": N_("The server could not be reached: check your connection and try again."),
-    "busy_retry": N_("Trying again in {seconds} s…"),
+    "unreadable": N_(
+        "This file could not be opened as a picture: it may be damaged, or in a format this browser "
+        "cannot read. Choose another photo."
+    ),
+    "share": N_("Share"),
+    "saved_hint": N_(
+        "Press and hold the picture, then choose Save image: this app's browser cannot download files."
+    ),
+    "open_in_browser": N_(
+        "Or open this page in your phone's browser (the ⋯ menu, Open in browser) to download it."
+    ),
+    "close": N_("Close"),
 }
 
 # Each language is named in itself, whatever the page's language: the way back to one's own.

@@ -43,9 +43,9 @@ window.FramerEditor = (() => {
     // cheaply (a tiny copy, enlarged smoothly, is a blur), which a mirror this coarse would only spoil
     // with ghosts of an ear or a shoulder.
     function makeFill(image) {
-      const long = Math.max(image.naturalWidth, image.naturalHeight);
-      const tw = Math.max(1, Math.round((40 * image.naturalWidth) / long));
-      const th = Math.max(1, Math.round((40 * image.naturalHeight) / long));
+      const long = Math.max(image.width, image.height);
+      const tw = Math.max(1, Math.round((40 * image.width) / long));
+      const th = Math.max(1, Math.round((40 * image.height) / long));
       const tiny = document.createElement("canvas");
       tiny.width = tw;
       tiny.height = th;
@@ -78,8 +78,8 @@ window.FramerEditor = (() => {
     // as it is at the chosen face's own scale.
     function fadeEdges() {
       const image = state.preview;
-      const w = image.naturalWidth;
-      const h = image.naturalHeight;
+      const w = image.width;
+      const h = image.height;
       const { scale } = state.photo.placements[state.face];
       const seam = Math.max(1, (SEAM * Math.max(...state.frame.size) * state.photo.preview_scale) / scale);
       const sharp = document.createElement("canvas");
@@ -115,9 +115,9 @@ window.FramerEditor = (() => {
         return;
       }
       const [fw, fh] = photo.size;
-      const k = Math.min(1, 640 / Math.max(preview.naturalWidth, preview.naturalHeight));
-      el.facesCanvas.width = Math.max(1, Math.round(preview.naturalWidth * k));
-      el.facesCanvas.height = Math.max(1, Math.round(preview.naturalHeight * k));
+      const k = Math.min(1, 640 / Math.max(preview.width, preview.height));
+      el.facesCanvas.width = Math.max(1, Math.round(preview.width * k));
+      el.facesCanvas.height = Math.max(1, Math.round(preview.height * k));
       el.facesCanvas.getContext("2d").drawImage(preview, 0, 0, el.facesCanvas.width, el.facesCanvas.height);
       faces.forEach(([x, y, w, h], i) => {
         const mark = document.createElement("button");

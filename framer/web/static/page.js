@@ -4,7 +4,17 @@
 "use strict";
 
 window.FramerPage = (() => {
-  const lang = document.documentElement.lang === "en" ? "en" : "vi";
+  // ?lang= (the page's switch), else the language the server chose (<html lang>), else, on a page a static
+  // host serves (<html data-lang="auto">), the first of the browser's languages framer speaks; Vietnamese
+  // first.
+  const html = document.documentElement;
+  const asked = new URLSearchParams(window.location.search).get("lang");
+  const browser = () => (navigator.languages || [navigator.language || ""]).map((l) => l.slice(0, 2).toLowerCase());
+  let lang;
+  if (asked === "vi" || asked === "en") lang = asked;
+  else if (html.dataset.lang === "auto") lang = browser().find((l) => l === "vi" || l === "en") || "vi";
+  else lang = html.lang === "en" ? "en" : "vi";
+  html.lang = lang;
   let words = {};
 
   // A word by its key, placeholders filled in; a key the server does not have shows as nothing (the
