@@ -213,9 +213,9 @@ def publish(out: Path, frame_names: tuple[str, ...], url: str | None, ignore_win
     for frame in frames:
         _say_campaign(frame, None, ignore_window)
     click.echo(
-        _(
-            "Wrote the page into {folder} ({n} files, {mb} MB): copy the whole folder to the web server."
-        ).format(folder=display(out), n=done.files, mb=round(done.bytes / 1_000_000, 1))
+        _("Wrote the page into {folder} ({n} files, {mb} MB): copy the whole folder to a web server.").format(
+            folder=display(out), n=done.files, mb=round(done.bytes / 1_000_000, 1)
+        )
     )
     if done.poster is not None:
         click.echo(_("Poster to print, with the page's QR code: {path}").format(path=display(done.poster)))
