@@ -42,6 +42,7 @@ from framer.web.errors import answer
 from framer.web.language import preferred
 from framer.web.service import Config, Service
 from framer.web.serving import HideIds, in_thread
+from framer.web.site import PAGE_POLICY
 from framer.web.store import PhotoStore
 from framer.web.upload import Budget, download_stem
 from framer.web.views import attachment
@@ -92,7 +93,7 @@ def window(client: TestClient) -> Box:
 
 def test_health_and_the_headers_every_answer_carries(client: TestClient) -> None:
     for response in (client.get("/healthz"), client.get("/no/such/address")):
-        assert response.headers["content-security-policy"] == "default-src 'self'; img-src 'self' data: blob:"
+        assert response.headers["content-security-policy"] == PAGE_POLICY  # as the published page's <meta>
         assert response.headers["x-content-type-options"] == "nosniff"
         assert response.headers["referrer-policy"] == "no-referrer"
     assert client.get("/healthz").json() == {"ok": True}
@@ -120,13 +121,21 @@ def test_the_language_a_browser_prefers(header: str, lang: str) -> None:
     assert preferred(header) == lang
 
 
-def test_every_word_of_the_page_comes_from_the_server(client: TestClient) -> None:
-    en = client.get("/api/messages?lang=en").json()
-    vi = client.get("/api/messages", headers={"Accept-Language": "vi"}).json()
-    assert en["lang"] == "en" and vi["lang"] == "vi"
-    assert en["messages"].keys() == vi["messages"].keys()
-    assert en["messages"]["choose"] == "Choose a photo"
-    assert "15 minutes" in en["messages"]["privacy"] and "25 MB" in en["messages"]["limit"]
+def test_every_word_of_the_page_and_its_frames_come_in_site_json(client: TestClient) -> None:
+    site = client.get("/site.json", headers={"Accept-Language": "en"}).json()
+    assert site["lang"] == "en" and site["today"] == DURING.isoformat()  # --date: the page's today
+    en, vi = site["words"]["en"], site["words"]["vi"]
+    assert en.keys() == vi.keys()
+    assert en["choose"] == "Choose a photo" and vi["download"] == "Tải ảnh về"
+    assert "never leaves this device" in en["privacy"]
+    (frame,) = site["frames"]
+    assert frame["name"] == site["default"] == "dx-2023" and frame["size"] == [1080, 1080]
+    assert (
+        client.get(frame["image"] if frame["image"].startswith("/") else "/" + frame["image"]).status_code
+        == 200
+    )
+    model = client.get("/static/face_detection_yunet_2023mar.onnx")
+    assert model.status_code == 200 and len(model.content) > 200_000
 
 
 def test_the_frames_offered_with_their_campaign_today(client: TestClient) -> None:

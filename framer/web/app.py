@@ -3,7 +3,8 @@
     GET  /                                  the page (static/index.html, in the request's language)
     GET  /static/...                        its CSS and JavaScript
     GET  /healthz                           {"ok": true}
-    GET  /api/messages                      every word the page shows
+    GET  /site.json                         the page's frames, campaigns and words (framer.web.site)
+    GET  /static/face_detection_yunet_2023mar.onnx   the model the page finds faces with
     GET  /api/frames, /api/frames/NAME.png  the frames offered, their campaign today, their images
     POST /api/photos                        a photo to edit: faces, placements, preview, id
     GET  /api/photos/ID/preview.jpg         the photo, screen-sized
@@ -54,7 +55,6 @@ def create_app(config: Config) -> Starlette:
         Route("/healthz", views.health),
         Route("/site.json", views.site_json),
         Route("/static/face_detection_yunet_2023mar.onnx", views.model),
-        Route("/api/messages", views.messages),
         Route("/api/frames", views.frames),
         Route("/api/frames/{name}.png", views.frame_image),
         Route("/api/photos", views.add_photo, methods=["POST"]),

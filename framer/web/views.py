@@ -17,7 +17,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from ..geometry import Adjust
 from ..report import warning_text
-from . import jobs, words
+from . import jobs
 from .errors import Refused
 from .language import negotiate, speaking
 from .service import Service
@@ -43,14 +43,6 @@ async def page(request: Request) -> Response:
 
 async def health(request: Request) -> Response:
     return JSONResponse({"ok": True})
-
-
-async def messages(request: Request) -> Response:
-    """Every word the page shows, in the request's language."""
-    config, lang = service(request).config, negotiate(request)
-    with speaking(lang):
-        text = words.page(minutes=round(config.keep_minutes), mb=config.max_upload_mb)
-    return JSONResponse({"lang": lang, "messages": text}, headers=WORDED)
 
 
 async def frames(request: Request) -> Response:

@@ -1,5 +1,6 @@
 // What both of framer's pages share (the employee's, app.js, and the review page, review.js): the page's
-// language (<html lang>, set by the server), its words from /api/messages, the address of a request in
+// language (<html lang>, set by the server, or the browser's), its words (site.json, or the review page's
+// /api/messages), the address of a request in
 // that language, an error answer in words, and an image loaded.
 "use strict";
 
