@@ -1,8 +1,8 @@
 """Every word the page shows, and the web layer's own error messages: framer's catalog, like the CLI's.
 
 The page has no words of its own: it reads these from site.json (framer.web.site), in each language,
-and shows them by key. Messages about a photo (why it cannot be framed, its warnings) and about the campaign are
-framer's own, worded by framer.reasons, framer.report and framer.campaign.
+and shows them by key. Messages about a photo (why it cannot be framed, its warnings) and about the
+campaign are framer's own, worded by framer.reasons, framer.report and framer.campaign.
 """
 
 from __future__ import annotations
