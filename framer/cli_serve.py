@@ -97,6 +97,13 @@ def _offered(frame_names: tuple[str, ...], day: date | None) -> list[Frame]:
 @date_option
 @option("--ignore-window", is_flag=True, help="Frame even after the frame's campaign has ended.")
 @option("--no-browser", is_flag=True, help="Do not open the page in this computer's browser.")
+@option(
+    "--poster",
+    "poster_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE.png",
+    help="Also write an A4 poster with the page's QR code (its first address), to print.",
+)
 def serve(
     host: str,
     port: int,
@@ -106,16 +113,18 @@ def serve(
     on_date: datetime | None,
     ignore_window: bool,
     no_browser: bool,
+    poster_path: Path | None,
 ) -> None:
     """Serve the page where people frame their own photo: choose it, adjust it, download it.
 
-    Photos are framed in memory and never saved. By default only this computer can open the page;
-    with --host 0.0.0.0 everyone on its networks can (framer prints the addresses and a QR code).
+    The page frames the photo in the person's browser: it is never uploaded (framer publish writes the
+    same page as static files). By default only this computer can open the page; with --host 0.0.0.0
+    everyone on its networks can (framer prints the addresses and a QR code).
 
     \b
     Examples:
       framer serve                     # http://127.0.0.1:8000, opened in your browser
-      framer serve --host 0.0.0.0      # for the agency's network
+      framer serve --host 0.0.0.0 --poster poster.png   # for the agency's network
       framer serve --frame dx-2023 --frame so-tt-2024 --date 2023-10-05
     """
     from .web.app import create_app
@@ -138,6 +147,8 @@ def serve(
         _say_campaign(frame, day, ignore_window)
     with sock:
         local = _say_where(host, sock.getsockname()[1])
+        if poster_path is not None:
+            _write_poster(poster_path, _url(_addresses(host)[0], sock.getsockname()[1]) + "/", frames[0])
         running = _server(app)
         if not no_browser:
             threading.Thread(target=_open_when_up, args=(running, local), daemon=True).start()
@@ -222,6 +233,19 @@ def publish(out: Path, frame_names: tuple[str, ...], url: str | None, ignore_win
     click.echo(
         _("To try it here: python -m http.server 8080 --directory {folder}").format(folder=display(out))
     )
+
+
+def _write_poster(path: Path, url: str, frame: Frame) -> None:
+    """The poster for `url`, written to `path` (never over a file framer did not write: a PNG poster of
+    framer's own is recognised by its mark), and said."""
+    from .files import check_target, write_atomic
+    from .frame_cache import prepared_frame
+    from .web.poster import looks_like_poster
+
+    with user_errors():
+        check_target(path, frame.protected(), ours=looks_like_poster)
+        write_atomic(path, _poster(url, frame, prepared_frame(frame, frame.output_size)), overwrite=True)
+    click.echo(_("Poster to print, with the page's QR code: {path}").format(path=display(path)))
 
 
 def _png(prepared: PreparedFrame) -> bytes:

@@ -136,3 +136,35 @@ def test_the_poster_is_in_the_language_asked(tmp_path: Path) -> None:
     vi = np.asarray(Image.open(tmp_path / "vi" / "poster.png").convert("L"))
     en = np.asarray(Image.open(tmp_path / "en" / "poster.png").convert("L"))
     assert vi.shape == en.shape and not np.array_equal(vi, en)  # the steps are worded in each language
+
+
+def test_framer_serve_writes_the_same_poster_for_its_address(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from framer.cli_serve import serve
+
+    class Server:  # the real server is not needed: the poster is written before it runs
+        started, should_exit = True, False
+
+        def __init__(self, app: object) -> None:
+            pass
+
+        def run(self, sockets: list) -> None:
+            Server.port = sockets[0].getsockname()[1]
+
+    monkeypatch.setattr("framer.web.serving.server", Server)
+    poster = tmp_path / "poster.png"
+    args = ["--host", "0.0.0.0", "--port", "0", "--no-browser", "--ignore-window", "--poster", str(poster)]
+    for _ in range(2):  # and again: framer's own poster is replaced
+        result = CliRunner().invoke(serve, args)
+        assert result.exit_code == 0, result.output
+        assert "poster.png" in result.output
+    page = np.asarray(Image.open(poster).convert("RGB"))
+    read = cv2.QRCodeDetector().detectAndDecode(page)[0]
+    assert re.fullmatch(rf"http://[^/]+:{Server.port}/", read) and "127.0.0.1" not in read
+    mine = tmp_path / "mine.png"
+    Image.new("RGB", (10, 10)).save(mine)
+    refused = CliRunner().invoke(serve, [*args[:-1], str(mine)])
+    assert refused.exit_code == 2 and "did not write" in refused.output

@@ -17,6 +17,7 @@ from PIL import Image, ImageDraw, ImageFont
 from ..frames import builtin_root
 from ..i18n import N_, _
 
+MARK = ("Software", "framer poster")  # a text chunk in every poster: framer may replace its own
 A4 = (1654, 2339)  # px at 200 dpi: 210 x 297 mm
 MARGIN = 110
 INK = (20, 30, 50)
@@ -101,6 +102,15 @@ def poster(url: str, framed: Image.Image, title: str) -> bytes:
     page = Image.new("RGB", A4, "white")
     used = sheet.crop((0, MARGIN, A4[0], y))
     page.paste(used, (0, max(MARGIN, (A4[1] - used.height) // 2)))
+    from PIL.PngImagePlugin import PngInfo
+
+    info = PngInfo()
+    info.add_text(*MARK)
     buffer = io.BytesIO()
-    page.save(buffer, "PNG", dpi=(200, 200))
+    page.save(buffer, "PNG", dpi=(200, 200), pnginfo=info)
     return buffer.getvalue()
+
+
+def looks_like_poster(head: bytes) -> bool:
+    """Whether a file that starts with `head` is a poster framer wrote (a new one may replace it)."""
+    return head.startswith(b"\x89PNG") and b"tEXt" + MARK[0].encode() + b"\0" + MARK[1].encode() in head
