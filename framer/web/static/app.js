@@ -54,7 +54,7 @@ const state = {
   frames: [],
   frame: null, // the chosen frame's record, prepared (prepareFrame)
   usable: true,
-  file: null, // the photo as chosen, kept to frame it again with another frame
+  file: null, // the photo shown, kept to frame it again with another frame
   photo: null, // analyse's answer
   bitmap: null, // the decoded photo, framed again at full quality when saved
   saved: null, // { key, url, blob } of the last picture made
@@ -212,7 +212,6 @@ async function chooseFrame(record, reframe) {
 async function send(file, { keepFace = false } = {}) {
   if (!state.usable || !state.frame) return;
   const mine = ++chosen;
-  state.file = file;
   clearError();
   setBusy(true);
   let found;
@@ -225,6 +224,8 @@ async function send(file, { keepFace = false } = {}) {
     return;
   }
   if (mine !== chosen) return;
+  // Kept to frame again with another frame: the photo shown, never a file that could not be read.
+  state.file = file;
   showPhoto(found, keepFace);
   setBusy(false);
 }
@@ -294,7 +295,9 @@ function canShare() {
 }
 
 el.download.addEventListener("click", async (event) => {
-  if (!state.photo) {
+  // Nothing to save before a photo, nor in a frame whose campaign has ended: the photo another frame
+  // framed is still in hand then, and a link without an address still hears a click.
+  if (!state.photo || !state.usable) {
     event.preventDefault();
     return;
   }
@@ -320,7 +323,7 @@ el.download.addEventListener("click", async (event) => {
 });
 
 el.share.addEventListener("click", async () => {
-  if (!state.photo) return;
+  if (!state.photo || !state.usable) return;
   try {
     const saved = await made();
     const file = new File([saved.blob], state.photo.download_name, { type: "image/jpeg" });
