@@ -9,6 +9,7 @@ own, so that its first use fills it and the others read it.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import warnings
@@ -232,3 +233,19 @@ def test_serve_with_a_frame_its_workers_cannot_prepare_says_so_in_one_line(
     assert result.exit_code == 2, result.output
     assert "Error: " in result.output and "khung.png: not an image framer can use as a frame" in result.output
     assert "Traceback" not in result.output and "crashed" not in result.output
+
+
+def test_publish_offers_it_every_time(frame: list[str], cache: Path, tmp_path: Path) -> None:
+    published = []
+    for i in range(USES):
+        out = tmp_path / f"site-{i}"
+        result = run("publish", out, "--frame", frame[1], "--ignore-window")
+        assert result.exit_code == 0, result.output
+        assert "Traceback" not in result.output
+        site = json.loads((out / "site.json").read_text(encoding="utf-8"))
+        (offered,) = site["frames"]
+        published.append((out / offered["image"]).read_bytes())
+        if i == 0:
+            kept = prepared_files(cache)
+    assert len(kept) == 1 and prepared_files(cache) == kept  # read back from the cache, never made again
+    assert published[1] == published[0] and published[2] == published[0]
