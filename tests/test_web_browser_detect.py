@@ -416,7 +416,7 @@ def test_the_reduce_port_matches_compose_resize(probe: Any, site: Path) -> None:
     assert shrunk and max(shrunk) == 0, lines
 
 
-def test_detection_time_in_chromium(probe: Any, record_property: Any) -> None:
+def test_detection_time_in_chromium(probe: Any, record_testsuite_property: Any) -> None:
     """Measured, not asserted: one look at 320 px and one at 640 (the copy and the model), per photo, the
     median of 3 after a first run; and how long the detector took to build (model, WebAssembly, session)."""
     names = ["grace_hopper.jpg", "astronaut_edge.jpg", "hopper_12mp.jpg", GROUP]
@@ -431,7 +431,7 @@ def test_detection_time_in_chromium(probe: Any, record_property: Any) -> None:
             f"{name}: "
             + ", ".join(f"{size} px {m['look']:.0f} ms (copy {m['copy']:.0f})" for size, m in medians.items())
         )
-        record_property(f"detect_ms {name}", medians)
+        record_testsuite_property(f"detect_ms {name}", medians)
     print("detection time in Chromium, one look:\n  " + "\n  ".join(lines))
 
 

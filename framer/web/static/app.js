@@ -28,16 +28,8 @@ const el = {
   savedImage: $("saved-image"),
   savedClose: $("saved-close"),
   tools: $("tools"),
-  zoom: $("zoom"),
-  zoomIn: $("zoom-in"),
-  zoomOut: $("zoom-out"),
-  reset: $("reset"),
-  faces: $("faces"),
-  facesPhoto: $("faces-photo"),
-  facesLabel: $("faces-label"),
-  facesCanvas: $("faces-canvas"),
-  round: $("round"),
   warnings: $("warnings"),
+  ...window.FramerEditor.elements(), // the avatar, the round view, zoom, reset, faces
 };
 
 const { t, lang, useWords } = window.FramerPage;

@@ -378,5 +378,23 @@ window.FramerEditor = (() => {
     };
   }
 
-  return { create };
+  // The editor's elements, by the ids both pages give them.
+  function elements() {
+    const $ = (id) => document.getElementById(id);
+    const ids = {
+      avatar: "avatar",
+      round: "round",
+      zoom: "zoom",
+      zoomIn: "zoom-in",
+      zoomOut: "zoom-out",
+      reset: "reset",
+      faces: "faces",
+      facesPhoto: "faces-photo",
+      facesLabel: "faces-label",
+      facesCanvas: "faces-canvas",
+    };
+    return Object.fromEntries(Object.entries(ids).map(([key, id]) => [key, $(id)]));
+  }
+
+  return { create, elements };
 })();

@@ -31,18 +31,7 @@
     prev: $("prev"),
     next: $("next"),
   };
-  const editorEl = {
-    avatar: $("avatar"),
-    round: null,
-    zoom: $("zoom"),
-    zoomIn: $("zoom-in"),
-    zoomOut: $("zoom-out"),
-    reset: $("reset"),
-    faces: $("faces"),
-    facesPhoto: $("faces-photo"),
-    facesLabel: $("faces-label"),
-    facesCanvas: $("faces-canvas"),
-  };
+  const editorEl = window.FramerEditor.elements(); // the review page has no round view: round is null
 
   const { t, api, errorText, loadImage } = window.FramerPage;
   let groups = {};
