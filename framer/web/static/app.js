@@ -5,8 +5,7 @@
 //
 // What it offers comes from site.json beside it (framer.web.site): the frames, their campaigns, and every
 // word in each language. The campaign is judged by this device's clock, in the campaign's time zone.
-import { analyse, detectorAt, picture, prepareFrame } from "./local.js";
-import { PlacementError } from "./place.js";
+import { Unreadable, analyse, detectorAt, picture, prepareFrame } from "./local.js";
 
 const $ = (id) => document.getElementById(id);
 const el = {
@@ -72,9 +71,10 @@ function setBusy(busy) {
   el.status.textContent = busy ? t("working") : "";
 }
 
+// What went wrong, in the page's words: a file that is not a readable picture, else something the page
+// could not load (the detector's files, when the network dropped before they came).
 function problem(error) {
-  if (error instanceof PlacementError) return t("unreadable");
-  return t("unreadable");
+  return error instanceof Unreadable ? t("unreadable") : t("offline");
 }
 
 // ---- the campaign, by this device's clock in the campaign's time zone -------------------------------

@@ -58,8 +58,16 @@ export async function prepareFrame(record) {
 
 /** The photo in `file`, analysed for the editor: its size, faces (largest first), a placement for each
  * face (or one without a face), its warnings, and a preview; and the decoded photo, kept to frame it. */
+/** A file the browser cannot open as a picture (damaged, or in a format it does not read). */
+export class Unreadable extends Error {}
+
 export async function analyse(file, frame, base) {
-  const decoded = await decodePhoto(file, MAX_PIXELS);
+  let decoded;
+  try {
+    decoded = await decodePhoto(file, MAX_PIXELS);
+  } catch (error) {
+    throw new Unreadable(String(error));
+  }
   const { bitmap, width, height } = decoded;
   const canvas = new OffscreenCanvas(width, height);
   const g = canvas.getContext("2d", { willReadFrequently: true });
