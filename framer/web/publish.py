@@ -126,7 +126,13 @@ def _check_out(out: Path) -> None:
         raise WriteRefused(
             _("{path} is a file: framer publish writes a folder; give a new folder's name").format(path=out)
         )
-    if any(out.iterdir()) and not is_published(out):
+    try:
+        holds = any(out.iterdir())
+    except OSError as e:
+        raise WriteRefused(
+            _("cannot write into {folder}: {reason}").format(folder=out, reason=e.strerror or e)
+        ) from None
+    if holds and not is_published(out):
         raise WriteRefused(
             _(
                 "{path} holds files framer did not publish: framer publish writes into an empty or new "
