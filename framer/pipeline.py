@@ -40,6 +40,7 @@ class Framed:
     warnings: list[str] = field(default_factory=list)
     face_number: int | None = None  # which face was placed, 1 = the largest
     invented: float = 0.0  # the share of the window's shape beyond the photo, filled rather than seen
+    boxes: list[Box] = field(default_factory=list)  # every face found, largest first
 
     @property
     def found_face(self) -> bool:
@@ -101,6 +102,7 @@ def finish(photo: np.ndarray, plan: Plan, frame: PreparedFrame, reduction: float
         warnings=warnings,
         face_number=plan.face_number,
         invented=round(invented, 3),
+        boxes=[f.box.scaled(reduction) for f in plan.faces],
     )
 
 

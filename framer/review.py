@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import io
+import math
 import os
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -30,7 +31,6 @@ from .report import (
     OK,
     OTHER_PHOTO,
     SKIPPED,
-    UP_TO_DATE,
     WARNING_TEXT,
     Record,
     warning_text,
@@ -63,8 +63,9 @@ GROUPS = (
         "several_faces",
         N_("Several faces"),
         N_(
-            "Check it is the right person. To frame another face, put its number (1 = the largest) in "
-            "the face column of an adjust file and run framer apply again with --adjust FILE.csv."
+            "Check it is the right person. To frame another face, put its number (shown on the picture, "
+            "1 = the largest) in the face column of an adjust file and run framer apply again with "
+            "--adjust FILE.csv."
         ),
         True,
     ),
@@ -72,6 +73,16 @@ GROUPS = (
         "low_resolution",
         N_("Low resolution"),
         N_("The face was enlarged a lot and may look soft: a larger photo would be better."),
+        True,
+    ),
+    Group(
+        "invented",
+        N_("Window filled in beyond the photo"),
+        N_(
+            "A large part of the frame's window lies beyond the photo and was filled with its edges, "
+            "mirrored and blurred. Open the output at full size: if the fill shows, a photo with more room "
+            "around the face would be better, or zoom in (the zoom column of an adjust file)."
+        ),
         True,
     ),
     Group(
@@ -109,10 +120,26 @@ def group_of(record: Record) -> str:
     # A photo skipped as up to date keeps the problems the run that framed it found: still to check.
     if record.status == NO_FACE or "no_face" in record.warnings:
         return "no_face"
-    for code in ("several_faces", "low_resolution", "renamed"):
+    for code in ("several_faces", "low_resolution"):
         if code in record.warnings:
             return code
+    if record.largely_invented:
+        return "invented"
+    if "renamed" in record.warnings:
+        return "renamed"
     return "skipped" if record.status == SKIPPED else "ok"
+
+
+# Why a photo is in the "invented" group, on its card.
+LARGELY_INVENTED = N_(
+    "{percent} % of the frame's window lies beyond the photo's edges and was filled in: check it at full size"
+)
+# A photo with several faces whose report does not hold their boxes (an earlier framer's, or a row kept
+# from one): the static page cannot number them on its picture.
+NOT_NUMBERED = N_(
+    "this report does not say where each face is, so they are not numbered on the picture: "
+    "face 1 is the largest"
+)
 
 
 @dataclass(frozen=True)
@@ -189,18 +216,84 @@ def _reasons(record: Record, group: str) -> list[str]:
     if record.status == NO_FACE and "no_face" not in record.warnings:
         reasons.append(warning_text("no_face"))
     # Like Record.problems(): notes such as 'edges filled' concern most photos and would drown the
-    # problems; they stay in the report and in the card's data-warnings. Unknown codes are shown as is.
-    shown = [w for w in record.warnings if w in NEEDS_A_LOOK or w not in WARNING_TEXT]
-    reasons += [record.worded(w) for w in sorted(shown, key=lambda w: w != group)]  # its group's first
-    if UP_TO_DATE in record.warnings:
-        reasons.append(_("not framed again: already framed with these settings by an earlier run"))
+    # problems, and 'up to date' is no problem at all; they stay in the report and in the card's
+    # data-warnings. Unknown codes are shown as they are.
+    shown = [(w, record.worded(w)) for w in record.warnings if w in NEEDS_A_LOOK or w not in WARNING_TEXT]
+    if record.invented is not None and record.largely_invented:
+        shown.append(("invented", _(LARGELY_INVENTED).format(percent=round(record.invented * 100))))
+    reasons += [words for key, words in sorted(shown, key=lambda kw: kw[0] != group)]  # its group's first
     return reasons
+
+
+# Face numbers drawn over a thumbnail: the labels' size, and the arrows that point to a face off it.
+MARK_SIZE = 0.1  # a label's height, as a share of the picture's side
+ARROWS = ("→", "↘", "↓", "↙", "←", "↖", "↑", "↗")  # by direction, every 45° clockwise from the right
+
+
+def _face_numbers(record: Record) -> str:
+    r"""The faces of a photo with several, numbered on its thumbnail: an inline SVG laid over it, or ""
+    (one face; the report does not say where they are).
+
+    The SVG's coordinates are the upright photo's pixels: the report's crop is the part of the photo the
+    output shows, whole, so it is the viewBox, and each face's box is drawn as the report gives it.
+    Sliced as the thumbnail is covered, round as it is shown; a face whose centre is off the round
+    picture gets its number at the edge, with an arrow to where it is::
+
+        +------------crop-------------+
+        |       .-------------.       |
+        |     /    +-1-+    3   \     |
+        |   ← 2    |   |   +-+   |    |
+        |     \    +---+   +-+  /     |
+        |       '-------------'       |
+        +-----------------------------+
+    """
+    boxes, crop = record.face_boxes or [], record.crop
+    if record.faces < 2 or len(boxes) < 2 or crop is None or crop[2] <= 0 or crop[3] <= 0:
+        return ""
+    x0, y0, w, h = crop
+    side = min(w, h)  # the part of the output the round thumbnail shows
+    cx, cy, radius = x0 + w / 2, y0 + h / 2, side / 2
+    size = side * MARK_SIZE
+    within = radius - size  # how far from the centre a label's middle stays on the picture
+    shapes = []
+    for n, (x, y, bw, bh) in enumerate(boxes, start=1):
+        dx, dy = x + bw / 2 - cx, y + bh / 2 - cy
+        if math.hypot(dx, dy) <= radius:  # on the picture: outlined, its number above it
+            shapes.append(f'<rect data-face="{n}" x="{x}" y="{y}" width="{bw}" height="{bh}"></rect>')
+            lx, ly = _pulled_in(x + bw / 2 - cx, y - size * 0.3 - cy, within)
+            label = str(n)
+        else:  # off it: at the edge, towards the face
+            k = within / math.hypot(dx, dy)
+            lx, ly = dx * k, dy * k + size * 0.35  # the text's baseline, so that its middle is there
+            arrow = ARROWS[round(math.degrees(math.atan2(dy, dx)) / 45) % 8]
+            label = f"{arrow} {n}" if dx < 0 else f"{n} {arrow}"
+        shapes.append(f'<text data-face="{n}" x="{_num(cx + lx)}" y="{_num(cy + ly)}">{label}</text>')
+    return (
+        f'<svg class="faces" viewBox="{x0} {y0} {w} {h}" preserveAspectRatio="xMidYMid slice" '
+        f'font-size="{_num(size)}" stroke-width="{_num(size * 0.22)}" aria-hidden="true">'
+        + "".join(shapes)
+        + "</svg>"
+    )
+
+
+def _pulled_in(x: float, y: float, limit: float) -> tuple[float, float]:
+    """(x, y), brought towards (0, 0) until it is at most `limit` from it."""
+    d = math.hypot(x, y)
+    return (x, y) if d <= limit else (x * limit / d, y * limit / d)
+
+
+def _num(v: float) -> str:
+    """A coordinate for the page: one decimal, no trailing zero (the page stays deterministic)."""
+    return f"{round(v, 1):g}"
 
 
 def _card(record: Record, group: Group, thumb: Thumb, thumb_px: int) -> str:
     source = PurePath(record.input)
     folder = str(source.parent) if str(source.parent) not in ("", ".") else ""
     reasons = _reasons(record, group.key)
+    numbers = _face_numbers(record) if thumb.uri is not None else ""
+    if thumb.uri is not None and record.faces > 1 and not numbers:
+        reasons.append(_(NOT_NUMBERED))
     if thumb.reason:
         reasons.append(thumb.reason)
     classes = ["card"]
@@ -213,6 +306,8 @@ def _card(record: Record, group: Group, thumb: Thumb, thumb_px: int) -> str:
             f'<img class="thumb" src="{thumb.uri}" width="{thumb_px}" height="{thumb_px}" '
             f'alt="{escape(source.name)}" title="{escape(record.output or "")}">'
         )
+        if numbers:
+            picture = f'<div class="picture">{picture}{numbers}</div>'
     else:
         picture = f'<div class="thumb placeholder"><span>{escape(thumb.label)}</span></div>'
     lines = [
@@ -288,6 +383,13 @@ section.failed h2 { border-left-color: var(--red); }
 .placeholder { border-radius: 12px; box-shadow: none; border: 2px dashed #b9c0c8; background: #f1f3f5;
   display: flex; align-items: center; justify-content: center; text-align: center; padding: 16px;
   color: var(--muted); font-weight: 600; }
+.picture { position: relative; width: var(--thumb); max-width: 100%%; }
+.picture .thumb { width: 100%%; }
+.faces { position: absolute; inset: 0; width: 100%%; height: 100%%; clip-path: circle(50%%);
+  pointer-events: none; }
+.faces rect { fill: none; stroke: #fff; stroke-width: 2px; vector-effect: non-scaling-stroke; }
+.faces text { fill: #fff; stroke: rgba(0,0,0,.75); paint-order: stroke; font-weight: 700;
+  text-anchor: middle; font-family: system-ui, sans-serif; }
 .card.failed .placeholder { border-color: #e3a1a1; background: #fdf3f3; color: var(--red); }
 figcaption { width: 100%%; margin-top: 10px; }
 .name { display: block; font-weight: 600; overflow-wrap: anywhere; }

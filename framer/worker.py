@@ -32,6 +32,7 @@ OUTCOME = (
     "warnings",
     "face_number",
     "invented",
+    "face_boxes",
 )  # what the journal keeps of a photo's record
 
 # Write failures that will hit every later photo too: stop the batch rather than fail 2,000 times.
@@ -56,6 +57,7 @@ class Worker:
             record.face = framed.face.rounded() if framed.face else None
             record.face_number = framed.face_number
             record.invented = framed.invented
+            record.face_boxes = [box.rounded() for box in framed.boxes] or None
             record.crop = framed.placement.crop.rounded()
             record.warnings += framed.warnings
             _write(task, task.output, encode(framed.image, task.settings.fmt, task.settings.quality), record)

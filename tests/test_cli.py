@@ -121,6 +121,7 @@ def test_report_has_one_json_line_per_input(photos: Path, tmp_path: Path) -> Non
             "details",
             "face_number",
             "invented",
+            "face_boxes",
         }
         assert row["campaign"] == {"start": "2023-10-01", "end": "2023-10-10", "timezone": "Asia/Ho_Chi_Minh"}
     hopper = rows["hopper.jpg"]

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageChops, ImageOps, ImageStat
 
+import framer.report
 from framer.report import WARNING_TEXT, Record, ReportFile, read_records
 from framer.review import build_review, write_review
 from helpers import DATA
@@ -31,6 +32,9 @@ class Card:
     name: str = ""
     folder: str = ""
     reasons: list[str] = field(default_factory=list)
+    svg: dict[str, str] | None = None  # the faces' numbers drawn over the picture
+    rects: list[dict[str, str]] = field(default_factory=list)
+    numbers: list[tuple[dict[str, str], str]] = field(default_factory=list)
 
 
 class Page(HTMLParser):
@@ -54,6 +58,13 @@ class Page(HTMLParser):
             self.cards.append(Card(a))
         elif tag == "img" and self.cards:
             self.cards[-1].img = a
+        elif tag == "svg" and self.cards:
+            self.cards[-1].svg = a
+        elif tag == "rect" and self.cards:
+            self.cards[-1].rects.append(a)
+        elif tag == "text" and self.cards:
+            self.cards[-1].numbers.append((a, ""))
+            self._into = "text"
         elif tag == "h2":
             self.headings.append("")
             self._into = "h2"
@@ -64,7 +75,7 @@ class Page(HTMLParser):
             self._into = next(c for c in ("placeholder", "name", "folder") if c in classes)
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in ("h2", "li", "span", "div"):
+        if tag in ("h2", "li", "span", "div", "text"):
             self._into = None
 
     def handle_data(self, data: str) -> None:
@@ -73,6 +84,9 @@ class Page(HTMLParser):
             self.headings[-1] += data
         elif self._into == "li":
             self.cards[-1].reasons[-1] += data
+        elif self._into == "text":
+            attrs, text = self.cards[-1].numbers[-1]
+            self.cards[-1].numbers[-1] = (attrs, text + data)
         elif self._into in ("placeholder", "name", "folder"):
             card = self.cards[-1]
             setattr(card, self._into, getattr(card, self._into) + data)
@@ -109,6 +123,12 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path
 
 
+# A team photo's output (360 px square) showing the photo's region [100, 0, 400, 400]: face 1 in the
+# middle, face 2 off the picture to the left, face 3 on its right.
+CROP = [100, 0, 400, 400]
+BOXES = [[250, 100, 100, 120], [20, 150, 70, 80], [400, 120, 60, 70]]
+
+
 def records() -> list[Record]:
     """Every group, deliberately out of order (the page must sort them, and keep report order within)."""
     return [
@@ -118,7 +138,18 @@ def records() -> list[Record]:
         Record("photos/chelsea.png", "framed/chelsea.jpg", "no_face", 0, None, [0, 0, 9, 9], ["no_face"]),
         Record("photos/hopper_tiny.jpg", "framed/hopper_tiny.jpg", "ok", 1, warnings=["low_resolution"]),
         Record("photos/gone.jpg", "framed/gone.jpg", "ok", 1),  # its output was deleted since
-        Record("photos/team.jpg", "framed/team.jpg", "ok", 3, warnings=["edges_filled", "several_faces"]),
+        Record(
+            "photos/team.jpg",
+            "framed/team.jpg",
+            "ok",
+            3,
+            BOXES[0],
+            CROP,
+            ["edges_filled", "several_faces"],
+            face_number=1,
+            invented=0.05,
+            face_boxes=BOXES,
+        ),
         Record("photos/an.png", "framed/an.png.jpg", "ok", 1, warnings=["renamed"]),
         Record(f"{EVIL_DIR}/{EVIL}", f"framed/phòng kế toán/{EVIL}", "ok", 1),
         # The output would have replaced an input photo: that photo must not appear on the page.
@@ -250,6 +281,120 @@ def test_reasons_are_in_words(page: Page) -> None:
     assert cards["photos/grace_hopper.jpg"].reasons == []
     assert cards["photos/grace_hopper.jpg"].name == "grace_hopper.jpg"
     assert cards["photos/grace_hopper.jpg"].folder == "photos"
+
+
+def test_up_to_date_is_no_warning_on_the_card(base: Path) -> None:
+    """A re-run's report: every photo up to date, which is fine; only what the earlier run found shows."""
+    rerun = [
+        Record("photos/grace_hopper.jpg", "framed/grace_hopper.jpg", "skipped", 1, warnings=["up_to_date"]),
+        Record("photos/an.png", "framed/an.png.jpg", "skipped", 1, warnings=["low_resolution", "up_to_date"]),
+    ]
+    cards = {c.attrs["data-input"]: c for c in Page(build_review(rerun, base_dir=base)).cards}
+    assert cards["photos/grace_hopper.jpg"].reasons == []
+    assert cards["photos/grace_hopper.jpg"].attrs["data-group"] == "skipped"
+    assert "check" not in cards["photos/grace_hopper.jpg"].attrs["class"].split()
+    assert cards["photos/an.png"].reasons == [WARNING_TEXT["low_resolution"]]
+
+
+def largely_invented(share: float) -> Record:
+    return Record(
+        "photos/grace_hopper.jpg",
+        "framed/grace_hopper.jpg",
+        "ok",
+        1,
+        warnings=["edges_filled"],
+        invented=share,
+    )
+
+
+def test_a_window_largely_filled_beyond_the_photo_is_to_check_and_says_why(base: Path) -> None:
+    limit = framer.report.INVENTED_TO_CHECK
+    assert 0.02 < limit <= 0.15  # stronger than edges_filled (2 %), a share a person sees at full size
+    page = Page(build_review([largely_invented(0.23)], base_dir=base))
+    (card,) = page.cards
+    assert card.attrs["data-group"] == "invented" and "check" in card.attrs["class"].split()
+    assert card.reasons == [
+        "23 % of the frame's window lies beyond the photo's edges and was filled in: check it at full size"
+    ]
+    assert page.headings == ["Window filled in beyond the photo (1)"]
+    (section,) = [a for tag, a in page.tags if tag == "section"]
+    assert "problem" in section["class"].split()
+
+
+@pytest.mark.parametrize("of_the_limit", [0.0, 0.5, 1.0])
+def test_a_window_filled_a_little_is_only_a_note(base: Path, of_the_limit: float) -> None:
+    share = of_the_limit * framer.report.INVENTED_TO_CHECK
+    (card,) = Page(build_review([largely_invented(share)], base_dir=base)).cards
+    assert card.attrs["data-group"] == "ok" and card.reasons == []
+
+
+def test_a_largely_filled_window_comes_after_low_resolution_and_before_renamed(base: Path) -> None:
+    soft = Record(
+        "photos/an.png", "framed/an.png.jpg", "ok", 1, warnings=["renamed", "low_resolution"], invented=0.3
+    )
+    renamed = Record("photos/x.jpg", "framed/grace_hopper.jpg", "ok", 1, warnings=["renamed"], invented=0.3)
+    filled = (
+        "30 % of the frame's window lies beyond the photo's edges and was filled in: check it at full size"
+    )
+    cards = Page(build_review([renamed, soft], base_dir=base)).cards
+    assert [c.attrs["data-group"] for c in cards] == ["low_resolution", "invented"]
+    assert cards[0].reasons == [WARNING_TEXT["low_resolution"], WARNING_TEXT["renamed"], filled]
+    assert cards[1].reasons == [filled, WARNING_TEXT["renamed"]]  # the reason for its group first
+
+
+def team(**fields: object) -> Record:
+    values = {"faces": 3, "face": BOXES[0], "crop": CROP, "warnings": ["several_faces"], "face_boxes": BOXES}
+    return Record("photos/team.jpg", "framed/team.jpg", "ok", **(values | fields))
+
+
+def test_several_faces_are_numbered_on_the_picture(base: Path) -> None:
+    (card,) = Page(build_review([team()], base_dir=base)).cards
+    assert card.img is not None and card.svg is not None
+    assert card.svg["viewbox"] == "100 0 400 400"  # the output's own coordinates: the photo's, cropped
+    assert card.svg["preserveaspectratio"] == "xMidYMid slice"  # as the thumbnail's object-fit: cover
+    # A face on the picture is outlined where the report says it is, with its number.
+    assert [(r["data-face"], [int(r[k]) for k in ("x", "y", "width", "height")]) for r in card.rects] == [
+        ("1", BOXES[0]),
+        ("3", BOXES[2]),
+    ]
+    assert [(a["data-face"], text) for a, text in card.numbers] == [("1", "1"), ("2", "← 2"), ("3", "3")]
+    centre, radius = (300, 200), 200  # the thumbnail is shown round
+    for attrs, text in card.numbers:
+        x, y = float(attrs["x"]), float(attrs["y"])
+        assert (x - centre[0]) ** 2 + (y - centre[1]) ** 2 < radius**2, f"{text} is off the picture"
+    at = {a["data-face"]: (float(a["x"]), float(a["y"])) for a, _ in card.numbers}
+    assert 250 <= at["1"][0] <= 350 and at["1"][1] <= 100  # above face 1
+    assert at["2"][0] < centre[0] - radius / 2  # at the left edge, pointing to where face 2 is
+    assert 400 <= at["3"][0] <= 460
+
+
+def test_one_face_is_not_numbered_and_an_old_report_says_why_it_cannot_be(base: Path) -> None:
+    alone = team(faces=1, face_boxes=[BOXES[0]], warnings=[])
+    assert Page(build_review([alone], base_dir=base)).cards[0].svg is None
+    (old,) = Page(build_review([team(face_boxes=None)], base_dir=base)).cards
+    assert old.svg is None
+    assert old.reasons == [
+        WARNING_TEXT["several_faces"],
+        "this report does not say where each face is, so they are not numbered on the picture: "
+        "face 1 is the largest",
+    ]
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".csv"])
+def test_the_faces_places_are_kept_in_the_report_and_an_old_report_still_reads(
+    tmp_path: Path, suffix: str
+) -> None:
+    path = tmp_path / f"report{suffix}"
+    with ReportFile(path) as report:
+        report.write(team())
+        report.write(Record("photos/cat.png", "framed/cat.jpg", "no_face", warnings=["no_face"]))
+    assert read_records(path) == [
+        team(),
+        Record("photos/cat.png", "framed/cat.jpg", "no_face", warnings=["no_face"]),
+    ]
+    old = tmp_path / "old.jsonl"  # written before the report kept them
+    old.write_text('{"input": "a.jpg", "output": "a.jpg", "status": "ok", "faces": 2}\n', encoding="utf-8")
+    assert read_records(old)[0].face_boxes is None
 
 
 def test_nothing_is_fetched_from_anywhere(page: Page, base: Path) -> None:

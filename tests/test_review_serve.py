@@ -128,6 +128,48 @@ def test_the_editor_gets_the_originals_faces_and_placements(api: TestClient) -> 
     assert edit["start"] == {"zoom": 1.2, "dx": 0.0, "dy": 0.0, "face": 2}  # as it is framed today
 
 
+def test_a_reruns_report_gives_up_to_date_photos_no_warning(batch_dir: Path) -> None:
+    again = run("apply", "photos", "-o", "framed", "--report", "again.jsonl", "--size", SIZE, *ON)
+    assert again.exit_code in (0, 1), again.output
+    with client(Path("again.jsonl")) as api:
+        rows = {r["file"]: r for r in api.get("/api/photos?lang=en").json()["photos"]}
+    assert all("up_to_date" in r["warnings"] for r in rows.values())
+    assert rows["sub/hopper.jpg"]["reasons"] == [] and not rows["sub/hopper.jpg"]["problem"]
+    assert rows["cat.png"]["reasons"] == [
+        "no face found: framed from the top centre of the photo, please check it"
+    ]  # what the run that framed it found
+
+
+def test_a_window_largely_filled_beyond_the_photo_is_to_check(batch_dir: Path) -> None:
+    report = Path("report.jsonl")
+    rows = [json.loads(line) for line in report.read_text().splitlines()]
+    for row in rows:
+        if row["input"] == "photos/sub/hopper.jpg":
+            row["invented"] = 0.23
+    report.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    with client() as api:
+        answer = api.get("/api/photos?lang=en").json()
+        groups = api.get("/api/messages?lang=en").json()["groups"]
+    hopper = next(r for r in answer["photos"] if r["file"] == "sub/hopper.jpg")
+    assert hopper["group"] == "invented" and hopper["problem"]
+    assert hopper["reasons"] == [
+        "23 % of the frame's window lies beyond the photo's edges and was filled in: check it at full size"
+    ]
+    assert answer["counts"]["problems"] == 3
+    assert groups["invented"]["problem"] and "Fix" in groups["invented"]["hint"]
+
+
+def test_the_check_marks_words_say_what_a_click_does_in_both_languages(batch_dir: Path) -> None:
+    with client() as api:
+        en = api.get("/api/messages?lang=en").json()["messages"]
+        vi = api.get("/api/messages?lang=vi").json()["messages"]
+    said = [(m["checked_badge"], m["mark_checked"], m["unmark_checked"]) for m in (en, vi)]
+    assert said == [
+        ("Checked ✓", "Mark as checked", "Un-check"),
+        ("Đã kiểm tra ✓", "Đánh dấu đã kiểm tra", "Bỏ đánh dấu đã kiểm tra"),
+    ]
+
+
 # ---- fixing one ------------------------------------------------------------------------------------
 
 

@@ -126,6 +126,8 @@ def test_the_face_asked_for_is_the_one_said(tmp_path: Path) -> None:
     assert second.exit_code == 0, second.output
     row = rows(report)["hai.jpg"]
     assert row["face_number"] == 2 and row["faces"] == 2
+    first, framed = row["face_boxes"]  # every face, numbered as --face numbers them: the largest first
+    assert framed == row["face"] and first[2] * first[3] > framed[2] * framed[3]
     assert "face 2 of 2 was framed, as asked" in row_words(tmp_path, photo, "--face", "2", "--overwrite")
     assert "face 2 of 2 was framed, as asked" in second.output  # one photo: said on the terminal too
 

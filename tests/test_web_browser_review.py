@@ -123,6 +123,34 @@ def test_a_photo_without_a_face_is_fixed_by_zoom_and_drag(batch_dir: Path, open_
     assert all("up_to_date" in row["warnings"] for row in rerun())
 
 
+@pytest.mark.parametrize(
+    ("lang", "mark", "checked", "unmark"),
+    [
+        ("en", "Mark as checked", "Checked ✓", "Un-check"),
+        ("vi", "Đánh dấu đã kiểm tra", "Đã kiểm tra ✓", "Bỏ đánh dấu đã kiểm tra"),
+    ],
+)
+def test_after_save_the_card_says_checked_and_its_button_says_what_a_click_does(
+    batch_dir: Path, open_page: Any, lang: str, mark: str, checked: str, unmark: str
+) -> None:
+    card = "[data-file='sub/hopper.jpg']"
+    with serving() as url:
+        page = open_page(f"{url}/?lang={lang}")
+        assert page.locator(f"{card} .mark").inner_text() == mark
+        assert page.locator(f"{card} .badge").count() == 0
+        open_editor(page, "sub/hopper.jpg")
+        save(page)  # as it is framed today: nothing to frame again, and a person looked at it
+        page.click("#close")
+        assert page.get_attribute(card, "data-checked") == "true"
+        assert page.locator(f"{card} .badge").inner_text() == checked  # the state
+        assert page.locator(f"{card} .mark").inner_text() == unmark  # what a click does
+        assert page.get_attribute(f"{card} .mark", "aria-pressed") is None  # its words say it all
+        page.click(f"{card} .mark")
+        page.wait_for_selector(f"{card}[data-checked='false']", state="attached")
+        assert page.locator(f"{card} .mark").inner_text() == mark
+        assert page.locator(f"{card} .badge").count() == 0
+
+
 def test_keys_filters_and_a_check_mark_that_survives_a_restart(batch_dir: Path, open_page: Any) -> None:
     with serving() as url:
         page = open_page(url)

@@ -149,9 +149,10 @@ REVIEW = {
     "show_checked": N_("Checked"),
     "keys_review": N_("Keys: j or → next photo to check, k or ← previous, Enter to open it."),
     "fix": N_("Fix"),
+    # The state is the badge's; a button says what a click on it does.
     "mark_checked": N_("Mark as checked"),
-    "unmark_checked": N_("Not checked"),
-    "checked_badge": N_("Checked"),
+    "unmark_checked": N_("Un-check"),
+    "checked_badge": N_("Checked ✓"),
     "save": N_("Save"),
     "cancel": N_("Close"),
     "saving": N_("Saving…"),
@@ -171,6 +172,11 @@ REVIEW_HINTS = {
         "Check it is the right person; to frame another, open it with Fix and pick its number."
     ),
     "no_face": N_("Framed from the top centre of the photo: open each one with Fix, zoom and drag it."),
+    "invented": N_(
+        "A large part of the frame's window lies beyond the photo and was filled with its edges, mirrored "
+        "and blurred. Open it with Fix to see it large: zoom in, or use a photo with more room around the "
+        "face."
+    ),
 }
 
 

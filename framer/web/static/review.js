@@ -123,10 +123,10 @@
       fix.addEventListener("click", () => openEditor(row.file));
       actions.append(fix);
     }
+    // The badge says the state; the button, what a click does (never a state that reads as an action).
     const mark = document.createElement("button");
     mark.type = "button";
     mark.className = "button mark";
-    mark.setAttribute("aria-pressed", String(row.checked));
     mark.textContent = row.checked ? t("unmark_checked") : t("mark_checked");
     mark.addEventListener("click", () => markChecked(row.file, !rows.get(row.file).checked));
     actions.append(mark);
