@@ -22,15 +22,16 @@ import contextlib
 import csv
 import difflib
 import io
+import os
 import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import AdjustError
 from .files import NotARegularFile, display, open_regular, write_atomic
 from .geometry import Adjust
-from .i18n import _
+from .i18n import _, ngettext
 from .reasons import worded_os
 from .report import sheet_cell, sheet_text
 
@@ -322,3 +323,107 @@ def cell_number(value: float, default: float) -> str:
     """A number as an adjust file's cell: blank for the default, else the shortest text that reads
     back as exactly the same number (so the settings framer computes from it are the same)."""
     return "" if value == default else repr(float(value))
+
+
+# --- the corrections in force for an output folder ------------------------------------------------------
+
+FOLDER_FILE = (
+    "framer-adjust.csv"  # an output folder's corrections: framer apply keeps them, review edits them
+)
+
+
+@dataclass
+class InForce:
+    """The jobs with the corrections in force for their output folder, the photos a person corrected or
+    marked as checked (their sources), what to tell the person, and the writes that keep it so (`keep`,
+    called once nothing else stands in the run's way)."""
+
+    jobs: list[Job]
+    reviewed: set[str]
+    said: list[str]
+    sheets: list[Sheet] = field(default_factory=list)  # folder files with rows merged in: written by keep
+    aside: list[tuple[Path, Path]] = field(default_factory=list)  # folder files set aside: renamed by keep
+
+    def keep(self) -> None:
+        for sheet in self.sheets:
+            sheet.write()
+        for path, aside in self.aside:
+            os.rename(path, aside)
+
+
+def in_force(jobs: list[Job], given: tuple[Path, ...], asked: Path | None, drop: bool) -> InForce:
+    """The corrections in force: each output folder keeps its own in FOLDER_FILE (framer review --serve
+    writes it, framer apply reads it), so that a correction stays made until its row is changed or
+    removed. `asked` (--adjust FILE): its rows are checked as always (a row naming no photo is an error)
+    and merged into each folder's file by photo, the latest row winning. `drop` (--adjust none): the
+    folder's file is set aside, renamed, never deleted, and no correction applies. Photos framed beside
+    themselves (no output folder) take `asked`'s rows only. Nothing is written until `keep`."""
+    from datetime import datetime
+
+    matched = _match(jobs, read_adjustments(asked), given) if asked is not None else {}
+    adjust = {i: row.adjust for i, row in matched.items()}
+    reviewed = {i for i, row in matched.items() if row.adjust != Adjust()}
+    done = InForce(jobs, set(), [])
+    for root in sorted({job.root for job in jobs if job.root is not None}, key=str):
+        path = root / FOLDER_FILE
+        mine = [i for i, job in enumerate(jobs) if job.root == root]
+        if drop:
+            if path.exists():
+                aside = path.with_name(f"framer-adjust.dropped-{datetime.now():%Y%m%d-%H%M%S}.csv")
+                done.aside.append((path, aside))
+                done.said.append(
+                    _("Corrections dropped (--adjust none): {path} is set aside as {aside}").format(
+                        path=display(path), aside=display(aside)
+                    )
+                )
+            continue
+        sheet = Sheet.read(path)
+        ours = {i: matched[i] for i in mine if i in matched}
+        if asked is not None and os.path.realpath(asked) != os.path.realpath(path) and ours:
+            for i, row in ours.items():
+                sheet.put(names_of(jobs[i].source, given), row.file, cells_of(row.adjust))
+            done.sheets.append(sheet)
+        kept = 0
+        for i in mine:
+            names = names_of(jobs[i].source, given)
+            if sheet.find(names) is None:
+                continue
+            row = sheet.put(names, jobs[i].source.name, {})  # the row as read_adjustments reads it
+            adjust[i] = row.adjust
+            if row.adjust != Adjust() or sheet.cell(names, CHECKED):
+                reviewed.add(i)
+            if i not in matched and row.adjust != Adjust():
+                kept += 1
+        if kept:
+            done.said.append(
+                ngettext(
+                    "{n} correction kept from {path} (--adjust none drops it)",
+                    "{n} corrections kept from {path} (--adjust none drops them)",
+                    kept,
+                ).format(n=kept, path=display(path))
+            )
+    done.jobs = [replace(job, adjust=adjust[i]) if i in adjust else job for i, job in enumerate(jobs)]
+    done.reviewed = {str(jobs[i].source) for i in reviewed}
+    return done
+
+
+def _match(jobs: list[Job], rows: list[Row], given: tuple[Path, ...]) -> dict[int, Row]:
+    """The row of each job that one names (apply_adjustments' rules: a row naming no photo, or several,
+    or two rows for one photo, is an error)."""
+    adjusted = apply_adjustments(jobs, rows, given)
+    by_job: dict[int, Row] = {}
+    for row in rows:
+        for i, job in enumerate(adjusted):
+            if _names(row.file, job, given):
+                by_job[i] = row
+    return by_job
+
+
+def cells_of(adjust: Adjust) -> dict[str, str]:
+    """A correction as an adjust file's cells (blank where it keeps the default)."""
+    return {
+        "zoom": cell_number(adjust.zoom, 1.0),
+        "dx": cell_number(adjust.shift[0], 0.0),
+        "dy": cell_number(adjust.shift[1], 0.0),
+        "face": str(adjust.face + 1) if adjust.face else "",
+    }

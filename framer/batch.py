@@ -550,6 +550,8 @@ def _as_before(record: Record, entry: Entry, output: Path) -> Record:
     record.face_number = number if isinstance(number, int) else None
     invented = outcome.get("invented")
     record.invented = float(invented) if isinstance(invented, (int, float)) else None
+    boxes = outcome.get("face_boxes")
+    record.face_boxes = boxes if isinstance(boxes, list) else None
     earlier = [
         w
         for w in outcome.get("warnings", [])

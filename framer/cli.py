@@ -165,10 +165,11 @@ def cli() -> None:
 @option(
     "--adjust",
     "adjust_path",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    metavar="FILE.csv",
-    help="Corrections for some photos: a CSV with columns file, zoom, dx, dy, face. "
-    "Re-running redoes just the photos it changes.",
+    callback=lambda ctx, param, value: _adjust_file(ctx, param, value),
+    metavar="FILE.csv|none",
+    help="Corrections for some photos: a CSV with columns file, zoom, dx, dy, face. Re-running redoes "
+    "just the photos it changes. They are kept with the output folder (framer-adjust.csv) and stay in "
+    "force on later runs; none drops them.",
 )
 @option(
     "--max-megapixels",
@@ -209,7 +210,7 @@ def apply(
     report_path: Path | None,
     on_date: datetime | None,
     ignore_window: bool,
-    adjust_path: Path | None,
+    adjust_path: Path | str | None,
     max_megapixels: int,
     jobs: int,
     review_path: Path | None,
@@ -224,7 +225,8 @@ def apply(
       framer apply me.jpg --zoom 1.1 --shift 0,0.05 --overwrite
       framer apply photos/ -o framed/ --report report.jsonl
 
-    Exit status: 0 all framed, 1 some photos failed or had no face found,
+    Exit status: 0 all framed, 1 some photos failed, were not framed, or had no face found
+    (and were not corrected by hand),
     2 usage error, 3 the frame's campaign has ended (see --ignore-window),
     130 stopped with Ctrl-C.
     """
@@ -232,9 +234,9 @@ def apply(
     from rich.markup import escape
 
     from . import batch
-    from .adjust import apply_adjustments, read_adjustments
+    from .adjust import in_force
     from .geometry import Adjust
-    from .report import Report, ReportFile
+    from .report import ERROR, Report, ReportFile
 
     # emoji=False: a name like "an:cat:.jpg" is shown as it is, never as a picture.
     console = Console(stderr=True, quiet=quiet, highlight=False, soft_wrap=True, emoji=False)
@@ -263,14 +265,17 @@ def apply(
                 _("no photos found there (framer looks for JPEG, PNG, WebP, GIF, BMP, TIFF, HEIC)")
             )
         nudge = Adjust(zoom=zoom, shift=shift, face=face_index - 1)
-        if nudge != Adjust():
-            if len(todo) > 1:
-                raise click.UsageError(
-                    _("--zoom, --shift and --face apply to one photo; for several, use --adjust FILE.csv")
-                )
+        if nudge != Adjust() and len(todo) > 1:
+            raise click.UsageError(
+                _("--zoom, --shift and --face apply to one photo; for several, use --adjust FILE.csv")
+            )
+        drop = adjust_path == NO_ADJUST
+        asked = adjust_path if isinstance(adjust_path, Path) else None
+        corrections = in_force(todo, inputs, asked, drop)
+        todo = corrections.jobs
+        if nudge != Adjust():  # said on the command line for this one photo: it wins
             todo = [replace(todo[0], adjust=nudge)]
-        if adjust_path:
-            todo = apply_adjustments(todo, read_adjustments(adjust_path), inputs)
+            corrections.reviewed.add(str(todo[0].source))
         settings = batch.Settings(
             fmt=fmt,
             quality=quality,
@@ -280,12 +285,16 @@ def apply(
         )
         # Everything that could stop the run is checked before the first photo is looked at.
         to_make = [f for f in (output_dir, output_file.parent if output_file else None) if f is not None]
-        _check_side_files(todo, frame, adjust_path, report_path, review_path, preview, to_make)
+        _check_side_files(todo, frame, asked, report_path, review_path, preview, to_make)
         for folder in to_make:  # made only once nothing else stands in the way
             batch.make_folder(folder)
+        corrections.keep()  # the corrections in force, kept with each output folder
+        for line in corrections.said:
+            console.print(line, markup=False)
 
         campaign = frame.campaign.as_record() if frame.campaign else None
         report = Report(keep=review_path is not None, campaign=campaign)
+        report.reviewed = corrections.reviewed
         interrupted, stopped = False, None
         with ExitStack() as stack:
             report.sink = stack.enter_context(ReportFile(report_path)) if report_path else None
@@ -294,7 +303,10 @@ def apply(
             def done(record: Record) -> None:
                 # One photo: all that concerns it (which face, a soft result...); a batch: only what
                 # needs action at once, the rest is counted in the summary and listed in the report.
+                # With -q, nothing but a failure.
                 said = record.problems() if len(todo) == 1 else record.alerts()
+                if quiet and record.status != ERROR:
+                    said = []
                 for line in said:
                     alerts.print(f"[bold]{escape(display(record.input))}[/]: {escape(line)}")
                 advance()
@@ -320,6 +332,18 @@ def apply(
     sys.exit(int(ExitCode.INTERRUPTED if interrupted else report.exit_code))
 
 
+NO_ADJUST = "none"  # --adjust none: drop the corrections kept with the output folder
+
+
+def _adjust_file(ctx: click.Context, param: click.Parameter, value: str | None) -> Path | str | None:
+    """--adjust: an adjust file that exists, or `none`."""
+    from .cli_common import framer_type
+
+    if value is None or value == NO_ADJUST:
+        return value
+    return framer_type(click.Path(exists=True, dir_okay=False, path_type=Path)).convert(value, param, ctx)
+
+
 def _output_target(
     inputs: tuple[Path, ...], output: Path | None, fmt: str
 ) -> tuple[Path | None, Path | None, str]:
@@ -328,10 +352,19 @@ def _output_target(
     from click.core import ParameterSource
 
     from .batch import OUTPUT_SUFFIXES
+    from .files import PHOTO_SUFFIXES
 
     if output is None or output.is_dir():
         return output, None, fmt
     named = OUTPUT_SUFFIXES.get(output.suffix.lower())
+    if named is None and output.suffix.lower() in PHOTO_SUFFIXES:  # a picture framer reads, not writes
+        raise click.BadParameter(
+            _(
+                "{path}: framer writes .jpg, .png or .webp pictures: give a name ending in one of those, "
+                "or a folder"
+            ).format(path=display(output)),
+            param_hint="'-o'",
+        )
     if named is None:
         if output.exists():
             raise click.BadParameter(
@@ -426,7 +459,6 @@ def _print_summary(
         for label, n in to_check:
             table.add_row(label, str(n))
         console.print(table)
-        console.print(_("Each photo is in the report (--report) and on the review page (--review)."))
     if len(todo) == 1:
         said = ""
         if report.warnings["reframed"]:
@@ -441,6 +473,10 @@ def _print_summary(
         folders = [output_dir] if output_dir else sorted({j.output.parent for j in todo})
         console.print(
             _("Framed copies are in {folder}").format(folder=", ".join(map(display, folders))), markup=False
+        )
+    if len(todo) > 1 and report.done and not interrupted:  # the state of the folder, not of this run
+        console.print(
+            _("All {n} photos are framed and none is left to check.").format(n=report.total), markup=False
         )
     if report_path:
         console.print(_("Report: {path}").format(path=display(report_path)), markup=False)

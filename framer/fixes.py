@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import __version__
-from .adjust import CHECKED, Sheet, cell_number, names_of
+from .adjust import CHECKED, FOLDER_FILE, Sheet, cells_of, names_of
 from .batch import OUTPUT_SUFFIXES, Job, Settings, preview_path
 from .files import JOURNAL_NAME, check_target, open_regular
 from .frames import DEFAULT_FRAME, Frame, all_frames, load_frame
@@ -26,7 +26,7 @@ from .i18n import _
 from .journal import _entries, job_key, settings_digest
 from .report import Record, read_records
 
-ADJUST_NAME = "framer-adjust.csv"  # the batch's adjust file, by default, in its output folder
+ADJUST_NAME = FOLDER_FILE  # the batch's adjust file, by default: its output folder's, as apply reads it
 MAX_FOLDERS_UP = 64  # from an output's folder up to its output folder (the one with the journal)
 SAMPLE = 40  # outputs whose journal digest is tried against each candidate setting
 DEFAULT_QUALITY = 92
@@ -341,18 +341,9 @@ def save_fix(batch: Batch, photo: Photo, adjust: Adjust, record: Record) -> None
     """Record `adjust` as the photo's row in the batch's adjust file (kept, with the person's other
     rows and columns), once the photo was framed with it; marked as checked (a person looked at it)."""
     sheet = batch.sheet()
-    sheet.put(photo.names, photo.file, cells(adjust) | {CHECKED: "x"})
+    sheet.put(photo.names, photo.file, cells_of(adjust) | {CHECKED: "x"})
     sheet.write()
     photo.adjust, photo.checked = adjust, True
-
-
-def cells(adjust: Adjust) -> dict[str, str]:
-    return {
-        "zoom": cell_number(adjust.zoom, 1.0),
-        "dx": cell_number(adjust.shift[0], 0.0),
-        "dy": cell_number(adjust.shift[1], 0.0),
-        "face": str(adjust.face + 1) if adjust.face else "",
-    }
 
 
 def mark_checked(batch: Batch, photo: Photo, checked: bool) -> None:

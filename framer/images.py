@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,8 +65,12 @@ def decode_photo(source: Path | bytes, min_side: int | None = None, max_pixels: 
             # running a batch should see a clear line per photo, not library warnings.
             warnings.simplefilter("ignore")
             if isinstance(source, bytes):
+                if not source:
+                    raise PhotoError("empty")
                 return _decode(io.BytesIO(source), min_side, max_pixels)
             with open_regular(source) as f:
+                if os.fstat(f.fileno()).st_size == 0:
+                    raise PhotoError("empty")
                 return _decode(f, min_side, max_pixels)
     except UnidentifiedImageError:
         raise PhotoError("not_an_image") from None

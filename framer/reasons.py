@@ -16,6 +16,7 @@ from .i18n import N_, _, ngettext
 # Why a photo was not framed. A function words a plural: it is given the value `found`.
 ERRORS: dict[str, str | Callable[[int], str]] = {
     "not_an_image": N_("not an image (or a format framer does not read)"),
+    "empty": N_("the file is empty (0 bytes)"),
     "not_regular": N_("not a regular file (a folder, a pipe or a device)"),
     "disappeared": N_("the file disappeared before it could be read"),
     "cannot_read": N_("cannot read the file ({reason})"),

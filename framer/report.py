@@ -537,12 +537,18 @@ class Report:
         self.campaign = campaign
         self.statuses: Counter[str] = Counter()
         self.warnings: Counter[str] = Counter()
+        self.open: Counter[str] = Counter()  # the warnings of photos nobody has looked at yet (to check)
+        self.reviewed: set[str] = set()  # the inputs a person corrected or marked as checked
         self.records: list[Record] | None = [] if keep else None  # kept only when something needs them all
 
     def add(self, record: Record) -> None:
         record.campaign = self.campaign
         self.statuses[record.status] += 1
         self.warnings.update(record.warnings)
+        if record.input not in self.reviewed:  # a photo a person fixed or checked is done with
+            self.open.update(record.warnings)
+            if record.largely_invented:
+                self.open[LARGELY_INVENTED] += 1
         if self.sink is not None:
             self.sink.write(record)
         if self.records is not None:
@@ -559,9 +565,15 @@ class Report:
 
     @property
     def exit_code(self) -> ExitCode:
-        """1 when a photo needs a look: it failed, has no face found (this run or an earlier one), or was
-        not framed because another photo's output stands in its place."""
-        if self.statuses[ERROR] or self.warnings["no_face"] or self.warnings[OTHER_PHOTO]:
+        """1 when a photo needs a look: it failed, has no face found (this run or an earlier one) and nobody
+        has looked at it, or was not framed because another photo's output, or a file framer did not
+        write, stands in its place."""
+        if (
+            self.statuses[ERROR]
+            or self.open["no_face"]
+            or self.warnings[OTHER_PHOTO]
+            or self.warnings[NOT_OURS]
+        ):
             return ExitCode.SOME_FAILED
         return ExitCode.OK
 
@@ -577,8 +589,15 @@ class Report:
         ]
 
     def to_check(self) -> list[tuple[str, int]]:
-        """What to look at in the outputs, framed by this run or an earlier one (a re-run keeps them)."""
-        return [(_(CHECK_TEXT[code]), self.warnings[code]) for code in CHECK_TEXT if self.warnings[code]]
+        """What to look at in the outputs, framed by this run or an earlier one (a re-run keeps them), but
+        for the photos a person corrected or marked as checked (`reviewed`)."""
+        return [(_(CHECK_TEXT[code]), self.open[code]) for code in CHECK_TEXT if self.open[code]]
+
+    @property
+    def done(self) -> bool:
+        """Every photo framed (now or before), none failed, none skipped, none left to check."""
+        skipped = self.warnings[OTHER_PHOTO] + self.warnings[NOT_OURS]
+        return bool(self.total) and not self.statuses[ERROR] and not skipped and not self.to_check()
 
     def headline(self) -> str:
         """One line from the same counts as the table: "5 photos: 3 framed, 1 framed without a face
@@ -597,10 +616,12 @@ class Report:
 
 
 # The summary's "to check" rows: warnings about outputs, counted over every photo whose output is there.
+LARGELY_INVENTED = "largely_invented"  # not a warning of the report's: its `invented` over INVENTED_TO_CHECK
 CHECK_TEXT = {
     "no_face": N_("no face found: framed from the top centre"),
     "several_faces": N_("several faces"),
     "low_resolution": N_("low resolution (may look soft)"),
+    LARGELY_INVENTED: N_("window largely filled in beyond the photo (check it at full size)"),
     "animated": N_("animated pictures (the first frame was used)"),
     "colour_profile_ignored": N_("colour profile could not be read"),
     "renamed": N_("renamed (another input has the same name)"),

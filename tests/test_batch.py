@@ -106,8 +106,8 @@ def test_csv_report_opens_in_a_spreadsheet_with_vietnamese_names(tmp_path: Path)
         rows = {Path(r["input"]).name: r for r in csv.DictReader(f)}
     assert rows["Nguyễn Thị Hồng.jpg"]["status"] == "ok"
     assert len(rows["Nguyễn Thị Hồng.jpg"]["face"].split()) == 4
-    assert rows["hỏng.jpg"]["status"] == "error" and rows["hỏng.jpg"]["error"] == "not_an_image"
-    assert "not an image" in rows["hỏng.jpg"]["in words"]  # the codes, and beside them the row in words
+    assert rows["hỏng.jpg"]["status"] == "error" and rows["hỏng.jpg"]["error"] == "empty"
+    assert "the file is empty (0 bytes)" in rows["hỏng.jpg"]["in words"]  # the codes, and the row in words
 
 
 def test_adjust_file_corrects_one_photo_and_rerun_redoes_only_it(photos: Path, tmp_path: Path) -> None:

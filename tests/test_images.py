@@ -84,7 +84,7 @@ def test_float_images_in_zero_to_one_are_scaled() -> None:
 @pytest.mark.parametrize(
     ("content", "reason"),
     [
-        (b"", "not an image"),
+        (b"", r"the file is empty \(0 bytes\)"),
         (b"%PDF-1.4 this is a document", "not an image"),
         ((DATA / "grace_hopper.jpg").read_bytes()[:2000], "the file is incomplete"),
     ],

@@ -214,7 +214,7 @@ def test_zoom_and_shift_of_a_photo_without_a_face_go_to_the_adjust_file(api: Tes
         SIZE,
         *ON,
     )
-    assert alone.exit_code == 1, alone.output  # no face found
+    assert alone.exit_code == 0, alone.output  # no face found, but corrected by hand: looked at
     assert np.array_equal(pixels(Path("framed/cat.jpg")), pixels(Path("cat.jpg")))
     assert all("up_to_date" in r["warnings"] for r in rerun())
 

@@ -134,7 +134,7 @@ def test_a_write_that_failed_is_never_taken_for_framers_work(tmp_path: Path) -> 
     shutil.copy(DATA / "grace_hopper.jpg", p / "an.jpg")
     (out / "an.jpg").symlink_to(tmp_path / "nowhere.jpg")  # dangling: the output cannot be placed there
     blocked = run("apply", p, "-o", out, "--report", report, "--quality", "70", *DURING)
-    assert blocked.exit_code == 0, blocked.output
+    assert blocked.exit_code == 1, blocked.output  # not framed: it needs a look (issue 20)
     assert by_name(report)["an.jpg"]["warnings"] == ["output_exists"]
     assert not (tmp_path / "nowhere.jpg").exists()
 
