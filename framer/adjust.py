@@ -32,6 +32,7 @@ from .errors import AdjustError
 from .files import NotARegularFile, display, open_regular, write_atomic
 from .geometry import Adjust
 from .i18n import _, ngettext
+from .numbers import decimal
 from .reasons import worded_os
 from .report import sheet_cell, sheet_text
 
@@ -134,14 +135,13 @@ def _row(path: Path, line: int, cells: dict[str, str]) -> Row:
         text = cells[column]
         if not text:
             return default
-        try:
-            value = float(text.replace(",", "."))  # 1,15 as a Vietnamese spreadsheet writes it
-        except ValueError:
+        value = decimal(text, comma=True)  # 1,15 as a Vietnamese spreadsheet writes it; never 1_0
+        if value is None:
             raise AdjustError(
                 _("{path}, line {line}: {column} must be a number, got {value}").format(
                     path=path, line=line, column=column, value=repr(text)
                 )
-            ) from None
+            )
         low, high = LIMITS.get(column, (1, 100))
         if not low <= value <= high:
             raise AdjustError(

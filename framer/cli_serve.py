@@ -128,6 +128,7 @@ def serve(
       framer serve --frame dx-2023 --frame so-tt-2024 --date 2023-10-05
     """
     from .web.app import create_app
+    from .web.origin import loopback_hosts
     from .web.service import Config
 
     with user_errors():
@@ -140,6 +141,7 @@ def serve(
                 max_upload_mb=max_upload_mb,
                 on_date=day,
                 ignore_window=ignore_window,
+                hosts=loopback_hosts(host),
             )
         )
         sock = _bind(host, port)
@@ -405,6 +407,7 @@ def serve_review(
     from click.core import ParameterSource
 
     from .fixes import Hints, load
+    from .web.origin import loopback_hosts
     from .web.review import ReviewConfig, create_review_app
 
     with user_errors():
@@ -416,8 +419,8 @@ def serve_review(
                 _("not a framer report ({detail})").format(detail=e), param_hint="REPORT"
             ) from None
         token = None if _is_loopback(host) else secrets.token_urlsafe(24)
-        # On loopback, only loopback names (Starlette's check cannot read an IPv6 Host: none there).
-        hosts = ("127.0.0.1", "localhost") if token is None and ":" not in host else ()
+        # On loopback (127.0.0.0/8, ::1), only loopback names: DNS rebinding never reaches the photos.
+        hosts = tuple(sorted(loopback_hosts(host) or ()))
         given = click.get_current_context().get_parameter_source("lang") is ParameterSource.COMMANDLINE
         config = ReviewConfig(batch, min(2, usable_cores()), token, language() if given else None, hosts)
         app = create_review_app(config)

@@ -93,7 +93,9 @@ def window(client: TestClient) -> Box:
 
 def test_health_and_the_headers_every_answer_carries(client: TestClient) -> None:
     for response in (client.get("/healthz"), client.get("/no/such/address")):
-        assert response.headers["content-security-policy"] == PAGE_POLICY  # as the published page's <meta>
+        # the published page's <meta> policy, and what a <meta> tag cannot say: no site may frame it
+        assert response.headers["content-security-policy"] == f"{PAGE_POLICY}; frame-ancestors 'none'"
+        assert response.headers["x-frame-options"] == "DENY"
         assert response.headers["x-content-type-options"] == "nosniff"
         assert response.headers["referrer-policy"] == "no-referrer"
     assert client.get("/healthz").json() == {"ok": True}
@@ -352,7 +354,7 @@ def endless_photo() -> Iterator[bytes]:
 
 
 def test_an_upload_over_the_limit_is_refused_before_its_body_is_read(dx: Frame) -> None:
-    app = create_app(Config([dx]))
+    app = create_app(Config([dx], on_date=DURING))
     multipart = {"Content-Type": "multipart/form-data; boundary=x"}
     status, headers, read = call(app, {**multipart, "Content-Length": str(60_000_000)}, endless_photo())
     assert (status, read) == (413, 0)
@@ -364,7 +366,7 @@ def test_an_upload_over_the_limit_is_refused_before_its_body_is_read(dx: Frame) 
 
 
 def test_uploads_received_at_once_share_a_bounded_memory(dx: Frame) -> None:
-    app = create_app(Config([dx]))
+    app = create_app(Config([dx], on_date=DURING))
     app.state.service.uploads = Budget(total=3_000_000)  # as if others were uploading the rest
     status, headers, read = call(app, {"Content-Type": "multipart/form-data; boundary=x"}, endless_photo())
     assert (status, read) == (503, 4)

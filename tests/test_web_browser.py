@@ -1045,7 +1045,7 @@ def test_the_content_security_policy_is_the_pages_own_and_refuses_nothing(
         header = response.headers.get("Content-Security-Policy")
     meta = re.findall(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">', html)
     assert meta == [PAGE_POLICY]  # a static host sends no headers: the page carries it
-    assert header == (PAGE_POLICY if door.kind == "serve" else None)
+    assert header == (f"{PAGE_POLICY}; frame-ancestors 'none'" if door.kind == "serve" else None)
     scripts = re.findall(r"<script\b([^>]*)>(.*?)</script>", html, re.S)
     assert scripts and all("src=" in attributes and not body.strip() for attributes, body in scripts)
     assert not re.search(r"\son[a-z]+=", html), "an inline event handler"

@@ -33,14 +33,16 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from ..errors import FramerError
 from . import jobs, views
 from .errors import Refused, answer
+from .origin import DoorGuard
 from .pool import WorkerPool, start_or_stop
 from .service import QUEUE_PER_WORKER, Config, Service
 from .serving import hide_photo_ids
-from .site import PAGE_POLICY
+from .site import NOT_FRAMED, PAGE_POLICY
 
 # Nothing the page loads may come from elsewhere (the photo is drawn from blob: and data: URLs).
 SECURITY_HEADERS = {
-    "Content-Security-Policy": PAGE_POLICY,
+    "Content-Security-Policy": f"{PAGE_POLICY}; {NOT_FRAMED}",
+    "X-Frame-Options": "DENY",  # no other site may show either page in a frame (clickjacking Save)
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
 }
@@ -83,7 +85,7 @@ def create_app(config: Config) -> Starlette:
 
     app = Starlette(
         routes=routes,
-        middleware=[Middleware(SecurityHeaders)],
+        middleware=[Middleware(SecurityHeaders), Middleware(DoorGuard, hosts=config.hosts)],
         exception_handlers={Refused: answer, FramerError: answer, HTTPException: answer, Exception: answer},
         lifespan=lifespan,
     )

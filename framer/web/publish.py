@@ -191,6 +191,13 @@ WEB_CONFIG = """<?xml version="1.0" encoding="utf-8"?>
       <remove fileExtension=".json" />
       <mimeMap fileExtension=".json" mimeType="application/json" />
     </staticContent>
+    <httpProtocol>
+      <customHeaders>
+        <!-- no other site may show the page in a frame (a <meta> tag cannot say so) -->
+        <add name="X-Frame-Options" value="DENY" />
+        <add name="Content-Security-Policy" value="frame-ancestors 'none'" />
+      </customHeaders>
+    </httpProtocol>
   </system.webServer>
 </configuration>
 """
@@ -200,6 +207,8 @@ AddType text/javascript .mjs
 AddType application/wasm .wasm
 AddType application/octet-stream .onnx
 <IfModule mod_headers.c>
+  Header always set X-Frame-Options "DENY"
+  Header always set Content-Security-Policy "frame-ancestors 'none'"
   <FilesMatch "\\.(mjs|js|css|wasm|onnx|png)$">
     Header set Cache-Control "public, max-age=31536000, immutable"
   </FilesMatch>
@@ -220,8 +229,13 @@ Try it on this computer:      python -m http.server 8080 --directory .
 IIS:                          web.config (in this folder) adds .mjs, .wasm and .onnx.
 Apache:                       .htaccess (in this folder) does the same, if AllowOverride permits it.
 nginx (in the server block):  types { application/wasm wasm; text/javascript mjs; }
+                              add_header X-Frame-Options DENY always;
+                              add_header Content-Security-Policy "frame-ancestors 'none'" always;
                               location ~ /framer-[0-9a-f]+/ { expires max; }
                               location ~ /frames/ { expires max; }
+
+No other site should show the page in a frame: send X-Frame-Options: DENY and Content-Security-Policy:
+frame-ancestors 'none' (web.config and .htaccess do; the page's own <meta> policy cannot say it).
 
 Caching: everything under framer-*/ and frames/ is named by its contents and may be kept for good;
 index.html and site.json should be checked again (no-cache). Compressing .wasm, .js and .json (gzip or

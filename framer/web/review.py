@@ -38,7 +38,6 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
@@ -56,6 +55,7 @@ from . import jobs, words
 from .app import SecurityHeaders
 from .errors import Refused, answer
 from .language import negotiate, speaking
+from .origin import DoorGuard
 from .pool import WorkerPool, start_or_stop
 from .serving import hide_photo_ids
 from .views import PRIVATE, WORDED
@@ -120,9 +120,7 @@ def create_review_app(config: ReviewConfig) -> Starlette:
         finally:
             pool.shutdown()
 
-    middleware = [Middleware(SecurityHeaders)]
-    if config.hosts:
-        middleware.append(Middleware(TrustedHostMiddleware, allowed_hosts=list(config.hosts)))
+    middleware = [Middleware(SecurityHeaders), Middleware(DoorGuard, hosts=config.hosts or None)]
     if config.token:
         middleware.append(Middleware(Guard, token=config.token))
     app = Starlette(
@@ -471,7 +469,7 @@ async def checked(request: Request) -> Response:
     photo = _lookup(s, values)
     flag = values.get("checked", True)
     if not isinstance(flag, bool):
-        raise Refused(400, "bad_value", name="checked")
+        raise Refused(400, "bad_flag", name="checked")
     async with s.saving:
         await run_in_threadpool(mark_checked, s.batch, photo, flag)
     with speaking(_lang(request)):

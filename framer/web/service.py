@@ -37,6 +37,7 @@ class Config:
     max_photos: int = 32  # photos kept for editing at once
     keep_minutes: float = 15  # how long each is kept
     queue: int | None = None  # jobs admitted at most; None: QUEUE_PER_WORKER per worker
+    hosts: frozenset[str] | None = None  # the Host names answered (framer.web.origin); None: any
 
     @property
     def upload_limit(self) -> int:

@@ -27,6 +27,9 @@ from . import words as page_words
 VERSION = 1
 # What the page may load, in its <meta> (a static host sends no headers) and in framer serve's header:
 # nothing from elsewhere; WebAssembly (the face detector) compiled; the photo drawn from blob: addresses.
+# A <meta> tag cannot say who may frame the page (browsers ignore frame-ancestors there): a server says it
+# in its header, with X-Frame-Options for old browsers, and HOSTING.txt asks a static host to send it.
+NOT_FRAMED = "frame-ancestors 'none'"
 PAGE_POLICY = (
     "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; img-src 'self' data: blob:; "
     "connect-src 'self' data: blob:; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; "

@@ -24,6 +24,7 @@ from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import ClientDisconnect, Request
 
+from ..numbers import whole
 from .errors import Refused, busy, too_large
 
 if TYPE_CHECKING:
@@ -62,7 +63,7 @@ async def read_form(request: Request, limit: int, mb: int, budget: Budget) -> Fo
     """The multipart form of `request`, whose body may be at most `limit` bytes (413, naming `mb`),
     received within `budget`."""
     length = request.headers.get("content-length")
-    if length is not None and not length.isdigit():
+    if length is not None and whole(length) is None:
         raise Refused(400, "not_a_form")
     if length is not None and int(length) > limit:
         raise too_large(mb, close=False)

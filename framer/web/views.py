@@ -4,7 +4,6 @@ framer.web.errors, the one place that words it."""
 
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
 from importlib.resources import files
@@ -16,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from ..geometry import Adjust
+from ..numbers import decimal, whole
 from ..report import warning_text
 from . import jobs
 from .errors import Refused
@@ -171,7 +171,12 @@ async def frame_once(request: Request) -> Response:
 
 
 async def _form(request: Request, s: Service) -> Form:
-    """The request's form, which must hold a photo."""
+    """The request's form, which must hold a photo. Refused before a byte of it is read when no frame
+    it could name frames photos today (the frame asked for in the query, or every frame offered): the
+    campaign is over, and nobody's photo needs to cross the network to hear it."""
+    asked = request.query_params.get("frame")
+    if asked or not any(s.usable(f) for f in s.frames.values()):
+        s.check_open(s.frame(asked), negotiate(request))
     form = await read_form(request, s.config.upload_limit, s.config.max_upload_mb, s.uploads)
     if form.photo is None:
         raise Refused(400, "no_photo")
@@ -202,13 +207,13 @@ def _placement(values: QueryParams | dict[str, str]) -> tuple[Adjust, str]:
     the window, as --shift), face (1 = the largest), format; in the ranges the page and the CLI allow."""
     zoom = _number(values, "zoom", 1.0, 0.3, 3.0)
     dx, dy = _number(values, "dx", 0.0, -1.0, 1.0), _number(values, "dy", 0.0, -1.0, 1.0)
-    face_text = values.get("face") or "1"
-    if not face_text.isdigit() or int(face_text) < 1:
+    face = whole(values.get("face") or "1")
+    if face is None or face < 1:
         raise Refused(400, "bad_face")
     fmt = {"jpeg": "jpg"}.get(values.get("format") or "jpg", values.get("format") or "jpg")
     if fmt not in MEDIA_TYPES:
         raise Refused(400, "bad_format")
-    return Adjust(zoom=zoom, shift=(dx, dy), face=int(face_text) - 1), fmt
+    return Adjust(zoom=zoom, shift=(dx, dy), face=face - 1), fmt
 
 
 def _number(
@@ -217,11 +222,8 @@ def _number(
     text = values.get(name)
     if not text:
         return default
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if not low <= value <= high:  # nan too
+    value = decimal(text)
+    if value is None or not low <= value <= high:
         raise Refused(400, "bad_number", name=name, low=f"{low:g}", high=f"{high:g}")
     return value
 

@@ -76,9 +76,13 @@ ERRORS = {
         "This page needs its key: open the address framer review printed, with its ?token=… part."
     ),
     "too_large_body": N_("The request is too large."),
-    "other_site": N_("This request comes from another site: only the review page itself may send it."),
+    "other_site": N_(
+        "This request comes from another site's page: only framer's own page, or a script, may send it."
+    ),
+    "bad_host": N_("This server answers only the addresses it was started on."),
     "bad_json": N_("The request must be a JSON object."),
     "bad_value": N_("{name} must be a number."),
+    "bad_flag": N_("{name} must be true or false."),
     "unknown_file": N_("There is no such photo in this report."),
     "not_editable": N_(
         "This photo cannot be framed again here: it has no output (it failed, or another file is in its "
