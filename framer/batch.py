@@ -583,13 +583,15 @@ def _inside(folder: Path, root_real: str) -> bool:
 
 
 def _start_worker(frame: Frame, side: int | None, parent: int) -> None:
-    """Start a worker process (framer.processes). The pixel work (OpenCV, NumPy) is imported only there,
-    never in the process that plans the batch and reports on it."""
-    from .processes import become_worker
+    """Start a worker process (framer.processes), with a ceiling on its memory. The pixel work (OpenCV,
+    NumPy) is imported only there, never in the process that plans the batch and reports on it."""
+    from .images import DECODE_BUDGET
+    from .processes import become_worker, limit_memory
     from .worker import start
 
     become_worker(parent)
     start(frame, side)
+    limit_memory(DECODE_BUDGET)
 
 
 def _work(task: Task) -> Record:

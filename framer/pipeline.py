@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from math import ceil
 from pathlib import Path
 
+import cv2
 import numpy as np
 from PIL import Image
 
 from .compose import PreparedFrame, lay_frame, render_portrait, resize
 from .errors import PhotoError
 from .geometry import NO_ADJUST, Adjust, Box, Face, Placement, nudge, place_face, place_without_face
-from .images import MAX_PIXELS, decode_photo
+from .images import DECODE_BUDGET, MAX_PIXELS, decode_photo
 
 Detector = Callable[[np.ndarray], list[Face]]
 
@@ -119,21 +121,28 @@ def frame_file(
     frame: PreparedFrame,
     adjust: Adjust = NO_ADJUST,
     max_pixels: int = MAX_PIXELS,
+    budget: int = DECODE_BUDGET,
 ) -> Framed:
     """Decode `path` (a file, or its bytes) no larger than the output needs, then frame it.
 
-    A JPEG is first decoded reduced (its shorter side still at least the output's size), which is
+    A photo is first decoded reduced (its shorter side still at least the output's size), which is
     enough for almost every portrait. When the face turns out to be small in the photo, so the reduced
     pixels would be enlarged visibly (more than REDECODE_ABOVE), it is decoded again with as much detail
-    as the output can use.
+    as the output can use, unless that would cost more memory than `budget` (images.decode_cost): the
+    reduced pixels are then framed after all.
     """
-    photo = decode_photo(path, min_side=max(frame.size), max_pixels=max_pixels)
+    photo = decode_photo(path, min_side=max(frame.size), max_pixels=max_pixels, budget=budget)
     plan = plan_photo(photo.rgb, detector, frame, adjust)
     if photo.reduction > 1 and plan.placement.scale > REDECODE_ABOVE:
         side, width = ceil(min(photo.rgb.shape[:2]) * plan.placement.scale), photo.rgb.shape[1]
         del photo  # the reduced pixels are done with: the finer decode of a 99 MP photo is big enough alone
-        photo = decode_photo(path, min_side=side, max_pixels=max_pixels)
-        plan = _scaled(plan, photo.rgb.shape[1] / width)
+        try:
+            photo = decode_photo(path, min_side=side, max_pixels=max_pixels, budget=budget)
+            plan = _scaled(plan, photo.rgb.shape[1] / width)
+        except PhotoError as e:  # refused from its header, as a rule: the reduced decode once more
+            if e.code not in ("too_costly", "out_of_memory"):
+                raise
+            photo = decode_photo(path, min_side=max(frame.size), max_pixels=max_pixels, budget=budget)
     framed = finish(photo.rgb, plan, frame, photo.reduction)
     framed.warnings += photo.notes
     return framed
@@ -159,10 +168,11 @@ def analyse(
     frame: PreparedFrame,
     max_pixels: int = MAX_PIXELS,
     preview_side: int = 1280,
+    budget: int = DECODE_BUDGET,
 ) -> Analysis:
     """Decode `source`, find its faces and place each one in the frame's window, for an editor; the
     placement of face N, nudged with the person's zoom and shift, is what `frame_file` renders."""
-    photo = decode_photo(source, min_side=max(frame.size), max_pixels=max_pixels)
+    photo = decode_photo(source, min_side=max(frame.size), max_pixels=max_pixels, budget=budget)
     r = photo.reduction
     faces = detector(photo.rgb)
     h, w = photo.rgb.shape[:2]
@@ -200,3 +210,17 @@ def _scaled(plan: Plan, r: float) -> Plan:
         face(plan.face) if plan.face else None,
         Placement(p.scale / r, p.crop.scaled(r)),
     )
+
+
+@contextmanager
+def within_memory() -> Iterator[None]:
+    """Framing one photo: running out of memory in it (past its worker's ceiling, framer.processes.
+    limit_memory, or the host's) is that photo's failure, "out_of_memory", never its worker's end."""
+    try:
+        yield
+    except MemoryError:
+        raise PhotoError("out_of_memory") from None
+    except cv2.error as e:  # OpenCV says it in its own exception
+        if e.code != cv2.Error.StsNoMem:
+            raise
+        raise PhotoError("out_of_memory") from None

@@ -27,6 +27,13 @@ ERRORS: dict[str, str | Callable[[int], str]] = {
         "the image is {w} x {h} px ({mp} megapixels), more than the limit of {limit} megapixels "
         "(--max-megapixels)"
     ),
+    "too_costly": N_(
+        "the image would take {mb} MB of memory to decode, more than the {limit} MB framer allows for one "
+        "photo: choose a smaller copy"
+    ),
+    "out_of_memory": N_(
+        "decoding the image took more memory than framer allows for one photo: choose a smaller copy"
+    ),
     "crashed": N_("this photo crashed the image decoder: the file is probably damaged"),
     "face_beyond": lambda found: ngettext(
         "face {n} was asked for, but only {found} face was found: 1 is the only choice",

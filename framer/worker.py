@@ -20,7 +20,7 @@ from .frame_cache import prepared_frame
 from .frames import Frame
 from .images import encode
 from .journal import Entry, append, file_identity, retraction
-from .pipeline import frame_file
+from .pipeline import frame_file, within_memory
 from .reasons import os_reason
 from .report import ERROR, NO_FACE, OK, Record
 
@@ -51,7 +51,10 @@ class Worker:
         job = task.job
         record = Record(input=str(job.source), output=None, status=ERROR, warnings=list(task.warnings))
         try:
-            framed = frame_file(job.source, self.detector, self.frame, job.adjust, task.settings.max_pixels)
+            with within_memory():
+                framed = frame_file(
+                    job.source, self.detector, self.frame, job.adjust, task.settings.max_pixels
+                )
             record.status = OK if framed.found_face else NO_FACE
             record.faces = framed.faces
             record.face = framed.face.rounded() if framed.face else None

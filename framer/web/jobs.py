@@ -73,10 +73,11 @@ _cannot: FrameError | None = None  # why this worker has no frames (said by ever
 
 def start(frames: list[Frame], parent: int) -> None:
     """In each worker process: a worker of `parent`, the server (framer.processes: one OpenCV thread,
-    Ctrl-C left to the server, gone when it is), with the detector and frames built once. A frame that
-    cannot be prepared leaves the worker alive (a dead one would be taken for a photo that crashed it):
-    its jobs raise the frame's error instead."""
-    from ..processes import become_worker
+    Ctrl-C left to the server, gone when it is), with the detector and frames built once, and a ceiling
+    on its memory. A frame that cannot be prepared leaves the worker alive (a dead one would be taken
+    for a photo that crashed it): its jobs raise the frame's error instead."""
+    from ..images import WEB_DECODE_BUDGET
+    from ..processes import become_worker, limit_memory
 
     global _kit, _cannot
     become_worker(parent)
@@ -84,6 +85,7 @@ def start(frames: list[Frame], parent: int) -> None:
         _kit = _Kit(frames)
     except FrameError as e:
         _cannot = FrameError(str(e))  # plain: its words are all that cross back to the server
+    limit_memory(WEB_DECODE_BUDGET)
 
 
 def _started() -> _Kit:
@@ -103,11 +105,14 @@ def analyse(data: bytes, frame: str) -> Analysed:
     """The faces in the photo `data` and where each would go in `frame`, and a preview (PhotoError)."""
     from PIL import Image
 
-    from ..images import encode
-    from ..pipeline import LOW_RESOLUTION, analyse
+    from ..images import WEB_DECODE_BUDGET, encode
+    from ..pipeline import LOW_RESOLUTION, analyse, within_memory
 
     kit = _started()
-    found = analyse(data, kit.detector, kit.frames[frame], preview_side=PREVIEW_SIDE)
+    with within_memory():
+        found = analyse(
+            data, kit.detector, kit.frames[frame], preview_side=PREVIEW_SIDE, budget=WEB_DECODE_BUDGET
+        )
     warnings = list(found.warnings)
     if found.faces and found.placements[0].is_soft:
         warnings.append(LOW_RESOLUTION)
@@ -123,12 +128,13 @@ def analyse(data: bytes, frame: str) -> Analysed:
 
 def render(data: bytes, frame: str, adjust: Adjust, fmt: str) -> Rendered:
     """The photo `data` framed with `frame`, placed as `adjust` says, encoded as `fmt` (PhotoError)."""
-    from ..images import encode
-    from ..pipeline import frame_file
+    from ..images import WEB_DECODE_BUDGET, encode
+    from ..pipeline import frame_file, within_memory
 
     kit = _started()
-    framed = frame_file(data, kit.detector, kit.frames[frame], adjust)
-    return Rendered(encode(framed.image, fmt), framed.faces, framed.warnings)
+    with within_memory():
+        framed = frame_file(data, kit.detector, kit.frames[frame], adjust, budget=WEB_DECODE_BUDGET)
+        return Rendered(encode(framed.image, fmt), framed.faces, framed.warnings)
 
 
 def describe(frame: str) -> Look:

@@ -3,8 +3,10 @@
 The access log names the method, the address asked for and the status, never a file's name (the page's
 addresses carry none), and not the photos' ids either: an id is the key to a photo for its minutes, so
 it is shown as "…" (a filter on uvicorn's access logger, which the app puts in place when it starts,
-whoever configured the log). `framer serve` runs the server in the main thread; `in_thread` runs it beside the
-caller, for the tests and the benchmark.
+whoever configured the log). The server speaks HTTP/1.1 through framer.web.guard, which gives each client
+a deadline for its headers, a minimum rate for its body, and each address its share of the connections
+and of the uploads' memory. `framer serve` runs the server in the main thread; `in_thread` runs it beside
+the caller, for the tests and the benchmark.
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ from typing import Any
 import uvicorn
 from starlette.types import ASGIApp
 
-MAX_CONNECTIONS = 256  # past this, uvicorn itself answers 503: the last guard against a flood
+from .guard import Limits, guarded
+
 _PHOTO_ID = re.compile(r"(/api/photos/)[^/?]+")
 _TOKEN = re.compile(r"([?&]token=)[^&\s]*")  # framer review --serve's key: never in a log
 
@@ -82,24 +85,28 @@ def listen(host: str, port: int) -> socket.socket:
     return sock
 
 
-def server(app: ASGIApp, access_log: bool = True) -> uvicorn.Server:
-    """A uvicorn server for `app` (give it its socket with `run(sockets=[listen(...)])`)."""
+def server(app: ASGIApp, access_log: bool = True, limits: Limits | None = None) -> uvicorn.Server:
+    """A uvicorn server for `app` (give it its socket with `run(sockets=[listen(...)])`), its door
+    guarded by `limits` (framer.web.guard's defaults)."""
     config = uvicorn.Config(
         app,
+        http=guarded(limits or Limits()),  # the guard counts connections itself: no limit_concurrency
+        ws="none",
         lifespan="on",
         log_config=LOG_CONFIG,
         access_log=access_log,
         server_header=False,
-        limit_concurrency=MAX_CONNECTIONS,
     )
     return uvicorn.Server(config)
 
 
 @contextmanager
-def in_thread(app: ASGIApp, host: str = "127.0.0.1", access_log: bool = False) -> Iterator[str]:
+def in_thread(
+    app: ASGIApp, host: str = "127.0.0.1", access_log: bool = False, limits: Limits | None = None
+) -> Iterator[str]:
     """The real server for `app` on a free port of `host`, in a thread, until the block ends; its URL."""
     sock = listen(host, 0)
-    running = server(app, access_log)
+    running = server(app, access_log, limits)
     thread = threading.Thread(target=running.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     try:
