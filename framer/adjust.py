@@ -11,8 +11,9 @@ when that is unique). `zoom` enlarges the face, `dx`/`dy` move it right/down by 
 
 The file may be as Excel saves it in any language: UTF-8 (with or without a byte-order mark), UTF-16
 ("Unicode text", tab-separated) or Windows-1258 (Excel set to Vietnamese); cells separated by `,`, `;` or
-a tab; numbers with a decimal comma (1,15); headers in any case (" Zoom "). Names are compared in NFC, so
-a name written decomposed (by macOS or Excel) still matches its photo.
+a tab; numbers with a decimal comma (1,15); headers in any case (" Zoom "), in English or in Vietnamese
+(tệp, thu phóng, khuôn mặt, đã kiểm tra: see ALIASES). Names are compared in NFC, so a name written
+decomposed (by macOS or Excel) still matches its photo.
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ def read_adjustments(path: Path) -> list[Row]:
         with open_regular(path) as f:
             text = _decode(path, f.read())
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=_separator(text))
-        header = [label.strip().lower() for label in next(reader, [])]  # Excel users type " Zoom "
+        header = [column_key(label) for label in next(reader, [])]  # Excel users type " Zoom "
         if "file" not in header:
             raise AdjustError(
                 _("{path}, line 1: the header lacks the column file (the columns are {columns})").format(
@@ -220,6 +221,15 @@ def _nfc(text: str) -> str:
 
 CHECKED = "checked"  # a column framer review adds: a photo a person looked at (any text but blank)
 
+# The columns' Vietnamese names, which a person may type in place of the English ones framer writes.
+ALIASES = {"tệp": "file", "tệp ảnh": "file", "thu phóng": "zoom", "khuôn mặt": "face", "đã kiểm tra": CHECKED}
+
+
+def column_key(label: str) -> str:
+    """The column a header cell names: "file" for " File ", "Tệp" or "tệp ảnh" (any case, NFC)."""
+    key = _nfc(label.strip().lower())
+    return ALIASES.get(key, key)
+
 
 @dataclass
 class Sheet:
@@ -252,7 +262,7 @@ class Sheet:
 
     def column(self, name: str) -> int:
         """The index of the column `name` (as read_adjustments reads headers), added when it lacks it."""
-        labels = [label.strip().lower() for label in self.header]
+        labels = [column_key(label) for label in self.header]
         if name in labels:
             return labels.index(name)
         self.header.append(name)
@@ -292,7 +302,7 @@ class Sheet:
     def cell(self, names: set[str], name: str) -> str:
         """The photo's cell in the column `name` ("" when it has no row, or the file no such column)."""
         i = self.find(names)
-        labels = [label.strip().lower() for label in self.header]
+        labels = [column_key(label) for label in self.header]
         if i is None or name not in labels:
             return ""
         row = self.rows[i]

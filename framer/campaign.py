@@ -7,11 +7,12 @@ from datetime import date, datetime, timedelta
 from enum import Enum
 from zoneinfo import ZoneInfo
 
-from .i18n import N_, _, day, ngettext
+from .i18n import N_, _, day, ngettext, zone
 
 # The sentences about a campaign, as templates: worded here for the command line, and handed as they are
 # to the phone's page (framer.web.site), which fills them in on the phone's own clock.
-SPAN = N_("{start} to {end} ({timezone})")
+SPAN = N_("{start} to {end} ({timezone})")  # {timezone}: its name for people (i18n.zone), never its id
+SHORT_SPAN = N_("{start}\u2013{end} ({timezone})")  # in a table's or a spreadsheet's cell
 TOMORROW = N_("tomorrow")
 IN_DAYS = ("in {n} day", "in {n} days")  # ngettext: see `message`
 BEFORE = N_("The {frame} campaign runs {span}; it starts {when}. Publish your framed picture from {start}.")
@@ -33,6 +34,17 @@ class Campaign:
     start: date
     end: date
     timezone: str
+
+    def span(self, short: bool = False) -> str:
+        """The campaign's days and time zone, as people read them: "01/10/2023 to 10/10/2023 (giờ Việt
+        Nam)"; `short`: the days joined by an en dash, for a table's cell."""
+        return _(SHORT_SPAN if short else SPAN).format(
+            start=day(self.start), end=day(self.end), timezone=self.zone()
+        )
+
+    def zone(self) -> str:
+        """Its time zone's name for people (framer.i18n.zone), in the language in use."""
+        return zone(self.timezone, self.start)
 
     def as_record(self) -> dict[str, str]:
         """The campaign as the report writes it."""
@@ -107,8 +119,7 @@ class CampaignStatus:
 
     def span(self) -> str:
         """The campaign's days, as people read them."""
-        c = self.campaign
-        return _(SPAN).format(start=day(c.start), end=day(c.end), timezone=c.timezone)
+        return self.campaign.span()
 
     def framing_anyway(self, title: str) -> str:
         """What framer apply --ignore-window says after the campaign's end: it frames all the same."""

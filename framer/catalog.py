@@ -1,7 +1,7 @@
 """The translation catalog, for developers: which messages framer has, and keeping vi.po in step.
 
     python -m framer.catalog          # rewrite framer/locale/framer.pot, merge it into each .po
-    python -m framer.catalog --check  # exit 1 if any message lacks a translation
+    python -m framer.catalog --check  # exit 1 if a message lacks a translation or breaks the glossary
 
 Messages come from three places: the source's `_()`, `N_()` and `ngettext()` calls (extracted with
 Babel), the help of every command and option (read from the Click command tree, since help texts are
@@ -136,6 +136,63 @@ def untranslated(po: Path) -> list[str]:
     return missing
 
 
+GLOSSARY = LOCALE / "GLOSSARY.md"
+
+
+def glossary() -> list[tuple[str, str, list[str]]]:
+    """The glossary's rows (framer/locale/GLOSSARY.md): an English pattern (or "" for a row in
+    parentheses, which names no pattern), its Vietnamese term, the words never to use."""
+    rows = []
+    for line in GLOSSARY.read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        heading = set(cells[0]) <= set("-") or cells[0].startswith("English")
+        if len(cells) != 3 or not line.startswith("|") or heading:
+            continue
+        pattern = "" if cells[0].startswith("(") else cells[0]
+        rows.append((pattern, cells[1], [w.strip() for w in cells[2].split(",") if w.strip()]))
+    return rows
+
+
+def glossary_faults(po: Path) -> list[str]:
+    """Where the translations in `po` break the glossary: a term not used where its English is, a word
+    never to use."""
+    import re
+
+    from babel.messages.pofile import read_po
+
+    with po.open("rb") as f:
+        catalog = read_po(f)
+    rows = glossary()
+    faults = []
+    for message in catalog:
+        if not message.id or not message.string:
+            continue
+        english = " ".join(message.id) if isinstance(message.id, tuple) else str(message.id)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        said = " ".join(str(text) for text in strings).lower()
+        for pattern, term, never in rows:
+            named = pattern and re.search(rf"(?<!-)\b{pattern}\b", english, re.I)  # not in --adjust FILE
+            if named and term and term.lower() not in said:
+                faults.append(f"{english[:70]!r}: says {pattern!r} without {term!r}")
+            literal = [w for w in never if w in english and any(c in w for c in "/_-")]  # an id, a format
+            used = [w for w in never if w.lower() in said and w not in literal]
+            faults += [f"{english[:70]!r}: uses {w!r}" for w in used]
+    return faults
+
+
+def _header(catalog: Catalog) -> None:
+    """A translation's header says whose it is, not Babel's template placeholders."""
+    from . import __version__
+
+    catalog.header_comment = (
+        "# Vietnamese translations for framer.\n"
+        "# This file is distributed under the same license as the framer project.\n#"
+    )
+    catalog.project, catalog.version = "framer", __version__
+    catalog.msgid_bugs_address = "the framer project's issues"
+    catalog.last_translator = catalog.language_team = "the framer maintainers"
+
+
 def update() -> None:
     """Write the template and merge it into every .po (new messages appear untranslated)."""
     from babel.messages.pofile import read_po, write_po
@@ -147,6 +204,7 @@ def update() -> None:
         with po.open("rb") as f:
             catalog = read_po(f)
         catalog.update(pot, no_fuzzy_matching=True)
+        _header(catalog)
         with po.open("wb") as f:
             write_po(f, catalog, sort_output=True, width=100, ignore_obsolete=True)
         print(f"{po}: {len(untranslated(po))} untranslated")
@@ -158,5 +216,8 @@ if __name__ == "__main__":
         for lang, ids in missing.items():
             for message in ids:
                 print(f"{lang}: untranslated: {message!r}")
-        sys.exit(1 if any(missing.values()) else 0)
+        faults = [fault for po in po_files() for fault in glossary_faults(po)]
+        for fault in faults:
+            print(f"glossary: {fault}")
+        sys.exit(1 if any(missing.values()) or faults else 0)
     update()

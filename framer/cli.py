@@ -27,6 +27,7 @@ from .cli_common import (
     option,
     parse_box,
     parse_shift,
+    unusable_report,
     usable_cores,
     user_errors,
     user_frames,
@@ -449,9 +450,9 @@ def _print_summary(
             )
         )
     table = Table(title=report.headline(), title_justify="left", show_header=False, box=None, padding=(0, 2))
-    for i, (label, n) in enumerate(report.actions()):
-        if n or i == 0:  # the first row, how many were framed, is shown even at 0
-            table.add_row(label, str(n))
+    actions = report.actions()
+    for label, n in [(label, n) for label, n in actions if n] or actions[:1]:  # "framed 0" when nothing is
+        table.add_row(label, str(n))
     console.print(table)
     to_check = report.to_check()
     if to_check:
@@ -510,6 +511,7 @@ def _print_summary(
 )
 @option(
     "--host",
+    metavar="ADDRESS",
     default="127.0.0.1",
     show_default=True,
     help="With --serve: the address to listen on; any other than 127.0.0.1 needs the printed key.",
@@ -586,15 +588,8 @@ def review(
 
     try:
         records = read_records(report_path)
-    except ValueError as e:
-        raise click.BadParameter(
-            _("not a framer report ({detail})").format(detail=e), param_hint="REPORT"
-        ) from None
-    except OSError as e:
-        raise click.BadParameter(
-            _("cannot read {path}: {reason}").format(path=display(report_path), reason=e.strerror or e),
-            param_hint="REPORT",
-        ) from None
+    except (ValueError, OSError) as e:
+        raise unusable_report(report_path, e) from None
     from .files import check_target
     from .review import looks_like_review
 
@@ -650,6 +645,9 @@ def _check_campaign(console: Console, frame: Frame, on_date: date | None, ignore
             console.print(frame.messages[status.phase.value], markup=False, emoji=False)
 
 
+RATE_AFTER_PHOTOS, RATE_AFTER_SECONDS = 5, 2.0  # when the progress bar's rate starts to mean something
+
+
 @contextmanager
 def progress(console: Console, total: int, enabled: bool) -> Iterator[Callable[[], None]]:
     """A transient progress bar on stderr; a do-nothing one when quiet, off a terminal, or for one photo."""
@@ -665,7 +663,10 @@ def progress(console: Console, total: int, enabled: bool) -> Iterator[Callable[[
 
         def advance() -> None:
             bar.advance(task)
-            speed = bar.tasks[0].speed
-            bar.update(task, rate=_("{rate} photos/s").format(rate=number(speed, 1)) if speed else "")
+            # a rate over the first few photos (or milliseconds) means nothing yet: none is shown
+            done, speed = bar.tasks[0], bar.tasks[0].speed
+            settled = done.completed >= RATE_AFTER_PHOTOS and (done.elapsed or 0) >= RATE_AFTER_SECONDS
+            shown = _("{rate} photos/s").format(rate=number(speed, 1)) if speed and settled else ""
+            bar.update(task, rate=shown)
 
         yield advance

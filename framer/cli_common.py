@@ -37,7 +37,14 @@ def fail(error: FramerError) -> click.ClickException:
     class Fail(click.ClickException):
         exit_code = int(error.exit_code)
 
-    return Fail(str(error))
+    return Fail(sentence(str(error)))
+
+
+def sentence(message: str) -> str:
+    """`message` begun with a capital, as Click's own errors after "Error:" are, when it begins with a
+    word (not a path, an option or a name such as dx-2023, which are written as they are)."""
+    first = message.split(" ", 1)[0].rstrip(":,;")
+    return message[:1].upper() + message[1:] if first.isalpha() and first.islower() else message
 
 
 def parse_shift(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[float, float]:
@@ -448,6 +455,26 @@ date_option = option(
     type=Date(),
     help="As if today were this date (default: today, in the campaign's time zone).",
 )
+
+
+def unusable_report(path: Path, error: Exception) -> click.UsageError:
+    """framer review's answer to a REPORT it cannot use (exit 2, after the usage line that shows what
+    REPORT is): the argument by its placeholder in the user's language, the file, and why, in framer's
+    words. `error` is read_records' ValueError, whose words are framer's own, or an OSError, told by
+    its errno (framer.reasons), never in Python's words."""
+    from .files import display
+    from .reasons import worded_os
+
+    report, name = _("REPORT"), display(path)
+    if isinstance(error, OSError):
+        message = _("{report} {path} cannot be read ({reason}).").format(
+            report=report, path=name, reason=worded_os(error)
+        )
+    else:
+        message = _("{report} {path} is not a framer report ({reason}).").format(
+            report=report, path=name, reason=error
+        )
+    return click.UsageError(message)
 
 
 @contextmanager

@@ -212,9 +212,7 @@ def frames_list(on_date: datetime | None) -> None:
         span, today = _("none"), _("any day")
         if f.campaign:
             c = f.campaign
-            span = _("{start} to {end}, {timezone}").format(
-                start=day(c.start), end=day(c.end), timezone=c.timezone
-            )
+            span = c.span(short=True)
             today = _status_word(c.status(on or c.today()))
         origin = _(f.origin) if f.origin in ORIGINS else f.origin
         name = f"{f.name} *" if f.name == default.frame.name else f.name
@@ -290,11 +288,8 @@ def frames_show(name: str, window_box: Box | None) -> None:
     if frame.campaign:
         c = frame.campaign
         click.echo(
-            _("campaign: {start} to {end}, {timezone}; today: {status}").format(
-                start=day(c.start),
-                end=day(c.end),
-                timezone=c.timezone,
-                status=_status_word(c.status(c.today())),
+            _("campaign: {span}; today: {status}").format(
+                span=c.span(), status=_status_word(c.status(c.today()))
             )
         )
     else:

@@ -27,6 +27,7 @@ from .cli_common import (
     date_option,
     lang_option,
     option,
+    unusable_report,
     usable_cores,
     user_errors,
     user_frames,
@@ -73,6 +74,7 @@ def _offered(frame_names: tuple[str, ...], day: date | None) -> list[Frame]:
 @lang_option
 @option(
     "--host",
+    metavar="ADDRESS",
     default="127.0.0.1",
     show_default=True,
     help="The address to listen on: 127.0.0.1 for this computer only, 0.0.0.0 for every network it is on.",
@@ -415,9 +417,7 @@ def serve_review(
         try:
             batch = load(report_path, adjust_path, hints)
         except ValueError as e:
-            raise click.BadParameter(
-                _("not a framer report ({detail})").format(detail=e), param_hint="REPORT"
-            ) from None
+            raise unusable_report(report_path, e) from None
         token = None if _is_loopback(host) else secrets.token_urlsafe(24)
         # On loopback (127.0.0.0/8, ::1), only loopback names: DNS rebinding never reaches the photos.
         hosts = tuple(sorted(loopback_hosts(host) or ()))

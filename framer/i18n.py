@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import gettext
 import os
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 DOMAIN = "framer"
@@ -67,15 +67,27 @@ def language() -> str:
     return "en"
 
 
+def _locale(lang: str | None = None) -> str:
+    """Babel's locale for `lang`, or for the language in use."""
+    return "vi" if (lang or language()) == "vi" else "en"
+
+
 def number(value: float, places: int = 1, *, trim: bool = False) -> str:
-    """A decimal number as people write it: "8,8" in Vietnamese (a decimal comma), "8.8" in English.
-    `places` digits after the comma; `trim` drops a fraction of zeros ("2", not "2,0")."""
-    text = f"{value:.{places}f}"
-    if trim and "." in text:
-        text = text.rstrip("0").removesuffix(".")
-    if text.startswith("-") and not text.strip("-0."):
-        text = text[1:]  # -0.04 rounds to "0.0", not "-0.0"
-    return text.replace(".", ",") if language() == "vi" else text
+    """A decimal number as people write it, with Babel's locale data: "3.600,5" in Vietnamese (a
+    decimal comma, a dot between thousands), "3,600.5" in English. `places` digits after the comma;
+    `trim` drops a fraction of zeros ("2", not "2,0")."""
+    from babel.numbers import format_decimal
+
+    pattern = "#,##0" + ("." + ("#" if trim else "0") * places if places else "")
+    text = format_decimal(round(value, places), format=pattern, locale=_locale(), decimal_quantization=True)
+    if text.startswith("-") and not text.strip("-0.,"):
+        text = text[1:]  # -0.04 rounds to "0,0", not "-0,0"
+    return text
+
+
+def integer(value: int) -> str:
+    """A whole number for people: "60.000" in Vietnamese, "60,000" in English."""
+    return number(value, 0)
 
 
 def percent(share: float, places: int = 0, *, trim: bool = False) -> str:
@@ -85,11 +97,47 @@ def percent(share: float, places: int = 0, *, trim: bool = False) -> str:
 
 def day(d: date) -> str:
     """A date as people write it: 01/10/2023 in Vietnamese, 2023-10-01 in English."""
-    return f"{d:%d/%m/%Y}" if language() == "vi" else d.isoformat()
+    from babel.dates import format_date
+
+    return format_date(d, "dd/MM/yyyy" if language() == "vi" else "yyyy-MM-dd", locale=_locale())
 
 
 def long_day(d: date) -> str:
-    """A date in words: "ngày 10 tháng 10 năm 2023", or "10 October 2023"."""
+    """A date in words: "ngày 01 tháng 10 năm 2023" (two digits for the day and the month, as Nghị định
+    30/2020/NĐ-CP writes dates), or "1 October 2023"."""
+    from babel.dates import format_date
+
     if language() == "vi":
-        return f"ngày {d.day} tháng {d.month} năm {d.year}"
-    return f"{d.day} {d:%B %Y}"
+        return format_date(d, "'ngày' dd 'tháng' MM 'năm' yyyy", locale="vi")
+    return format_date(d, "d MMMM yyyy", locale="en")
+
+
+def moment(t: datetime) -> str:
+    """A time of day and its date: "19:33:24 ngày 06/12/2026", or "2026-12-06 19:33:24"."""
+    from babel.dates import format_datetime
+
+    if language() == "vi":
+        return format_datetime(t, "HH:mm:ss 'ngày' dd/MM/yyyy", locale="vi")
+    return format_datetime(t, "yyyy-MM-dd HH:mm:ss", locale="en")
+
+
+def zone(timezone: str, on: date | None = None, lang: str | None = None) -> str:
+    """A time zone as people name it, never its IANA id: "giờ Việt Nam" for Asia/Ho_Chi_Minh (Babel's
+    CLDR names: "giờ Nhật Bản", "Japan time"); a zone CLDR places nowhere (UTC, Etc/GMT-7) by its
+    offset on the day `on` (default today): "UTC+7". In `lang`, or the language in use."""
+    from babel.core import get_global
+    from babel.dates import get_timezone, get_timezone_location
+
+    try:
+        tz = get_timezone(timezone)
+    except LookupError:
+        return timezone
+    canonical = get_global("zone_aliases").get(timezone, timezone)
+    if get_global("zone_territories").get(canonical, "001") not in ("001", "ZZ"):
+        name = get_timezone_location(tz, locale=_locale(lang))
+        return name[:1].lower() + name[1:] if _locale(lang) == "vi" else name.replace(" Time", " time")
+    when = datetime.combine(on or date.today(), time(12))
+    offset = tz.utcoffset(when) or timedelta(0)
+    minutes = int(offset.total_seconds() // 60)
+    sign, (h, m) = ("+" if minutes >= 0 else "-"), divmod(abs(minutes), 60)
+    return "UTC" if not minutes else f"UTC{sign}{h}" + (f":{m:02d}" if m else "")

@@ -40,7 +40,7 @@ from .files import (
     try_lock,
     write_atomic,
 )
-from .i18n import _
+from .i18n import _, moment
 from .reasons import worded_os
 
 HASH_CHUNK = 1 << 20
@@ -363,7 +363,7 @@ def _lock_owner(data: bytes) -> str:
     """Who holds a folder's lock, in words (the lock file says it in no language)."""
     try:
         owner = json.loads(data)
-        when = datetime.fromisoformat(owner["started"]).strftime("%Y-%m-%d %H:%M:%S")
+        when = moment(datetime.fromisoformat(owner["started"]))
         return _("process {pid} on {host}, started {time}").format(
             pid=owner["pid"], host=owner["host"], time=when
         )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import errno
 from collections.abc import Callable, Mapping
 
-from .i18n import N_, _, ngettext
+from .i18n import N_, _, integer, ngettext
 
 # Why a photo was not framed. A function words a plural: it is given the value `found`.
 ERRORS: dict[str, str | Callable[[int], str]] = {
@@ -90,10 +90,12 @@ def worded(code: str, details: Mapping[str, object] | None = None) -> str:
     if "reason" in values:
         reason = str(values["reason"])
         values["reason"] = _(OS_REASONS[reason]) if reason in OS_REASONS else reason
+    # whole numbers as people write them in the language: "60.000 x 60.000 px (3.600 megapixel)"
+    said = {k: integer(v) if isinstance(v, int) and not isinstance(v, bool) else v for k, v in values.items()}
     words = ERRORS[code]
     try:
         if callable(words):
-            return words(int(str(values["found"]))).format(**values)
-        return _(words).format(**values)
+            return words(int(str(values["found"]))).format(**said)
+        return _(words).format(**said)
     except (KeyError, IndexError, ValueError, TypeError):  # a hand-edited report that lacks a value
         return code

@@ -6,16 +6,21 @@ import csv
 import io
 import json
 import re
+import zoneinfo
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import MISSING, asdict, dataclass, field, fields
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from functools import cache
 from pathlib import Path
 from typing import IO, Any
 
 from .errors import ExitCode
 from .files import NotARegularFile, atomic_text, display, is_path_text, json_line, open_regular
-from .i18n import LANGUAGES, N_, _, ngettext, translation, worded
+from .i18n import LANGUAGES, N_, _, integer, ngettext, number, translation, worded
+from .reasons import OS_REASONS
 from .reasons import worded as worded_error
 
 OK, NO_FACE, SKIPPED, ERROR = "ok", "no_face", "skipped", "error"
@@ -30,7 +35,7 @@ OVERWRITTEN = "overwritten"  # --overwrite replaced a file framer did not make, 
 WARNING_TEXT = {
     "no_face": N_("no face found: framed from the top centre of the photo, please check it"),
     "several_faces": N_("several faces: the largest one was framed"),
-    "low_resolution": N_("small photo: the face was enlarged a lot and may look soft"),
+    "low_resolution": N_("the face is small in the photo: it was enlarged a lot and may look soft"),
     "edges_filled": N_("the photo was too tight around the face: its edges were extended with a soft blur"),
     "renamed": N_("another input has the same name: the output name keeps the original extension"),
     "animated": N_("an animated picture: its first frame was used"),
@@ -139,11 +144,17 @@ class Record:
 
     def in_words(self) -> str:
         """The whole row in words, in the user's language (the CSV's last column): what happened, then
-        what to look at."""
-        said = [_(STATUS_TEXT[self.status]) if self.status in STATUS_TEXT else self.status]
+        what to look at, each said once. A warning whose words already tell what happened ("no face
+        found: framed from the top centre") comes first, in place of the status's words ("framed, no
+        face found")."""
+        telling = [w for w in self.warnings if w in SAYS_WHAT_HAPPENED and self.status in (OK, NO_FACE)]
+        if telling:
+            said = [self.worded(w) for w in telling]
+        else:
+            said = [_(STATUS_TEXT[self.status]) if self.status in STATUS_TEXT else self.status]
         if self.error:
             said.append(worded_error(self.error, self.details))
-        said += [self.worded(w) for w in self.warnings]
+        said += [self.worded(w) for w in self.warnings if w not in telling]
         return "; ".join(said)
 
 
@@ -153,25 +164,38 @@ STATUS_TEXT = {
     SKIPPED: N_("not framed again"),
     ERROR: N_("not framed"),
 }
+# The warnings of a framed photo whose words say that it was framed, and how: the CSV's row in words
+# says them in place of STATUS_TEXT, so as not to say "framed" twice.
+SAYS_WHAT_HAPPENED = ("no_face", "several_faces", "reframed")
 
 
 COLUMNS = [f.name for f in fields(Record)]
 # The CSV's header row is for people, in their language; the JSON keys never change.
+# A column of codes (status, warnings, error) says so: its cells are the report's stable codes, the same
+# in every language (scripts read them), and the last column says the row in words.
 COLUMN_LABELS = {
     "input": N_("input"),
     "output": N_("output"),
-    "status": N_("status"),
+    "status": N_("status code"),
     "faces": N_("faces"),
     "face": N_("face"),
     "crop": N_("crop"),
-    "warnings": N_("warnings"),
-    "error": N_("error"),
+    "warnings": N_("warning codes"),
+    "error": N_("error code"),
     "campaign": N_("campaign"),
     "made_from": N_("made from"),
     "details": N_("details"),
     "face_number": N_("face number"),
-    "invented": N_("invented"),
+    "invented": N_("share filled in beyond the photo (%)"),
     "face_boxes": N_("face boxes"),
+}
+# The headers of reports written before the code columns said so, still read. Under its old header (and
+# under its JSON key) `invented` is a share from 0 to 1; under the new one a percentage.
+OLD_COLUMN_LABELS = {
+    "status": N_("status"),
+    "warnings": N_("warnings"),
+    "error": N_("error"),
+    "invented": N_("invented"),
 }
 
 
@@ -180,11 +204,19 @@ IN_WORDS = N_("in words")
 
 
 def _column_keys() -> dict[str, str]:
-    """Header label (in any language framer speaks) -> the column's key."""
+    """Header label (in any language framer speaks, this version's or an earlier one's) -> the column's
+    key."""
     keys = {key: key for key in COLUMNS}
     for lang in LANGUAGES:
-        keys.update({translation(lang).gettext(label): key for key, label in COLUMN_LABELS.items()})
+        words = translation(lang).gettext
+        keys.update({words(label): key for key, label in OLD_COLUMN_LABELS.items()})
+        keys.update({words(label): key for key, label in COLUMN_LABELS.items()})
     return keys
+
+
+def _percent_labels() -> set[str]:
+    """The headers under which `invented` is a percentage (this version's, in any language)."""
+    return {translation(lang).gettext(COLUMN_LABELS["invented"]) for lang in LANGUAGES}
 
 
 # --- CSV cells: text for people, never a formula -------------------------------------------------------
@@ -193,6 +225,8 @@ def _column_keys() -> dict[str, str]:
 # named "=HYPERLINK(...).jpg" must not become one when the report is opened in Excel. As OWASP advises,
 # such a cell gets a leading quote; so does a cell that starts with quotes and then one of those, so that
 # the quote can always be taken off again exactly (a name that starts with "'=" comes back as it was).
+# Only names, paths and words a person typed ever need it: framer's own cells never start so (a box is
+# "x=-94, y=…", a campaign starts with its first day, a share is never negative).
 _LIKE_A_FORMULA = re.compile(r"'*[=+\-@\t\r]")
 
 
@@ -235,39 +269,212 @@ def _share(cell: str) -> object:
         return cell  # for the check to name
 
 
-def _box(cell: str) -> object:
+def _percent(cell: str) -> object:
+    """A percentage as the language of the CSV writes it ("12,6" or "12.6") -> the share (0.126)."""
     try:
-        return [int(v) for v in cell.split()] or None
-    except ValueError:
-        return cell
+        return float(Decimal(cell.strip().replace(",", ".")) / 100)
+    except (InvalidOperation, ValueError):
+        return cell  # for the check to name
+
+
+def _percent_cell(share: float | None) -> str:
+    """A share (0.126) as a percentage in the language in use: "12,6" (the header says %)."""
+    return number(100 * share, 6, trim=True) if share is not None else ""
+
+
+# A box as a person reads it, in every language; framer reads it back from any of them, and from the
+# "x y w h" of reports written before.
+BOX_TEXT = N_("x={x}, y={y}, width {w}, height {h}")
+# A whole number as i18n.integer writes it (60.000, 60,000; a narrow space in some locales), or plain.
+_WHOLE = re.compile(r"-?\d{1,3}(?:[.,\u00a0\u202f]\d{3})+(?!\d)|-?\d+")
+
+
+def _whole(text: str) -> int:
+    return int(re.sub(r"[.,\u00a0\u202f]", "", text))
+
+
+def _box_cell(box: list[int] | None) -> str:
+    if box is None:
+        return ""
+    x, y, w, h = map(integer, box)
+    return _(BOX_TEXT).format(x=x, y=y, w=w, h=h)
+
+
+@cache
+def _box_shapes() -> frozenset[str]:
+    """A box's words with its numbers taken out, in each language framer speaks and in the old form."""
+    shapes = {translation(lang).gettext(BOX_TEXT).format(x="#", y="#", w="#", h="#") for lang in LANGUAGES}
+    return frozenset({"# # # #", *(" ".join(shape.split()) for shape in shapes)})
+
+
+def _box(cell: str) -> object:
+    if not cell.strip():
+        return None
+    numbers = _WHOLE.findall(cell)
+    if len(numbers) == 4 and " ".join(_WHOLE.sub("#", cell).split()) in _box_shapes():
+        return [_whole(n) for n in numbers]
+    return cell  # for the check to name
 
 
 def _boxes(cell: str) -> object:
     return [_box(part) for part in cell.split(";") if part.strip()] or None
 
 
-def _campaign(cell: str) -> object:
-    if not cell.strip():
-        return None
-    try:
-        span, timezone = cell.split()
-        start, end = span.split("..")
-    except ValueError:
-        return cell
-    return {"start": start, "end": end, "timezone": timezone}
+_DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})|(\d{1,2})/(\d{1,2})/(\d{4})")
 
 
-def _json_cell(cell: str) -> object:
-    if not cell.strip():
+def _iso_day(text: str) -> str | None:
+    """A day as i18n.day writes it in any language (01/10/2023, 2023-10-01) -> 2023-10-01."""
+    m = _DAY.fullmatch(text.strip())
+    if m is None:
         return None
+    year, month, d = (m[1], m[2], m[3]) if m[1] else (m[6], m[5], m[4])
     try:
-        return json.loads(cell)
+        return date(int(year), int(month), int(d)).isoformat()
     except ValueError:
-        return cell
+        return None
+
+
+@cache
+def _zone_names() -> dict[str, str]:
+    """A time zone's name for people (i18n.zone, in any language framer speaks, case aside) -> its IANA
+    id (CLDR's canonical one: Asia/Ho_Chi_Minh, not its alias Asia/Saigon)."""
+    from babel.core import get_global
+    from babel.dates import get_timezone, get_timezone_location
+
+    aliases, territories = get_global("zone_aliases"), get_global("zone_territories")
+    available = zoneinfo.available_timezones()
+    names: dict[str, str] = {}
+    for tz in sorted(available):
+        canonical = aliases.get(tz, tz)
+        if territories.get(canonical, "001") in ("001", "ZZ"):
+            continue  # named by its offset (UTC+7): see _zone_id
+        for lang in LANGUAGES:
+            name = get_timezone_location(get_timezone(tz), locale=lang)
+            names.setdefault(name.casefold(), canonical if canonical in available else tz)
+    return names
+
+
+def _zone_id(words: str) -> str:
+    """The IANA id of a time zone named as i18n.zone names it; words it does not know, as they are (an
+    id CLDR does not know is named by itself)."""
+    words = words.strip()
+    offset = re.fullmatch(r"UTC(?:([+-])(\d{1,2}))?", words)
+    if offset:
+        if not offset[1] or int(offset[2]) == 0:
+            return "UTC"
+        etc = f"Etc/GMT{'-' if offset[1] == '+' else '+'}{int(offset[2])}"  # Etc/GMT-7 is UTC+7
+        return etc if etc in zoneinfo.available_timezones() else words
+    return _zone_names().get(words.casefold(), words)
 
 
 def _campaign_cell(c: dict[str, str] | None) -> str:
-    return f"{c['start']}..{c['end']} {c['timezone']}" if c else ""
+    """The campaign as people read it: "01/10/2023\u201310/10/2023 (giờ Việt
+    Nam)", its days joined by an en dash (framer.campaign)."""
+    if not c:
+        return ""
+    from .campaign import Campaign
+
+    try:
+        campaign = Campaign(date.fromisoformat(c["start"]), date.fromisoformat(c["end"]), c["timezone"])
+    except KeyError:  # not as framer writes a campaign: its values as they are
+        return " ".join(map(str, c.values()))
+    except ValueError:  # days framer did not write: as earlier versions wrote them, to be read back
+        return f"{c['start']}..{c['end']} {c['timezone']}"
+    return campaign.span(short=True)
+
+
+def _campaign(cell: str) -> object:
+    if not cell.strip():
+        return None
+    old = re.fullmatch(r"(\S+)\.\.(\S+) (\S+)", cell.strip())  # 2023-10-01..2023-10-10 Asia/Ho_Chi_Minh
+    if old:
+        return {"start": old[1], "end": old[2], "timezone": old[3]}
+    m = re.fullmatch(r"\s*(\S+)\s*\u2013\s*(\S+)\s*\((.+)\)\s*", cell)
+    start, end = (_iso_day(m[1]), _iso_day(m[2])) if m else (None, None)
+    if m is None or start is None or end is None:
+        return cell  # for the check to name
+    return {"start": start, "end": end, "timezone": _zone_id(m[3])}
+
+
+# An error's values (Record.details) as a person reads them: "rộng (px): 60.000; cao (px): 40.000; …".
+# The labels are read back in any language framer speaks; a key without one (a newer framer's) is
+# written as it is. A value that may hold anything (a path, an exception's words) comes last: it runs to
+# the end of the cell, whatever "; " it holds.
+DETAIL_LABELS = {
+    "w": N_("width (px)"),
+    "h": N_("height (px)"),
+    "mp": N_("megapixels"),
+    "mb": N_("memory (MB)"),
+    "limit": N_("limit"),
+    "n": N_("face asked for"),
+    "found": N_("faces found"),
+    "kind": N_("format"),
+    "reason": N_("reason"),
+    "path": N_("path"),
+    "detail": N_("detail"),
+}
+_FREE_TEXT = ("kind", "path", "detail")  # reason is an errno's name; the rest are whole numbers
+
+
+def _free(key: str, value: object) -> bool:
+    return key in _FREE_TEXT or (key not in DETAIL_LABELS and not _is_int(value))
+
+
+def _details_cell(details: dict[str, Any] | None) -> str:
+    if not details:
+        return ""
+    said = []
+    for key, value in sorted(details.items(), key=lambda item: _free(*item)):
+        if key == "reason" and value in OS_REASONS:  # an errno's name, in framer's words
+            value = _(OS_REASONS[value])
+        elif _is_int(value):
+            value = integer(value) if key in DETAIL_LABELS else str(value)
+        said.append(f"{_(DETAIL_LABELS[key]) if key in DETAIL_LABELS else key}: {value}")
+    return "; ".join(said)
+
+
+@cache
+def _detail_keys() -> tuple[dict[str, str], dict[str, str], re.Pattern[str]]:
+    """Label (any language) -> key; an OS reason in words -> its errno's name; and the pattern that
+    finds where each value starts."""
+    keys: dict[str, str] = {}
+    reasons: dict[str, str] = {}
+    for lang in LANGUAGES:
+        words = translation(lang).gettext
+        keys.update({words(label): key for key, label in DETAIL_LABELS.items()})
+        for code, text in OS_REASONS.items():
+            reasons.setdefault(words(text), code)  # EPERM reads as EACCES does: "permission denied"
+    labels = "|".join(map(re.escape, sorted(keys, key=len, reverse=True)))
+    return keys, reasons, re.compile(rf"(?:^|; )({labels}|[a-z_]+): ")
+
+
+def _details(cell: str) -> object:
+    if not cell.strip():
+        return None
+    if cell.lstrip().startswith("{"):  # a report written before: JSON
+        try:
+            return json.loads(cell)
+        except ValueError:
+            return cell
+    keys, reasons, label = _detail_keys()
+    starts = list(label.finditer(cell))
+    if not starts or starts[0].start() != 0:
+        return cell  # for the check to name
+    details: dict[str, object] = {}
+    for here, after in zip(starts, [*starts[1:], None], strict=True):
+        key = keys.get(here[1], here[1])
+        value = cell[here.end() : after.start() if after else len(cell)]
+        if key == "reason":
+            details[key] = reasons.get(value, value)
+        elif key in DETAIL_LABELS and key not in _FREE_TEXT and _WHOLE.fullmatch(value):
+            details[key] = _whole(value)
+        elif key not in DETAIL_LABELS and re.fullmatch(r"-?\d+", value):
+            details[key] = int(value)
+        else:  # free text, the last value: the rest of the cell
+            details[key] = cell[here.end() :]
+            break
+    return details
 
 
 @dataclass(frozen=True)
@@ -288,7 +495,7 @@ COUNT = Kind(lambda v: _is_int(v) and v >= 0, N_("a whole number, 0 or more"), s
 BOX = Kind(
     _or_none(lambda v: isinstance(v, list) and len(v) == 4 and all(map(_is_int, v))),
     N_("a box of four whole numbers [x, y, w, h], or null"),
-    lambda v: " ".join(map(str, v)) if v is not None else "",
+    _box_cell,
     _box,
 )
 BOXES = Kind(
@@ -316,8 +523,8 @@ DETAILS = Kind(
         )
     ),
     N_("an object of texts and whole numbers, or null"),
-    lambda v: json.dumps(v, ensure_ascii=False) if v else "",
-    lambda c: _json_cell(c),
+    _details_cell,
+    _details,
 )
 NUMBER_OR_NULL = Kind(
     _or_none(lambda v: _is_int(v) and v >= 1),
@@ -328,9 +535,11 @@ NUMBER_OR_NULL = Kind(
 SHARE_OR_NULL = Kind(
     _or_none(lambda v: type(v) in (int, float) and 0 <= v <= 1),
     N_("a number from 0 to 1, or null"),
-    lambda v: str(v) if v is not None else "",
-    lambda c: _share(c) if c.strip() else None,
+    _percent_cell,  # under a header that says %
+    lambda c: _percent(c) if c.strip() else None,
 )
+# How a column written before this version's CSV reads (under its old header, or its JSON key).
+OLD_PARSE: dict[str, Callable[[str], object]] = {"invented": lambda c: _share(c) if c.strip() else None}
 FIELD_KINDS = {
     "input": TEXT,
     "output": TEXT_OR_NULL,
@@ -357,10 +566,15 @@ class ReportFile:
     """A report on disk, one row per photo: JSON Lines, or CSV when the name ends in .csv.
 
     The JSON Lines keep every path exactly (json_line: a name that is not UTF-8 as JSON escapes), so that
-    it leads back to its file. The CSV is for people, in Excel: UTF-8 with a byte-order mark so that
-    Vietnamese names show correctly, names as display() shows them (such a name reads Nguy\\xe1n there,
-    and only the JSON Lines lead back to its file), boxes as "x y w h", warnings joined with "; ", and no
-    cell a spreadsheet would run as a formula (sheet_cell).
+    it leads back to its file; its keys and codes never change. The CSV is for people, in Excel, in the
+    language of the run: UTF-8 with a byte-order mark so that Vietnamese names show correctly, names as
+    display() shows them (such a name reads Nguy\\xe1n there, and only the JSON Lines lead back to its
+    file), the codes in columns that say they hold codes (warnings joined with "; "), the rest in words
+    and in the language's numbers and dates: a box as "x=-94, y=-96, rộng 745, cao 745", the campaign as
+    "01/10/2023\u201310/10/2023 (giờ Việt Nam)", an error's values as "rộng (px): 60.000; …", the share filled
+    in as a percentage; the last column says the row in words. No cell is one a spreadsheet would run as
+    a formula (sheet_cell). read_records reads it back, in any of framer's languages, as it reads the
+    CSV of earlier versions.
 
     The report appears at its path whole, in one step, when the ReportFile is closed (atomic_text); until
     then the path keeps what it held, and rows go to the staged copy, flushed, as they come. Leaving a
@@ -445,10 +659,13 @@ def read_records(path: Path) -> list[Record]:
     """The records of a report written by ReportFile (JSON Lines, or CSV when the name ends in .csv).
 
     Each field is checked, so that a file that is not such a report (a field of the wrong type, a line
-    that is not JSON, bytes that are not UTF-8) is one ValueError that names the line and the field,
-    never a crash further on. Fields this version does not know (a newer framer's) are ignored.
+    that is not JSON, bytes that are not UTF-8, nothing at all) is one ValueError that names the line and
+    the field in framer's words (never Python's: the message goes to a person), never a crash further
+    on. Fields this version does not know (a newer framer's) are ignored.
     """
     text = _report_text(path)
+    if not text.strip():  # framer writes a report only once it has a row (a CSV's header, at least)
+        raise ValueError(_("the file is empty"))
     rows = _csv_rows(text) if path.suffix.lower() == ".csv" else _json_rows(text)
     return [_record(line, row) for line, row in rows]
 
@@ -463,7 +680,7 @@ def _report_text(path: Path) -> str:
         return data.decode("utf-8-sig")  # a byte-order mark is Excel's or Notepad's, in either format
     except UnicodeDecodeError as e:
         line = data.count(b"\n", 0, e.start) + 1
-        raise ValueError(_("line {line}: not UTF-8 text").format(line=line)) from None
+        raise ValueError(_("line {line} is not UTF-8 text").format(line=line)) from None
 
 
 def _json_rows(text: str) -> Iterator[tuple[int, object]]:
@@ -473,31 +690,35 @@ def _json_rows(text: str) -> Iterator[tuple[int, object]]:
             continue
         try:
             yield n, json.loads(line)
-        except (ValueError, RecursionError) as e:
-            error = getattr(e, "msg", None) or type(e).__name__
-            raise ValueError(_("line {line}: not valid JSON ({error})").format(line=n, error=error)) from None
+        except (ValueError, RecursionError):  # json's own words ("Expecting value") are not for people
+            raise ValueError(_("line {line} is not in JSON format").format(line=n)) from None
 
 
 def _csv_rows(text: str) -> Iterator[tuple[int, dict[str, object]]]:
     """Each CSV row in the shape of a JSON line (keys, types), so that one check serves both formats."""
     reader = csv.reader(io.StringIO(text, newline=""))
-    keys = _column_keys()
+    keys, percent = _column_keys(), _percent_labels()
     try:
-        columns = [keys.get(sheet_text(label), label) for label in next(reader, [])]
+        header = [sheet_text(label) for label in next(reader, [])]
+        columns = [keys.get(label, label) for label in header]
         if "input" not in columns or "status" not in columns:
+            named = ", ".join(_(COLUMN_LABELS[key]) for key in ("input", "output", "status"))
             raise ValueError(
-                _("line 1: the header row is missing (a framer report's first row names its columns)")
+                _("line 1 lacks the names of framer's columns: {columns}…").format(columns=named)
             )
+        parse = {
+            key: FIELD_KINDS[key].parse if label in percent or key not in OLD_PARSE else OLD_PARSE[key]
+            for key, label in zip(columns, header, strict=True)
+            if key in FIELD_KINDS
+        }
         for row in reader:
             if not any(cell.strip() for cell in row):
                 continue
             row += [""] * (len(columns) - len(row))  # a short row: the cells it lacks are empty
             cells = dict(zip(columns, map(sheet_text, row), strict=False))
-            yield reader.line_num, {k: FIELD_KINDS[k].parse(v) for k, v in cells.items() if k in FIELD_KINDS}
-    except csv.Error as e:
-        raise ValueError(
-            _("line {line}: not valid CSV ({error})").format(line=reader.line_num, error=e)
-        ) from None
+            yield reader.line_num, {k: parse[k](v) for k, v in cells.items() if k in parse}
+    except csv.Error:  # csv's own words ("field larger than field limit") are not for people
+        raise ValueError(_("line {line} is not in CSV format").format(line=reader.line_num)) from None
 
 
 def _record(line: int, row: object) -> Record:
@@ -601,15 +822,16 @@ class Report:
 
     def headline(self) -> str:
         """One line from the same counts as the table: "5 photos: 3 framed, 1 framed without a face
-        found, 1 failed." """
-        parts = [_("{n} framed").format(n=self.statuses[OK])]
-        for n, text in (
+        found, 1 failed."; the counts of 0 left out."""
+        counted = (
+            (self.statuses[OK], _("{n} framed")),
             (self.statuses[NO_FACE], _("{n} framed without a face found")),
             (self.statuses[SKIPPED], _("{n} skipped")),
             (self.statuses[ERROR], _("{n} failed")),
-        ):
-            if n:
-                parts.append(text.format(n=n))
+        )
+        # a count of 0 is not said ("1 photo: 1 framed without a face found", not "0 framed, 1 ..."),
+        # but for "0 framed" when there is nothing else to say
+        parts = [text.format(n=n) for n, text in counted if n] or [counted[0][1].format(n=0)]
         return ngettext("{n} photo: {parts}.", "{n} photos: {parts}.", self.total).format(
             n=self.total, parts=", ".join(parts)
         )
@@ -620,7 +842,7 @@ LARGELY_INVENTED = "largely_invented"  # not a warning of the report's: its `inv
 CHECK_TEXT = {
     "no_face": N_("no face found: framed from the top centre"),
     "several_faces": N_("several faces"),
-    "low_resolution": N_("low resolution (may look soft)"),
+    "low_resolution": N_("face enlarged a lot (may look soft)"),
     LARGELY_INVENTED: N_("window largely filled in beyond the photo (check it at full size)"),
     "animated": N_("animated pictures (the first frame was used)"),
     "colour_profile_ignored": N_("colour profile could not be read"),

@@ -71,7 +71,7 @@ GROUPS = (
     ),
     Group(
         "low_resolution",
-        N_("Low resolution"),
+        N_("Face enlarged a lot"),
         N_("The face was enlarged a lot and may look soft: a larger photo would be better."),
         True,
     ),

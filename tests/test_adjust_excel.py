@@ -158,7 +158,7 @@ def test_two_rows_for_one_photo_are_an_error_naming_both_lines(photos: Path, tmp
         encoding="utf-8",
     )
     result = run("apply", photos, "-o", tmp_path / "out", "--adjust", fixes, *DURING)
-    assert f"adjust file, lines 2 and 4 both adjust {photos / NAME}" in error_line(result)
+    assert f"Adjust file, lines 2 and 4 both adjust {photos / NAME}" in error_line(result)
     assert not (tmp_path / "out").exists()
 
 

@@ -171,7 +171,7 @@ def test_before_the_campaign_it_frames_and_says_when_to_publish(photos: Path, tm
         (["--zoom", "9"], "--zoom"),
         (["--format", "gif"], "--format"),
         (["--date", "10/10/2023"], "--date"),
-        (["--frame", "nope"], "no frame named 'nope'"),
+        (["--frame", "nope"], "No frame named 'nope'"),
     ],
 )
 def test_bad_arguments_are_usage_errors(photos: Path, args: list[str], message: str) -> None:

@@ -129,8 +129,8 @@ def test_frames_use_keeps_a_default_until_auto_and_list_marks_it(tmp_path: Path,
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["nope"], "no frame named 'nope'"),
-        (["../x"], "no frame named '../x'"),
+        (["nope"], "No frame named 'nope'"),
+        (["../x"], "No frame named '../x'"),
         ([], "give a frame's name, or --auto"),
         (["dx-2023", "--auto"], "give a frame's name, or --auto"),
     ],

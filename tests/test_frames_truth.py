@@ -15,7 +15,7 @@ from framer.campaign import Campaign
 from helpers import run
 
 DX_TITLE = "Ngày Chuyển đổi số quốc gia 10.10.2023"  # frames/dx-2023/frame.toml
-DX_SPAN = "2023-10-01 to 2023-10-10 (Asia/Ho_Chi_Minh)"
+DX_SPAN = "2023-10-01 to 2023-10-10 (Vietnam time)"
 
 
 def lines(result: Result) -> list[str]:
@@ -112,7 +112,7 @@ def test_a_users_frame_campaign_is_called_by_its_title(tmp_path: Path) -> None:
     result = run("campaign", "--lang", "en", "--frame", "so-tt-2024", "--date", "2024-10-12")
     assert result.exit_code == 0, result.output
     assert lines(result) == [
-        "The Ngày Chuyển đổi số 2024 [Sở TT] campaign ran 2024-10-01 to 2024-10-10 (Asia/Ho_Chi_Minh) "
+        "The Ngày Chuyển đổi số 2024 [Sở TT] campaign ran 2024-10-01 to 2024-10-10 (Vietnam time) "
         "and has ended. To frame with it anyway, run framer apply with --ignore-window."
     ]
 
@@ -145,7 +145,7 @@ def test_frames_check_of_an_unknown_name_lists_the_frames(tmp_path: Path) -> Non
     result = run("frames", "check", "--lang", "en", "no-such-frame")
     assert result.exit_code == 2
     assert lines(result) == [
-        "Error: no frame named 'no-such-frame' (frames: dx-2023; or give a frame PNG or folder)"
+        "Error: No frame named 'no-such-frame' (frames: dx-2023; or give a frame PNG or folder)"
     ]
 
 
@@ -257,7 +257,7 @@ def test_frames_remove_removes_your_frame_and_says_what(tmp_path: Path, own_fram
     again = run("frames", "remove", "--lang", "en", "so-tt-2024")
     assert again.exit_code == 2
     assert lines(again) == [
-        f"Error: no frame of yours named 'so-tt-2024' (yours: keep-me; your frames folder: {own_frames})"
+        f"Error: No frame of yours named 'so-tt-2024' (yours: keep-me; your frames folder: {own_frames})"
     ]
 
 
@@ -280,7 +280,7 @@ def test_frames_remove_of_anything_but_your_frames_name_is_refused(
     result = run("frames", "remove", "--lang", "en", name)
     assert result.exit_code == 2
     assert lines(result) == [
-        f"Error: no frame of yours named {name!r} (yours: so-tt; your frames folder: {own_frames})"
+        f"Error: No frame of yours named {name!r} (yours: so-tt; your frames folder: {own_frames})"
     ]
     assert sorted(p.name for p in (own_frames / "so-tt").iterdir()) == ["frame.png", "frame.toml"]
 
@@ -289,7 +289,7 @@ def test_frames_remove_with_no_frames_of_yours_says_so(own_frames: Path) -> None
     result = run("frames", "remove", "--lang", "en", "so-tt")
     assert result.exit_code == 2
     assert lines(result) == [
-        f"Error: no frame of yours named 'so-tt' (yours: none; your frames folder: {own_frames})"
+        f"Error: No frame of yours named 'so-tt' (yours: none; your frames folder: {own_frames})"
     ]
 
 

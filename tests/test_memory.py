@@ -144,8 +144,8 @@ def test_a_picture_over_the_budget_is_refused_in_words_before_it_is_decoded(
     assert time.perf_counter() - started < 0.5
     assert refused.value.code == "too_costly" and refused.value.details == {"mb": mb, "limit": budget // MB}
     assert str(refused.value) == (
-        f"the image would take {mb} MB of memory to decode, more than the {budget // MB} MB framer allows "
-        "for one photo: choose a smaller copy"
+        f"the image would take {mb:,} MB of memory to decode, more than the {budget // MB:,} MB "
+        "framer allows for one photo: choose a smaller copy"
     )
 
 
@@ -301,7 +301,7 @@ def test_framer_apply_frames_big_pictures_within_budget_and_refuses_costlier_one
     assert rows["phone48.jpg"]["status"] == "ok" and rows["phone48.jpg"]["faces"] == 1
     assert (rows["rgba.png"]["error"], rows["palette.png"]["error"]) == ("too_costly", "too_costly")
     assert rows["rgba.png"]["details"] == {"mb": 1148, "limit": 1024}
-    assert "the image would take 1148 MB of memory to decode" in result.output
+    assert "the image would take 1,148 MB of memory to decode" in result.output  # as English writes it
     assert (tmp_path / "out" / "grey16.jpg").exists() and (tmp_path / "out" / "phone48.jpg").exists()
 
 
@@ -327,7 +327,8 @@ def test_framer_serve_refuses_a_picture_over_its_budget_in_words(web: TestClient
     )
     assert answer.status_code == 400 and answer.json()["code"] == "too_costly"
     assert answer.json()["error"].endswith(
-        f"more than the {WEB_DECODE_BUDGET // MB} MB framer allows for one photo: choose a smaller copy"
+        f"more than the {WEB_DECODE_BUDGET // MB} MB allowed for one photo. "
+        "Choose a smaller copy of the photo."
     )
 
 

@@ -201,7 +201,7 @@ def test_problems_come_first_in_group_order_and_report_order_within(page: Page) 
         "Failed (3)",
         "No face found (1)",
         "Several faces (1)",
-        "Low resolution (1)",
+        "Face enlarged a lot (1)",
         "Renamed (1)",
         "Framed (4)",
         "Skipped — already done (1)",

@@ -453,7 +453,7 @@ def test_remind_never_writes_over_the_frame_or_a_picture(tmp_path: Path) -> None
 def test_frames_check_output_in_a_missing_folder_is_refused(tmp_path: Path) -> None:
     target = tmp_path / "nowhere" / "check.png"
     error = refused(run("frames", "check", frame_png(tmp_path / "k.png"), "-o", target))
-    assert error == f"Error: cannot write {target}: the folder {tmp_path / 'nowhere'} does not exist"
+    assert error == f"Error: Cannot write {target}: the folder {tmp_path / 'nowhere'} does not exist"
     assert not target.parent.exists()
 
 

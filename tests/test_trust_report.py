@@ -90,7 +90,8 @@ def test_the_csv_report_has_no_formula_and_reads_back_exactly(tmp_path: Path) ->
     for row in rows:
         for cell in row:
             assert not cell.startswith(TRIGGERS), cell
-    assert rows[1][0] == "'=cmd|' /C calc'!A0.jpg" and rows[1][5] == "'-54 -95 635 635"
+    # A name that starts like a formula keeps the quote; framer's own cells never need one.
+    assert rows[1][0] == "'=cmd|' /C calc'!A0.jpg" and rows[1][5] == "x=-54, y=-95, width 635, height 635"
     assert read_records(path) == tricky_records()
     # The JSON Lines report is not for spreadsheets: it keeps the true names.
     jsonl = tmp_path / "report.jsonl"
@@ -326,12 +327,12 @@ def test_a_field_of_the_wrong_type_is_named_with_its_line(tmp_path: Path, line: 
 @pytest.mark.parametrize(
     ("data", "words"),
     [
-        (b'{"input": "a.jpg", "output": null, "status": "ok"}\nnot json\n', "line 2: not valid JSON"),
+        (b'{"input": "a.jpg", "output": null, "status": "ok"}\nnot json\n', "line 2 is not in JSON format"),
         (
             b'{"input": "a.jpg", "output": null, "status": "ok"}\n{"input": "Nguy\xe1n"}\n',
-            "line 2: not UTF-8",
+            "line 2 is not UTF-8 text",
         ),
-        (b"[" * 100_000, "line 1: not valid JSON"),
+        (b"[" * 100_000, "line 1 is not in JSON format"),
     ],
 )
 def test_a_file_that_is_not_json_lines_is_named_with_its_line(

@@ -157,7 +157,7 @@ def test_number_types_and_ranges_in_words() -> None:
     assert "từ 1 đến 100" in re.sub(r"\s+", " ", text)  # Click's 1<=x<=100
     assert "từ 1 trở lên" in re.sub(r"\s+", " ", text)  # x>=1
     assert "<=x" not in text and "x>=" not in text
-    assert "--date NNNN-TT-NN" in text
+    assert "--date NĂM-THÁNG-NGÀY" in text
 
 
 # --- 2. A bad date, in words ---------------------------------------------------------------------------
@@ -176,7 +176,7 @@ def test_number_types_and_ranges_in_words() -> None:
 def test_a_bad_date_is_told_in_words(args: tuple[str | Path, ...]) -> None:
     result = vi(*args)
     assert result.exit_code == 2
-    assert "ngày phải viết dạng NNNN-TT-NN, ví dụ 2023-10-05" in result.output, result.output
+    assert "ngày phải viết dạng NĂM-THÁNG-NGÀY, ví dụ 2023-10-05" in result.output, result.output
     assert "%" not in result.output and "định dạng" not in result.output
 
     english = run(*args, "--lang", "en")
@@ -186,7 +186,7 @@ def test_a_bad_date_is_told_in_words(args: tuple[str | Path, ...]) -> None:
 def test_a_day_that_is_not_on_the_calendar() -> None:
     result = vi("campaign", "--date", "2023-02-30")
     assert result.exit_code == 2
-    assert "không có ngày '2023-02-30' trên lịch" in result.output, result.output
+    assert "không có ngày “2023-02-30” trên lịch" in result.output, result.output
 
 
 # --- 3. Click's errors, as sentences --------------------------------------------------------------------
@@ -208,11 +208,11 @@ def test_a_missing_path_is_a_sentence(tmp_path: Path, monkeypatch: pytest.Monkey
     assert photo.exit_code == report.exit_code == folder.exit_code == 2
     assert error_line(photo) == (
         "Lỗi: Giá trị không hợp lệ cho 'ẢNH_HOẶC_THƯ_MỤC...': "
-        "không tìm thấy tệp hay thư mục nào tên 'anh.jpg'"
+        "không tìm thấy tệp hay thư mục nào tên “anh.jpg”"
     )
-    assert error_line(report).endswith(": không tìm thấy tệp 'bao-cao.jsonl'")
+    assert error_line(report).endswith(": không tìm thấy tệp “bao-cao.jsonl”")
     assert "'BÁO_CÁO'" in error_line(report)
-    assert error_line(folder).endswith(": '.' là thư mục, không phải tệp")
+    assert error_line(folder).endswith(": “.” là thư mục, không phải tệp")
     for result in (photo, report, folder):
         assert not TITLE_CASED.search(result.output), result.output
     assert error_line(run("apply", "anh.jpg", "--lang", "en")).endswith(
@@ -224,7 +224,7 @@ def test_a_bad_number_is_a_sentence() -> None:
     photo = DATA / "grace_hopper.jpg"
     word = vi("apply", photo, "--quality", "abc")
     assert word.exit_code == 2
-    assert error_line(word) == "Lỗi: Giá trị không hợp lệ cho '--quality': 'abc' không phải là số nguyên"
+    assert error_line(word) == "Lỗi: Giá trị không hợp lệ cho '--quality': “abc” không phải là số nguyên"
     assert "integer" not in word.output and "range" not in word.output
 
     high = vi("apply", photo, "--quality", "200")
@@ -234,7 +234,7 @@ def test_a_bad_number_is_a_sentence() -> None:
 
     comma = vi("apply", photo, "--zoom", "1,1")
     assert "float" not in comma.output
-    assert error_line(comma).endswith(": '1,1' không phải là số: số thập phân viết bằng dấu chấm, ví dụ 1.5")
+    assert error_line(comma).endswith(": “1,1” không phải là số: số thập phân viết bằng dấu chấm, ví dụ 1.5")
     assert error_line(run("apply", photo, "--quality", "abc", "--lang", "en")).endswith(
         ": 'abc' is not a whole number"
     )

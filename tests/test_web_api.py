@@ -270,8 +270,14 @@ def test_a_text_file_is_a_400_in_the_requests_language(client: TestClient) -> No
     en = upload(client, b"Dear colleagues,\n", "notes.txt", **{"Accept-Language": "en"})
     vi = upload(client, b"Dear colleagues,\n", "notes.txt")
     assert en.status_code == vi.status_code == 400
-    assert en.json() == {"error": "not an image (or a format framer does not read)", "code": "not_an_image"}
-    assert vi.json()["code"] == "not_an_image" and vi.json()["error"] != en.json()["error"]
+    assert en.json() == {
+        "error": "This file is not a photo, or its format is not supported. Choose another photo.",
+        "code": "not_an_image",
+    }
+    assert vi.json() == {
+        "error": "Tệp này không phải ảnh hoặc có định dạng chưa được hỗ trợ. Vui lòng chọn ảnh khác.",
+        "code": "not_an_image",
+    }
 
 
 def test_a_decompression_bomb_is_refused_in_words_a_person_on_the_page_can_act_on(client: TestClient) -> None:
@@ -509,7 +515,7 @@ def test_framer_serve_says_plainly_when_its_port_is_taken() -> None:
         port = taken.getsockname()[1]
         result = CliRunner().invoke(serve, ["--port", str(port), "--no-browser", "--lang", "en"])
     assert result.exit_code == 2
-    assert f"port {port} is already in use" in result.output
+    assert f"Error: Port {port} is already in use" in result.output
 
 
 def test_framer_serve_has_help_with_an_example() -> None:

@@ -648,6 +648,12 @@ def test_picking_face_2_in_a_group_photo_downloads_the_other_person(
 # ---- errors and the network ------------------------------------------------------------------------
 
 
+def assert_sentence(text: str) -> None:
+    """A complete sentence for a person: a capital first, a full stop (or ? !) last, framer unnamed."""
+    assert text[:1].isupper() and text.endswith((".", "?", "!")), text
+    assert "framer" not in text.lower(), text
+
+
 def test_a_broken_file_says_so_in_the_alert_and_the_next_photo_works(open_page: Any, door: Door) -> None:
     page = open_page()
     words = site_json(door.url)["words"]["vi"]
@@ -655,7 +661,9 @@ def test_a_broken_file_says_so_in_the_alert_and_the_next_photo_works(open_page: 
     choose(page, {"name": "hong.jpg", "mimeType": "image/jpeg", "buffer": noise})
     alert = page.locator("#alert")
     assert alert.get_attribute("role") == "alert" and alert.is_visible()
-    assert alert.inner_text().strip() == words["unreadable"]
+    shown = alert.inner_text().strip()
+    assert shown == words["problems"]["not_an_image"]  # no picture's signature: not a photo
+    assert shown == "Tệp này không phải ảnh hoặc có định dạng chưa được hỗ trợ. Vui lòng chọn ảnh khác."
     assert page.get_attribute("#download", "aria-disabled") == "true"
 
     choose(page, DATA / "grace_hopper.jpg")
@@ -664,6 +672,32 @@ def test_a_broken_file_says_so_in_the_alert_and_the_next_photo_works(open_page: 
     assert page.get_attribute("#download", "aria-disabled") is None
     image, _, _ = download(page)
     assert image.size == SIZE
+
+
+def test_each_file_the_page_cannot_open_is_told_in_a_sentence_in_each_language(
+    open_page: Any, door: Door
+) -> None:
+    words = site_json(door.url)["words"]
+    jpeg = (DATA / "grace_hopper.jpg").read_bytes()
+    heic = b"\0\0\0\x18ftypheic" + bytes(99)
+    files = {
+        "not_an_image": {"name": "thu.jpg", "mimeType": "image/jpeg", "buffer": b"Dear colleagues,\n" * 40},
+        "empty": {"name": "rong.jpg", "mimeType": "image/jpeg", "buffer": b""},
+        "damaged": {"name": "hong.jpg", "mimeType": "image/jpeg", "buffer": jpeg[:4] + bytes(2000)},
+        # a picture format this browser may not read (HEIC in Chromium): the page's general words
+        "unreadable": {"name": "IMG_1.HEIC", "mimeType": "image/heic", "buffer": heic},
+    }
+    for lang in ("vi", "en"):
+        page = open_page(f"?lang={lang}")
+        for code, photo in files.items():
+            choose(page, photo)
+            shown = page.locator("#alert").inner_text().strip()
+            assert shown == words[lang]["problems"].get(code, words[lang].get(code)), (lang, code, shown)
+            assert_sentence(shown)
+    assert words["vi"]["problems"]["not_an_image"] != words["en"]["problems"]["not_an_image"]
+    assert words["en"]["problems"]["not_an_image"] == (
+        "This file is not a photo, or its format is not supported. Choose another photo."
+    )
 
 
 def test_with_the_server_stopped_a_group_photo_still_frames_and_face_2_gives_another_picture(

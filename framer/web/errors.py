@@ -1,14 +1,16 @@
 """The one place where what went wrong becomes an HTTP answer: a status and the JSON error shape,
 {"error": "<words in the request's language>", "code": "<stable code>"}.
 
-    PhotoError        400, its framer.reasons code (500 for "crashed": the photo killed a worker)
+    PhotoError        400, its framer.reasons code (500 for "crashed": the photo killed a worker), in the
+                      page's words (framer.web.words.PHOTO_REASONS), not the command line's
     AdjustError       400 "bad_adjust": a correction's value, or the adjust file, as its reader words it
     FolderBusy        423 "folder_busy": a framer apply is writing into the output folder
     CannotStart       409 "write_refused": a file framer must not write over is in the way
     CampaignClosed    403 "campaign_closed", the message naming the window
     Refused           the web layer's own refusals: 413 too_large_upload, 503 busy, 404 expired, ...
     HTTPException     Starlette's own (404 for an unknown address, 405)
-    anything else     500 "unexpected", without the exception's text (it is logged, not shown)
+    anything else     500 "unexpected", in the page's words, naming only the exception's type (its text
+                      is logged, not shown)
 """
 
 from __future__ import annotations
@@ -75,6 +77,6 @@ async def answer(request: Request, exc: Exception) -> JSONResponse:
         elif isinstance(exc, HTTPException):
             status, code, headers, message = exc.status_code, f"http_{exc.status_code}", {}, exc.detail
         else:
-            status, code, headers = 500, "unexpected", {}
-            message = worded("unexpected", {"detail": type(exc).__name__})
+            status, code, headers, detail = 500, "unexpected", {}, {"detail": type(exc).__name__}
+            message = words.photo_error(code, detail, worded(code, detail))
     return JSONResponse({"error": message, "code": code}, status, headers)

@@ -10,7 +10,7 @@ from datetime import date
 from ..campaign import CampaignStatus, Phase
 from ..errors import CampaignClosed, FrameError
 from ..frames import Frame
-from ..i18n import _, day
+from ..i18n import _
 from . import words
 from .errors import Refused
 from .jobs import Look
@@ -110,9 +110,7 @@ class Service:
             return _("The frame {name} has no campaign: it can be used on any day.").format(name=frame.title)
         if status.phase is Phase.AFTER:
             c = status.campaign
-            span = _("{start} to {end} ({timezone})").format(
-                start=day(c.start), end=day(c.end), timezone=c.timezone
-            )
+            span = c.span()
             ended = words.CAMPAIGN_ENDED_ANYWAY if self.config.ignore_window else words.CAMPAIGN_ENDED
             text = _(ended).format(frame=frame.title, span=span)
         else:

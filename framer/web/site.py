@@ -5,12 +5,13 @@ it, frames the photo, and judges the campaign by the phone's clock in the campai
 
     {"version": 1, "today": null | "2023-10-05", "default": NAME, "ignore_window": false, "lang": "vi",
      "frames": [{"name", "title", "size": [W, H], "window": [x, y, w, h], "image": URL,
-                 "campaign": {"start", "end", "timezone"} | null, "messages": {"before"|"during"|"after"}}],
+                 "campaign": {"start", "end", "timezone", "zone": {"vi", "en"}} | null,
+                 "messages": {"before"|"during"|"after"}}],
      "words": {"vi": {...}, "en": {...}}}
 
 Words are framer's own catalog's: the page's (framer.web.words), the campaign's sentences as templates
 (framer.campaign: {frame}, {span}, {n}... filled in by the page), and what a photo's warnings and problems
-are called (framer.report, framer.reasons).
+are called (framer.report, and the page's own sentences for framer.reasons' codes).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import Any
 
 from .. import campaign
 from ..frames import Frame
-from ..i18n import LANGUAGES, translation
+from ..i18n import LANGUAGES, translation, zone
 from . import words as page_words
 
 VERSION = 1
@@ -35,9 +36,10 @@ PAGE_POLICY = (
     "connect-src 'self' data: blob:; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; "
     "form-action 'none'"
 )
-# The photo's warnings and problems the page can meet, by their codes (framer.report, framer.reasons).
+# The photo's warnings and problems the page can meet, by their codes (framer.report, framer.reasons):
+# a problem in the page's words (framer.web.words.PHOTO_REASONS), which the page shows as they are.
 WARNINGS = ("no_face", "several_faces", "low_resolution", "edges_filled", "animated")
-PROBLEMS = ("not_an_image", "damaged", "truncated")
+PROBLEMS = ("not_an_image", "empty", "damaged", "truncated")
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,11 @@ def site(
     }
 
 
+def _campaign(c: campaign.Campaign) -> dict[str, Any]:
+    """A campaign as the report records it, and its time zone's name for people in each language."""
+    return c.as_record() | {"zone": {lang: zone(c.timezone, c.start, lang) for lang in LANGUAGES}}
+
+
 def _frame(o: Offered) -> dict[str, Any]:
     f = o.frame
     return {
@@ -75,14 +82,13 @@ def _frame(o: Offered) -> dict[str, Any]:
         "size": list(o.size),
         "window": [round(float(v), 2) for v in o.window],
         "image": o.image,
-        "campaign": f.campaign.as_record() if f.campaign else None,
+        "campaign": _campaign(f.campaign) if f.campaign else None,
         "messages": dict(f.messages),
     }
 
 
 def words(lang: str, *, mb: int) -> dict[str, Any]:
     """Every word the page shows, in `lang`, with the plural forms of those that have them."""
-    from ..reasons import ERRORS
     from ..report import WARNING_TEXT
 
     t = translation(lang)
@@ -106,5 +112,5 @@ def words(lang: str, *, mb: int) -> dict[str, Any]:
         "date_format": "dd/mm/yyyy" if lang == "vi" else "yyyy-mm-dd",
     }
     said["warnings"] = {code: t.gettext(WARNING_TEXT[code]) for code in WARNINGS if code in WARNING_TEXT}
-    said["problems"] = {code: t.gettext(str(ERRORS[code])) for code in PROBLEMS}
+    said["problems"] = {code: t.gettext(str(page_words.PHOTO_REASONS[code])) for code in PROBLEMS}
     return said

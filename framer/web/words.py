@@ -1,13 +1,17 @@
 """Every word the page shows, and the web layer's own error messages: framer's catalog, like the CLI's.
 
 The page has no words of its own: it reads these from site.json (framer.web.site), in each language,
-and shows them by key. Messages about a photo (why it cannot be framed, its warnings) and about the
-campaign are framer's own, worded by framer.reasons, framer.report and framer.campaign.
+and shows them by key. A photo's warnings and the campaign are worded by framer.report and
+framer.campaign; why a photo cannot be framed has the page's own sentences here (PHOTO_REASONS), for
+framer.reasons' codes: the command line's fragments name framer and its options, a page's error is a
+sentence that says what to do next.
 """
 
 from __future__ import annotations
 
-from ..i18n import N_, _
+from collections.abc import Callable, Mapping
+
+from ..i18n import N_, _, integer, ngettext
 
 # The page's words, by the key the page uses. Placeholders in braces are filled in by the page
 # ({n}: a face's number, {count}: how many faces, {seconds}: till it tries again) or here ({minutes},
@@ -58,32 +62,38 @@ PAGE = {
 # Each language is named in itself, whatever the page's language: the way back to one's own.
 LANGUAGE_NAMES = {"lang_vi": "Tiếng Việt", "lang_en": "English"}
 
-# Why a request was refused, by its stable code (the JSON error's "code"); photos' own reasons are
-# framer.reasons'.
+# Why a request was refused, by its stable code (the JSON error's "code"): each a sentence, with what to
+# do next where there is something to do. Photos' own reasons are PHOTO_REASONS'.
 ERRORS = {
-    "too_large_upload": N_("The photo is larger than {mb} MB: choose a smaller one."),
-    "busy": N_("The server is busy… please try again in a few seconds."),
-    "expired": N_("This photo is no longer on the server (it is kept {minutes} minutes): choose it again."),
-    "not_a_form": N_("The upload is not a form with a photo in it (multipart/form-data)."),
-    "no_photo": N_("No photo was sent: choose a photo."),
-    "slow_upload": N_("The upload took too long: check your connection and try again."),
-    "unknown_frame": N_("There is no frame named {name} on this page."),
-    "bad_number": N_("{name} must be a number from {low} to {high}."),
-    "bad_face": N_("face must be a whole number from 1."),
-    "bad_format": N_("format must be jpg, png or webp."),
-    "not_found": N_("There is nothing at this address."),
+    "too_large_upload": N_("The photo is larger than {mb} MB. Choose a smaller photo."),
+    "busy": N_("The server is busy. Please try again in a few seconds."),
+    "expired": N_(
+        "This photo is no longer on the server (photos are kept {minutes} minutes). Choose it again."
+    ),
+    "not_a_form": N_(
+        "The upload is not a form with a photo in it. Send the photo in a multipart/form-data form."
+    ),
+    "no_photo": N_("No photo was sent. Choose a photo."),
+    "slow_upload": N_("The upload took too long. Check your connection and try again."),
+    "unknown_frame": N_("There is no frame named {name} on this page. Choose one of the frames it offers."),
+    "bad_number": N_("The value of {name} must be a number from {low} to {high}."),
+    "bad_face": N_("The value of face must be a whole number, 1 or more."),
+    "bad_format": N_("The value of format must be jpg, png or webp."),
+    "not_found": N_("There is nothing at this address. Check the address."),
     "bad_token": N_(
-        "This page needs its key: open the address framer review printed, with its ?token=… part."
+        "This page needs its key. Open the full address printed when the review was started, with its "
+        "?token= part."
     ),
-    "too_large_body": N_("The request is too large."),
+    "too_large_body": N_("The request is too large. Send a smaller one."),
     "other_site": N_(
-        "This request comes from another site's page: only framer's own page, or a script, may send it."
+        "This request comes from another website's page: only this site's own pages, or a script, may "
+        "send it. Open this page at its own address and try again."
     ),
-    "bad_host": N_("This server answers only the addresses it was started on."),
+    "bad_host": N_("This server answers only the addresses it was started on. Open the page at one of them."),
     "bad_json": N_("The request must be a JSON object."),
-    "bad_value": N_("{name} must be a number."),
-    "bad_flag": N_("{name} must be true or false."),
-    "unknown_file": N_("There is no such photo in this report."),
+    "bad_value": N_("The value of {name} must be a number."),
+    "bad_flag": N_("The value of {name} must be true or false."),
+    "unknown_file": N_("There is no such photo in this report. Reload the page."),
     "not_editable": N_(
         "This photo cannot be framed again here: it has no output (it failed, or another file is in its "
         "place)."
@@ -109,18 +119,63 @@ def page(minutes: int, mb: int) -> dict[str, str]:
     return words | LANGUAGE_NAMES
 
 
-# Reasons whose command-line words name an option a person on the page cannot use.
-PHOTO_REASONS = {
+# Why a photo was not framed, for the page and the API, by framer.reasons' code: a sentence that does not
+# name framer, and what to do next. Every code a photo sent to the page can end in (decoding it from its
+# bytes, finding the face asked for, a worker that crashed), and the page's own (framer.web.site.PROBLEMS);
+# the command line keeps framer.reasons' words. A function words a plural: it is given the value `found`.
+PHOTO_REASONS: dict[str, str | Callable[[int], str]] = {
+    "not_an_image": N_("This file is not a photo, or its format is not supported. Choose another photo."),
+    "empty": N_("This file is empty (0 bytes). Choose another photo."),
+    "cannot_read": N_("This file could not be read. Choose it again, or choose another photo."),
+    "truncated": N_(
+        "The photo file is incomplete (perhaps it was not fully copied or downloaded). Choose the photo "
+        "again."
+    ),
+    "damaged": N_("The photo's data is damaged and cannot be read. Choose another photo."),
+    "unsupported": N_("{kind} photos are not supported. Choose a JPEG, PNG or WebP photo."),
     "too_large": N_(
-        "the image is {w} x {h} px ({mp} megapixels), more than the {limit} megapixels this page takes: "
-        "choose a smaller copy of the photo"
+        "The photo is {w} x {h} px ({mp} megapixels), more than the {limit} megapixels this page takes. "
+        "Choose a smaller copy of the photo."
+    ),
+    "too_costly": N_(
+        "Opening this photo would take {mb} MB of memory, more than the {limit} MB allowed for one photo. "
+        "Choose a smaller copy of the photo."
+    ),
+    "out_of_memory": N_(
+        "Opening this photo took more memory than is allowed for one photo. Choose a smaller copy of the "
+        "photo."
+    ),
+    "crashed": N_("This photo could not be opened: the file is probably damaged. Choose another photo."),
+    "face_beyond": lambda found: ngettext(
+        "There is no face {n}: only {found} face was found in the photo. Choose face 1.",
+        "There is no face {n}: only {found} faces were found in the photo. Choose a face from 1 to {found}.",
+        found,
+    ),
+    "face_none": N_(
+        "There is no face {n}: no face was found in the photo. Frame it without choosing a face, or "
+        "choose another photo."
+    ),
+    "unexpected": N_(
+        "Something went wrong on the server ({detail}). Please try again, and report it if it happens again."
     ),
 }
 
 
-def photo_error(code: str, details: dict[str, object], said: str) -> str:
-    """Why a photo was not framed, for the page: framer's reason (`said`), or its page wording."""
-    return _(PHOTO_REASONS[code]).format(**details) if code in PHOTO_REASONS else said
+def photo_error(code: str, details: Mapping[str, object], said: str) -> str:
+    """Why a photo was not framed, for the page, in the language in use: its sentence in PHOTO_REASONS
+    with its values (whole numbers written the language's way), else framer's reason (`said`)."""
+    words = PHOTO_REASONS.get(code)
+    if words is None:
+        return said
+    values = {
+        k: integer(v) if isinstance(v, int) and not isinstance(v, bool) else v for k, v in details.items()
+    }
+    try:
+        if callable(words):
+            return words(int(str(details["found"]))).format(**values)
+        return _(words).format(**values)
+    except (KeyError, IndexError, ValueError, TypeError):  # a value the sentence needs is missing
+        return said
 
 
 def error(code: str, **values: object) -> str:

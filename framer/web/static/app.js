@@ -71,10 +71,12 @@ function setBusy(busy) {
   el.status.textContent = busy ? t("working") : "";
 }
 
-// What went wrong, in the page's words: a file that is not a readable picture, else something the page
-// could not load (the detector's files, when the network dropped before they came).
+// What went wrong, in the page's words: a file that is not a readable picture (why, by its code, when the
+// page can tell: site.json's problems), else something the page could not load (the detector's files,
+// when the network dropped before they came).
 function problem(error) {
-  return error instanceof Unreadable ? t("unreadable") : t("offline");
+  if (!(error instanceof Unreadable)) return t("offline");
+  return (error.code && state.words.problems[error.code]) || t("unreadable");
 }
 
 // ---- the campaign, by this device's clock in the campaign's time zone -------------------------------
@@ -100,7 +102,7 @@ function campaignStatus(frame) {
   const today = dayNumber(state.site.today || todayIn(c.timezone));
   const start = dayNumber(c.start);
   const end = dayNumber(c.end);
-  const span = t("campaign_span", { start: day(c.start), end: day(c.end), timezone: c.timezone });
+  const span = t("campaign_span", { start: day(c.start), end: day(c.end), timezone: (c.zone || {})[lang] || c.timezone });
   const title = frame.title;
   const extra = (phase) => (frame.messages && frame.messages[phase] ? ` ${frame.messages[phase]}` : "");
   if (today < start) {

@@ -56,17 +56,54 @@ export async function prepareFrame(record) {
   return { ...record, image, frameSize: [w, h], geometry: { size: [w, h], window, mask } };
 }
 
+/** A file the browser cannot open as a picture. `code` says why, as framer.reasons names it (the page
+ * shows site.json's words.problems[code]): "empty"; "not_an_image", no picture format's signature;
+ * "damaged", a JPEG, PNG, GIF, WebP or BMP, which every browser reads; or null, another picture format
+ * (HEIC, TIFF...), which this browser may not read. */
+export class Unreadable extends Error {
+  constructor(message, code = null) {
+    super(message);
+    this.code = code;
+  }
+}
+
+const ascii = (head, at, text) => [...text].every((c, i) => head[at + i] === c.charCodeAt(0));
+const starts = (head, bytes) => bytes.every((b, i) => head[i] === b);
+
+/** Why the browser could not open `file` as a picture, from its first bytes (Unreadable's code). */
+async function whyUnreadable(file) {
+  if (!file.size) return "empty";
+  let head;
+  try {
+    head = new Uint8Array(await file.slice(0, 16).arrayBuffer());
+  } catch (_) {
+    return null; // gone, or not readable any more: say it in the page's general words
+  }
+  const everywhere =
+    starts(head, [0xff, 0xd8, 0xff]) || // JPEG
+    starts(head, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]) || // PNG
+    ascii(head, 0, "GIF8") ||
+    (ascii(head, 0, "RIFF") && ascii(head, 8, "WEBP")) ||
+    ascii(head, 0, "BM");
+  if (everywhere) return "damaged";
+  const picture =
+    ascii(head, 4, "ftyp") || // HEIC, AVIF (ISO media)
+    ascii(head, 0, "II*\0") || // TIFF
+    ascii(head, 0, "MM\0*") ||
+    starts(head, [0xff, 0x0a]) || // JPEG XL
+    ascii(head, 4, "JXL ") ||
+    starts(head, [0x00, 0x00, 0x01, 0x00]); // ICO
+  return picture ? null : "not_an_image";
+}
+
 /** The photo in `file`, analysed for the editor: its size, faces (largest first), a placement for each
  * face (or one without a face), its warnings, and a preview; and the decoded photo, kept to frame it. */
-/** A file the browser cannot open as a picture (damaged, or in a format it does not read). */
-export class Unreadable extends Error {}
-
 export async function analyse(file, frame, base) {
   let decoded;
   try {
     decoded = await decodePhoto(file, MAX_PIXELS);
   } catch (error) {
-    throw new Unreadable(String(error));
+    throw new Unreadable(String(error), await whyUnreadable(file));
   }
   const { bitmap, width, height } = decoded;
   const canvas = new OffscreenCanvas(width, height);
