@@ -223,7 +223,7 @@ def make_set(workdir: Path, sources: list[Path], n: int) -> Path:
 def describe_sources(workdir: Path, sources: list[Path]) -> list[dict]:
     """What framer decides for each source (its --report): face box and crop, in full-res px. A 12 MP
     photo is decoded at 1/2 scale; when its crop is so narrow that those pixels would be enlarged more
-    than framer.pipeline.REDECODE_ABOVE, framer decodes it a second time, in full. Not cached: it is
+    than framer.core.pipeline.REDECODE_ABOVE, framer decodes it a second time, in full. Not cached: it is
     framer's current code that decides."""
     out, report = workdir / "describe-out", workdir / "describe.jsonl"
     shutil.rmtree(out, ignore_errors=True)
@@ -238,7 +238,7 @@ def describe_sources(workdir: Path, sources: list[Path]) -> list[dict]:
 def print_sources(sources: list[Path], rows: list[dict]) -> None:
     from PIL import Image
 
-    from framer.pipeline import REDECODE_ABOVE
+    from framer.core.pipeline import REDECODE_ABOVE
 
     by_name = {Path(r["input"]).name: r for r in rows}
     print(f"{'source':34} {'size':>9} {'MB':>5}  {'layout':6} {'face h px':>9} {'crop px':>8}  re-decode")

@@ -21,12 +21,12 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from framer.compose import PreparedFrame
-from framer.detect import FaceDetector
+from framer.core.compose import PreparedFrame
+from framer.core.detect import FaceDetector
+from framer.core.images import encode
+from framer.core.pipeline import frame_file
 from framer.errors import PhotoError
-from framer.frames import load_frame
-from framer.images import encode
-from framer.pipeline import frame_file
+from framer.frames.model import load_frame
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
 SEEDS = [

@@ -10,13 +10,13 @@ This is a benchmark, not a test: it prints tables and always exits 0 (unless a r
    PNG, a WebP, a GIF, a TIFF, a 16-bit grey TIFF, a progressive and a baseline JPEG; and a 48 MP phone
    JPEG (8000 x 6000, 4:2:0) and a 48 MP HEIC, which must still be framed. Flat pictures: their files are
    small, what they cost to decode is not. Each is framed in a fresh process of its own, as a worker of
-   each door does it: the process starts as the door's workers start (framer.web.jobs.start; framer.batch's
-   worker start: detector and frame built, the worker's memory ceiling set where framer sets one) and
-   frames a normal photo (a worker's first photo costs it more than the next), the resident set's
-   high-water mark is read (`getrusage(RUSAGE_SELF).ru_maxrss`), then the picture is framed (web:
-   jobs.render on its bytes, as POST /api/frame; apply: the batch worker on a Task, as `framer apply`)
-   and the mark read again. Printed: the mark before, the growth the picture caused, the seconds, and
-   what came of it (framed, or the refusal's code).
+   each door does it: the process starts as the door's workers start (framer.web.jobs.start;
+   framer.batch.plan's worker start: detector and frame built, the worker's memory ceiling set where
+   framer sets one) and frames a normal photo (a worker's first photo costs it more than the next), the
+   resident set's high-water mark is read (`getrusage(RUSAGE_SELF).ru_maxrss`), then the picture is
+   framed (web: jobs.render on its bytes, as POST /api/frame; apply: the batch worker on a Task, as
+   `framer apply`) and the mark read again. Printed: the mark before, the growth the picture caused,
+   the seconds, and what came of it (framed, or the refusal's code).
 2. The tester's scenario (without --no-serve): `framer serve --workers 2` (framer.web under uvicorn, the
    real server, on loopback), two 16-bit 9900 x 9900 PNGs posted at once to /api/frame; meanwhile the
    process tree is sampled every 20 ms from /proc (bench.py's TreeWatcher) and the largest sum of the
@@ -135,12 +135,12 @@ def frame_one(door: str, path: Path) -> dict[str, object]:
     photo costs more than the next: the detector's buffers), then frame `path` as the door does."""
     sys.path.insert(0, str(ROOT))
     from framer.errors import PhotoError
-    from framer.frames import load_frame
+    from framer.frames.model import load_frame
 
     frame = load_frame("dx-2023").settled()
     normal = ROOT / "tests" / "data" / "grace_hopper.jpg"
     if door == "web":
-        from framer.geometry import Adjust
+        from framer.core.geometry import Adjust
         from framer.web import jobs
 
         jobs.start([frame], os.getppid())
@@ -150,7 +150,8 @@ def frame_one(door: str, path: Path) -> dict[str, object]:
             return "framed"
 
     else:
-        from framer import batch, worker
+        from framer.batch import plan as batch
+        from framer.batch import worker
 
         batch._start_worker(frame, None, os.getppid())
         target = Path(tempfile.mkdtemp()) / "out.jpg"

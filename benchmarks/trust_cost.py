@@ -3,7 +3,7 @@
     python benchmarks/trust_cost.py [--photos 2000] [--workdir DIR] [--repeat 5] [--appends 500]
 
 A benchmark, not a test: it prints one table and exits 0 unless a framer run fails. It calls framer's own
-functions (framer.journal), so the numbers are those of the real code. In one run it:
+functions (framer.batch.journal), so the numbers are those of the real code. In one run it:
 
 1. Makes (once; cached in the work folder, default <tmp>/framer-trust) a set of N distinct photos in 20
    sub-folders: copies of tests/data/grace_hopper.jpg (512x600) and tests/data/astronaut.png (512x512)
@@ -15,17 +15,18 @@ functions (framer.journal), so the numbers are those of the real code. In one ru
    all cores), then --repeat times again with everything up to date (the median is shown): that re-run
    starts, plans, locks OUT, reads its journal, fingerprints every input, reads and hashes every output,
    and frames nothing (the script checks that the re-runs wrote no file in OUT).
-3. The fingerprint: one pass over the N inputs doing `os.stat` + `framer.journal.fingerprint` (size,
+3. The fingerprint: one pass over the N inputs doing `os.stat` + `framer.batch.journal.fingerprint` (size,
    mtime_ns, ctime_ns, inode), against the bare `os.stat` keeping size and mtime_ns that framer 0.1 did;
    warm caches, median of --repeat passes.
-4. The folder lock: `with framer.journal.folder_lock(OUT): pass` (create, flock, check, write the owner,
+4. The folder lock: `with framer.batch.journal.folder_lock(OUT): pass` (create, flock, check, write the owner,
    unlink, close), median of 1,000.
-5. The journal: `framer.journal.Journal(OUT)` on OUT's N-entry journal (read, parse, lstat every output),
+5. The journal: `framer.batch.journal.Journal(OUT)` on OUT's N-entry journal (read, parse, lstat every
+   output),
    median of --repeat; then `Journal.lookup` of all N outputs on a fresh Journal, which reads and hashes
-   every output (framer.journal.describes): median of --repeat with the outputs in the page cache
+   every output (framer.batch.journal.describes): median of --repeat with the outputs in the page cache
    ("warm"), and once after evicting them with posix_fadvise(DONTNEED) ("cold": read from the disk, or
    from the host's cache on a virtual machine).
-6. The append: `framer.journal.append` of a real journal line from OUT, --appends times into a fresh
+6. The append: `framer.batch.journal.append` of a real journal line from OUT, --appends times into a fresh
    journal on OUT's file system, each timed (median and p95), then the same function with os.fsync made a
    no-op. The real worker also fsyncs each output's own bytes before placing it (framer.files.AtomicFile),
    which is not counted here. The file system type is OUT's, from /proc/mounts.
@@ -47,7 +48,7 @@ from collections.abc import Callable
 from pathlib import Path
 from unittest import mock
 
-from framer import journal
+from framer.batch import journal
 
 REPO = Path(__file__).resolve().parents[1]
 SOURCES = [REPO / "tests" / "data" / "grace_hopper.jpg", REPO / "tests" / "data" / "astronaut.png"]

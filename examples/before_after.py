@@ -7,10 +7,10 @@ from pathlib import Path
 
 from PIL import Image
 
-from framer.compose import PreparedFrame
-from framer.detect import FaceDetector
-from framer.frames import load_frame
-from framer.pipeline import frame_file
+from framer.core.compose import PreparedFrame
+from framer.core.detect import FaceDetector
+from framer.core.pipeline import frame_file
+from framer.frames.model import load_frame
 
 HERE = Path(__file__).parent
 HEIGHT = 540

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import IO, BinaryIO
 
 from .errors import OutputError, WriteRefused
-from .i18n import _
+from .i18n import _, display
 
 # Extensions picked up when walking a folder.
 PHOTO_SUFFIXES = frozenset(
@@ -36,7 +36,8 @@ PHOTO_SUFFIXES = frozenset(
 _UMASK = os.umask(0)
 os.umask(_UMASK)
 
-JOURNAL_NAME = ".framer-journal.jsonl"  # in each output folder: what framer wrote there (framer.journal)
+# in each output folder: what framer wrote there (framer.batch.journal)
+JOURNAL_NAME = ".framer-journal.jsonl"
 LOCK_NAME = ".framer-lock"  # held by the run writing into the folder
 TEMP_MARK = ".framer-"  # framer 0.1 staged a file beside its target as .NAME.framer-XXXX.part
 STAGING_PREFIX = ".framer-staging-"  # a staging folder: .framer-staging-XXXX, holding a .lock
@@ -60,17 +61,6 @@ def open_regular(path: Path | str) -> BinaryIO:
     except BaseException:
         os.close(fd)
         raise
-
-
-def display(path: Path | str) -> str:
-    """`path` as text a person can read and any console or file can hold: bytes that are not UTF-8 (a
-    name from an old zip tool) are shown as \\xNN instead of breaking the line they are printed in."""
-    text = str(path)
-    try:
-        raw = text.encode("utf-8", "surrogateescape")
-    except UnicodeEncodeError:  # a lone surrogate that stands for no byte (a hand-made or Windows name)
-        return text.encode("utf-8", "backslashreplace").decode("utf-8")
-    return raw.decode("utf-8", "backslashreplace")
 
 
 def is_path_text(value: object) -> bool:

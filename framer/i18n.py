@@ -141,3 +141,14 @@ def zone(timezone: str, on: date | None = None, lang: str | None = None) -> str:
     minutes = int(offset.total_seconds() // 60)
     sign, (h, m) = ("+" if minutes >= 0 else "-"), divmod(abs(minutes), 60)
     return "UTC" if not minutes else f"UTC{sign}{h}" + (f":{m:02d}" if m else "")
+
+
+def display(path: Path | str) -> str:
+    """`path` as text a person can read and any console or file can hold: bytes that are not UTF-8 (a
+    name from an old zip tool) are shown as \\xNN instead of breaking the line they are printed in."""
+    text = str(path)
+    try:
+        raw = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a lone surrogate that stands for no byte (a hand-made or Windows name)
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return raw.decode("utf-8", "backslashreplace")

@@ -6,7 +6,7 @@ itself when the parent is gone, however it went (a kill -9 or a power cut of the
 orphan holding staging folders or CPU).
 
 Each worker also has a hard ceiling on its memory (`limit_memory`): framer refuses, from its header, a
-picture that would cost more than its budget to decode (framer.images.decode_cost), and the ceiling is
+picture that would cost more than its budget to decode (framer.core.images.decode_cost), and the ceiling is
 there for what that estimate misses, so that one picture can at worst fail itself, never the host.
 """
 

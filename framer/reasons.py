@@ -82,7 +82,7 @@ def worded(code: str, details: Mapping[str, object] | None = None) -> str:
     (from a report of another version, or words from an old one) as it is."""
     if code not in ERRORS:
         return code
-    from .files import display
+    from .i18n import display
 
     values = dict(details or {})
     if "path" in values:

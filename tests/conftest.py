@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from framer.compose import PreparedFrame
-from framer.detect import FaceDetector
-from framer.frames import load_frame
+from framer.core.compose import PreparedFrame
+from framer.core.detect import FaceDetector
+from framer.frames.model import load_frame
 from helpers import TEST_SIZE
 
 # CI (CI=true) replays the same examples every run, so a submission never fails by the luck of the draw;
@@ -23,7 +23,7 @@ if os.environ.get("CI"):
 
 @pytest.fixture(scope="session", autouse=True)
 def own_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """The tests keep prepared frames in a cache of their own (framer.frame_cache), never the user's;
+    """The tests keep prepared frames in a cache of their own (framer.frames.cache), never the user's;
     set in the environment, so the workers a test starts use it too."""
     folder = tmp_path_factory.mktemp("cache")
     with pytest.MonkeyPatch.context() as patch:

@@ -10,8 +10,8 @@ import numpy as np
 from click.testing import CliRunner, Result
 from PIL import Image
 
-from framer.detect import FaceDetector
-from framer.geometry import Box, Face
+from framer.core.detect import FaceDetector
+from framer.core.geometry import Box, Face
 
 DATA = Path(__file__).parent / "data"
 TEST_SIZE = 540  # half the default output: the same geometry, a quarter of the pixels
@@ -46,7 +46,7 @@ def two_people(path: Path) -> Path:
 
 def run(*args: str | Path) -> Result:
     """`framer ARGS` in this process, as a person types it (exit code, output, files written)."""
-    from framer.cli import cli
+    from framer.cli.apply import cli
 
     return CliRunner().invoke(cli, [str(a) for a in args])
 
@@ -96,7 +96,7 @@ def crash_on_marked_photos(task):
     contains "crash". Lives here so that worker processes can import it."""
     import os
 
-    from framer import worker
+    from framer.batch import worker
 
     if "crash" in task.job.source.name:
         os._exit(3)

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from framer.campaign import Campaign, Phase
+from framer.frames.campaign import Campaign, Phase
 
 DX = Campaign(date(2023, 10, 1), date(2023, 10, 10), "Asia/Ho_Chi_Minh")
 

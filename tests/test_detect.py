@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from framer.detect import MODEL_NAME, MODEL_SHA256, FaceDetector
+from framer.core.detect import MODEL_NAME, MODEL_SHA256, FaceDetector
 from helpers import DATA
 
 

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from starlette.exceptions import StarletteDeprecationWarning
 
-from framer.adjust import read_adjustments
+from framer.batch.adjust import read_adjustments
 from framer.errors import AdjustError
-from framer.frames import Frame, load_frame
+from framer.frames.model import Frame, load_frame
 from framer.web.app import create_app
 from framer.web.origin import host_name, loopback_hosts
 from framer.web.service import Config
@@ -160,7 +160,7 @@ def test_review_serve_on_ipv6_loopback_refuses_another_sites_name_and_origin(
 ) -> None:
     import shutil
 
-    from framer.fixes import Hints, load
+    from framer.review.session import Hints, load
     from framer.web.review import ReviewConfig, create_review_app
     from helpers import run
 

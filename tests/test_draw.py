@@ -1,4 +1,5 @@
-"""framer.draw: a frame drawn from a few words in the built-in frame's style, its texts fitted or refused.
+"""framer.frames.draw: a frame drawn from a few words in the built-in frame's style, its texts fitted or
+refused.
 
 The built-in frame is drawn by it, pixel for pixel; every text stays inside the avatar's circle, off the
 window's rim and off the other texts, or the design is refused; the window is found where the drawing
@@ -21,7 +22,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image, ImageDraw, ImageFilter
 
-from framer.draw import (
+from framer.errors import FrameError
+from framer.frames.draw import (
     CX,
     CY,
     MIN_CONTRAST,
@@ -48,8 +50,7 @@ from framer.draw import (
     plan,
     text_coverage,
 )
-from framer.errors import FrameError
-from framer.frames import Frame
+from framer.frames.model import Frame
 
 FRAMES = Path(__file__).resolve().parent.parent / "frames"
 BUILTIN = FRAMES / "dx-2023"

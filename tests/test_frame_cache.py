@@ -1,4 +1,4 @@
-"""Frames scaled for output are kept between runs (framer.frame_cache): always the same pixels as made
+"""Frames scaled for output are kept between runs (framer.frames.cache): always the same pixels as made
 afresh, never another frame's, and a cache that is damaged or cannot be written costs nothing but time."""
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from framer.compose import PreparedFrame
-from framer.frame_cache import prepared_frame
-from framer.frames import Frame, load_frame
+from framer.core.compose import PreparedFrame
+from framer.frames.cache import prepared_frame
+from framer.frames.model import Frame, load_frame
 
 
 def _fresh(frame: Frame, side: int) -> PreparedFrame:
@@ -100,7 +100,7 @@ def test_a_cache_that_cannot_be_written_or_is_off_costs_nothing(
 def test_a_frame_settled_once_is_known_without_decoding_and_a_bad_one_never(
     cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import framer.frames as frames
+    import framer.frames.model as frames
 
     first = load_frame("dx-2023").settled()
     opaque = tmp_path / "opaque.png"

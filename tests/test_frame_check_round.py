@@ -17,8 +17,8 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from framer.frame_check import cut_by_round_view
-from framer.frames import builtin_root, load_frame
+from framer.frames.check import cut_by_round_view
+from framer.frames.model import builtin_root, load_frame
 from helpers import run
 
 RGB = tuple[int, int, int]

@@ -12,7 +12,7 @@ import pytest
 from icalendar import Calendar
 from PIL import Image, ImageDraw
 
-from framer.frame_choice import BUILT_IN, CHOSEN, DEFAULT_FILE, RUNNING, choose
+from framer.frames.choice import BUILT_IN, CHOSEN, DEFAULT_FILE, RUNNING, choose
 from helpers import DATA, run
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")

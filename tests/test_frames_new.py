@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw
 
-from framer.detect import FaceDetector
-from framer.draw import design_from_table, draw_frame
-from framer.frames import load_frame
+from framer.core.detect import FaceDetector
+from framer.frames.draw import design_from_table, draw_frame
+from framer.frames.model import load_frame
 from helpers import DATA, assert_face_placed, run
 
 ISSUE = [  # the texts the issue checks a new frame with
@@ -57,7 +57,7 @@ def test_a_new_frame_is_checked_used_twice_and_drawn_again_as_it_was(
             assert im.size == (1080, 1080)
             assert_face_placed(detector, im, frame.window.scaled(1080 / 2048, 1080 / 2048))
 
-    again = draw_frame(design_from_table(meta["design"]))  # what python -m framer.draw FOLDER draws
+    again = draw_frame(design_from_table(meta["design"]))  # what python -m framer.frames.draw FOLDER draws
     with Image.open(folder / "frame.png") as im:
         assert im.tobytes() == again.image.tobytes()  # the same frame, pixel for pixel
 

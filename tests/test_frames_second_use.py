@@ -21,7 +21,7 @@ import pytest
 from PIL import Image, ImageDraw
 from starlette.exceptions import StarletteDeprecationWarning
 
-from framer.frames import load_frame
+from framer.frames.model import load_frame
 from framer.web.app import create_app
 from framer.web.service import Config
 from helpers import DATA, run
@@ -160,7 +160,7 @@ def test_serve_frames_a_photo_every_time(frame: list[str], cache: Path) -> None:
 def test_review_serve_frames_a_photo_again_every_time(
     frame: list[str], cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from framer.fixes import Hints, load
+    from framer.review.session import Hints, load
     from framer.web.review import ReviewConfig, create_review_app
 
     monkeypatch.chdir(tmp_path)
@@ -184,7 +184,7 @@ def test_review_serve_frames_a_photo_again_every_time(
 
 def settled_then_spoiled(tmp_path: Path):  # -> Frame
     """A frame checked by a command (settled), whose image is then spoiled before the workers read it."""
-    from framer.frames import Frame
+    from framer.frames.model import Frame
 
     png = agency_frame(tmp_path / "khung.png")
     frame = Frame.bare(png).settled()
@@ -196,9 +196,9 @@ def settled_then_spoiled(tmp_path: Path):  # -> Frame
 def test_a_frame_the_workers_cannot_prepare_is_never_blamed_on_a_photo(
     tmp_path: Path, cache: Path, workers: int
 ) -> None:
-    from framer import batch
+    from framer.batch import plan as batch
+    from framer.batch.report import Report
     from framer.errors import FrameError
-    from framer.report import Report
 
     frame = settled_then_spoiled(tmp_path)
     photos = tmp_path / "photos"
@@ -217,8 +217,8 @@ def test_serve_with_a_frame_its_workers_cannot_prepare_says_so_in_one_line(
 ) -> None:
     from click.testing import CliRunner
 
-    from framer.cli_serve import serve
-    from framer.frames import Frame
+    from framer.cli.serve import serve
+    from framer.frames.model import Frame
 
     settle = Frame.settled
 

@@ -11,7 +11,7 @@ import pytest
 from click.testing import Result
 from PIL import Image, ImageDraw
 
-from framer.campaign import Campaign
+from framer.frames.campaign import Campaign
 from helpers import run
 
 DX_TITLE = "Ngày Chuyển đổi số quốc gia 10.10.2023"  # frames/dx-2023/frame.toml

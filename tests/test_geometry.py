@@ -9,7 +9,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from framer.geometry import (
+from framer.core.geometry import (
     COVER_EYE_LINE,
     COVER_FACE_SHARE,
     COVER_SHIFT,

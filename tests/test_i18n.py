@@ -16,7 +16,7 @@ import click
 import pytest
 from babel.messages.pofile import read_po
 
-from framer.catalog import CLICK_MESSAGES, po_files, untranslated
+from framer.cli.catalog import CLICK_MESSAGES, po_files, untranslated
 from framer.i18n import DOMAIN, LOCALE_DIR
 from helpers import DATA
 

@@ -9,11 +9,11 @@ import numpy as np
 import pytest
 from PIL import Image, ImageOps
 
-from framer.colour import to_rgb
-from framer.detect import FaceDetector
+from framer.core.colour import to_rgb
+from framer.core.detect import FaceDetector
+from framer.core.images import decode_photo, encode, load_photo
 from framer.errors import OutputError, PhotoError
 from framer.files import write_atomic
-from framer.images import decode_photo, encode, load_photo
 from helpers import DATA
 
 VARIANTS = [

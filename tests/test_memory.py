@@ -25,13 +25,13 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from framer import pipeline
-from framer.compose import PreparedFrame
-from framer.detect import FaceDetector
+from framer.core import pipeline
+from framer.core.compose import PreparedFrame
+from framer.core.detect import FaceDetector
+from framer.core.images import DECODE_BUDGET, MB, WEB_DECODE_BUDGET, decode_cost, decode_photo, reduction
+from framer.core.pipeline import within_memory
 from framer.errors import PhotoError
-from framer.frames import Frame, load_frame
-from framer.images import DECODE_BUDGET, MB, WEB_DECODE_BUDGET, decode_cost, decode_photo, reduction
-from framer.pipeline import within_memory
+from framer.frames.model import Frame, load_frame
 from framer.web.app import create_app
 from framer.web.service import Config, Service
 from helpers import DATA, run
@@ -175,7 +175,7 @@ def test_a_reduced_decode_is_pillows_whole_picture_reduced(mode: str) -> None:
     im = hopper.convert(mode) if mode != "P" else hopper.convert("RGB").convert("P")
     buffer = io.BytesIO()
     im.save(buffer, "PNG")
-    from framer.colour import to_rgb
+    from framer.core.colour import to_rgb
 
     expected = np.asarray(to_rgb(Image.open(io.BytesIO(buffer.getvalue()))).reduce(2))
     photo = decode_photo(buffer.getvalue(), min_side=200)
@@ -183,7 +183,7 @@ def test_a_reduced_decode_is_pillows_whole_picture_reduced(mode: str) -> None:
 
 
 def in_a_batch_worker(path: Path) -> dict[str, object]:
-    """Run in a worker of framer apply (framer.batch's pool, its ceiling set): decode `path` under a
+    """Run in a worker of framer apply (framer.batch.plan's pool, its ceiling set): decode `path` under a
     ceiling too low for it, as if the estimate had missed; then as the batch does; then a normal photo."""
     from framer.processes import vm_size
 
@@ -215,7 +215,7 @@ def in_a_batch_worker(path: Path) -> dict[str, object]:
 def test_a_98_mp_16_bit_png_costs_a_worker_its_estimate_and_a_ceiling_fails_only_that_photo(
     grey16: Path,
 ) -> None:
-    from framer.batch import _pool
+    from framer.batch.plan import _pool
 
     with _pool(1, load_frame("dx-2023").settled(), 540) as pool:
         found = pool.submit(in_a_batch_worker, grey16).result(timeout=60)

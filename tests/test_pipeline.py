@@ -10,11 +10,11 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from framer.compose import PreparedFrame, _extend, render_portrait
-from framer.detect import FaceDetector
-from framer.geometry import Box, Placement, place_face
-from framer.images import load_photo
-from framer.pipeline import EDGES_FILLED, LOW_RESOLUTION, NO_FACE, SEVERAL_FACES, Adjust, frame_photo
+from framer.core.compose import PreparedFrame, _extend, render_portrait
+from framer.core.detect import FaceDetector
+from framer.core.geometry import Box, Placement, place_face
+from framer.core.images import load_photo
+from framer.core.pipeline import EDGES_FILLED, LOW_RESOLUTION, NO_FACE, SEVERAL_FACES, Adjust, frame_photo
 from helpers import DATA, assert_face_placed, faces_in
 
 # Every photo in tests/data but the cat: each has exactly one face.
@@ -99,7 +99,7 @@ def test_a_margin_the_frame_hides_is_not_blurred_and_nothing_visible_changes(
     detector: FaceDetector, frame: PreparedFrame
 ) -> None:
     """The blur is made only when some of it can be seen: skipping it changes no pixel of the output."""
-    from framer.compose import lay_frame
+    from framer.core.compose import lay_frame
 
     photo = load_photo(DATA / "hopper_12mp.jpg")
     placement = frame_photo(photo, detector, frame).placement
@@ -211,8 +211,8 @@ def test_an_editors_analysis_places_each_face_as_framing_would(
 ) -> None:
     """The web page drags and zooms from analyse()'s placements; the download is frame_file's. With
     the same face, zoom and shift, both must be the same placement."""
-    from framer.geometry import nudge
-    from framer.pipeline import analyse, frame_file
+    from framer.core.geometry import nudge
+    from framer.core.pipeline import analyse, frame_file
     from helpers import two_people
 
     source = two_people(tmp_path / "two.jpg") if name == "two" else DATA / name

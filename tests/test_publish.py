@@ -143,7 +143,7 @@ def test_framer_serve_writes_the_same_poster_for_its_address(
 ) -> None:
     from click.testing import CliRunner
 
-    from framer.cli_serve import serve
+    from framer.cli.serve import serve
 
     class Server:  # the real server is not needed: the poster is written before it runs
         started, should_exit = True, False

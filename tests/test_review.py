@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageChops, ImageOps, ImageStat
 
-import framer.report
-from framer.report import WARNING_TEXT, Record, ReportFile, read_records
-from framer.review import build_review, write_review
+import framer.batch.report
+from framer.batch.report import WARNING_TEXT, Record, ReportFile, read_records
+from framer.review.sheet import build_review, write_review
 from helpers import DATA
 
 # A file name cannot hold "/", so no "</script>": an opening tag is enough to hurt if not escaped.
@@ -308,7 +308,7 @@ def largely_invented(share: float) -> Record:
 
 
 def test_a_window_largely_filled_beyond_the_photo_is_to_check_and_says_why(base: Path) -> None:
-    limit = framer.report.INVENTED_TO_CHECK
+    limit = framer.batch.report.INVENTED_TO_CHECK
     assert 0.02 < limit <= 0.15  # stronger than edges_filled (2 %), a share a person sees at full size
     page = Page(build_review([largely_invented(0.23)], base_dir=base))
     (card,) = page.cards
@@ -323,7 +323,7 @@ def test_a_window_largely_filled_beyond_the_photo_is_to_check_and_says_why(base:
 
 @pytest.mark.parametrize("of_the_limit", [0.0, 0.5, 1.0])
 def test_a_window_filled_a_little_is_only_a_note(base: Path, of_the_limit: float) -> None:
-    share = of_the_limit * framer.report.INVENTED_TO_CHECK
+    share = of_the_limit * framer.batch.report.INVENTED_TO_CHECK
     (card,) = Page(build_review([largely_invented(share)], base_dir=base)).cards
     assert card.attrs["data-group"] == "ok" and card.reasons == []
 

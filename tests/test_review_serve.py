@@ -23,9 +23,9 @@ import pytest
 from PIL import Image
 from starlette.exceptions import StarletteDeprecationWarning
 
-from framer.adjust import read_adjustments
-from framer.fixes import Hints, load
-from framer.journal import folder_lock
+from framer.batch.adjust import read_adjustments
+from framer.batch.journal import folder_lock
+from framer.review.session import Hints, load
 from framer.web.review import ReviewConfig, create_review_app
 from helpers import DATA, run, two_people
 

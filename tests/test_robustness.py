@@ -18,8 +18,8 @@ import pytest
 from PIL import Image
 
 from framer import files
+from framer.core.images import decode_photo
 from framer.errors import PhotoError
-from framer.images import decode_photo
 from helpers import DATA, run, snapshot
 
 DURING = ["--date", "2023-10-05", "--size", "360", "--jobs", "1"]
@@ -257,7 +257,7 @@ def test_a_full_disk_stops_with_a_clear_message_and_keeps_what_was_done(
         real_write(path, data, **kw)  # type: ignore[arg-type]
         written.append(path)
 
-    monkeypatch.setattr("framer.worker.write_atomic", filling_up)
+    monkeypatch.setattr("framer.batch.worker.write_atomic", filling_up)
     result = run("apply", zoo, "-o", tmp_path / "out", *DURING)
     assert result.exit_code == 1
     assert "the disk is full. Stopped; the photos framed so far are kept" in result.output
@@ -273,7 +273,7 @@ def test_an_output_folder_that_cannot_be_written_stops_at_once(
     def refused(path: Path, data: bytes, **kw: object) -> None:
         raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
 
-    monkeypatch.setattr("framer.worker.write_atomic", refused)
+    monkeypatch.setattr("framer.batch.worker.write_atomic", refused)
     result = run("apply", zoo, "-o", tmp_path / "out", *DURING)
     assert result.exit_code == 1
     assert "permission denied. Stopped" in result.output

@@ -19,8 +19,8 @@ from click.testing import Result
 from hypothesis import given
 from hypothesis import strategies as st
 
-from framer import journal
-from framer.batch import Job, distinct_outputs, folded, preview_path
+from framer.batch import journal
+from framer.batch.plan import Job, distinct_outputs, folded, preview_path
 from helpers import DATA, run, snapshot, stale_staging
 
 DURING = ["--date", "2023-10-05", "--size", "360", "--jobs", "1"]

@@ -19,9 +19,9 @@ import pytest
 from click.testing import Result
 from PIL import Image, ImageDraw
 
+from framer.core.geometry import Box
 from framer.errors import FrameError
-from framer.frames import MAX_FRAME_BYTES, Frame, load_frame
-from framer.geometry import Box
+from framer.frames.model import MAX_FRAME_BYTES, Frame, load_frame
 from helpers import DATA, run
 
 PHOTO = DATA / "grace_hopper.jpg"
@@ -234,7 +234,7 @@ def test_a_frame_bomb_is_refused_from_its_header(
 
 
 def test_a_frame_bomb_in_a_folder_is_refused_for_the_worker_too(tmp_path: Path, bomb: Path) -> None:
-    from framer.worker import Worker
+    from framer.batch.worker import Worker
 
     folder = tmp_path / "f"
     folder.mkdir()

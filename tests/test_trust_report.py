@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from test_review import Page, stand_in_output
 
-from framer.adjust import read_adjustments
-from framer.report import Record, ReportFile, read_records, sheet_cell, sheet_text
-from framer.review import build_review
+from framer.batch.adjust import read_adjustments
+from framer.batch.report import Record, ReportFile, read_records, sheet_cell, sheet_text
+from framer.review.sheet import build_review
 from helpers import DATA, run
 
 DURING = ["--date", "2023-10-05", "--size", "360", "--jobs", "1"]

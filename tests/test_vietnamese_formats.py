@@ -17,8 +17,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from framer import i18n
-from framer.catalog import glossary_faults, po_files
-from framer.cli_common import sentence
+from framer.cli.catalog import glossary_faults, po_files
+from framer.cli.options import sentence
 from helpers import DATA, TEST_SIZE, run
 
 

@@ -29,14 +29,14 @@ from starlette.applications import Starlette
 from starlette.exceptions import StarletteDeprecationWarning
 from starlette.requests import Request
 
-from framer.cli_serve import serve
-from framer.compose import PreparedFrame
-from framer.detect import FaceDetector
+from framer.cli.serve import serve
+from framer.core.compose import PreparedFrame
+from framer.core.detect import FaceDetector
+from framer.core.geometry import Adjust, Box
+from framer.core.images import encode
+from framer.core.pipeline import analyse, frame_file
 from framer.errors import PhotoError
-from framer.frames import Frame, load_frame
-from framer.geometry import Adjust, Box
-from framer.images import encode
-from framer.pipeline import analyse, frame_file
+from framer.frames.model import Frame, load_frame
 from framer.web.app import create_app
 from framer.web.errors import answer
 from framer.web.language import preferred

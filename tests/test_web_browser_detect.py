@@ -4,7 +4,7 @@ A plain static HTTP server on loopback serves a folder laid out as a published o
 vendored ONNX Runtime Web beside it, the model, the photos) and a small test page under the
 Content-Security-Policy the page uses, with no cross-origin isolation: all a static host gives. Debian's
 chromium, driven by Playwright (as test_web_browser), decodes each photo as the page does and finds its
-faces; the tests compare with framer.detect.FaceDetector on the same file. One browser, one page, one
+faces; the tests compare with framer.core.detect.FaceDetector on the same file. One browser, one page, one
 detector for the whole module, and many photos per call into the page.
 """
 
@@ -28,11 +28,11 @@ import pytest
 from PIL import Image
 from test_web_browser import browser  # noqa: F401 (the fixture)
 
-from framer import detect
-from framer.compose import resize
-from framer.detect import FaceDetector
-from framer.geometry import Face
-from framer.images import load_photo
+from framer.core import detect
+from framer.core.compose import resize
+from framer.core.detect import FaceDetector
+from framer.core.geometry import Face
+from framer.core.images import load_photo
 from helpers import DATA, two_people
 
 # The published page's policy: its own files only, and WebAssembly compiled from them ('wasm-unsafe-eval':
@@ -238,7 +238,8 @@ def found(probe: Any) -> dict[str, Found]:
 
 @pytest.fixture(scope="module")
 def python_faces(site: Path) -> dict[str, list[Face]]:
-    """What framer.detect.FaceDetector finds in the same files, decoded by framer.images.load_photo."""
+    """What framer.core.detect.FaceDetector finds in the same files, decoded by
+    framer.core.images.load_photo."""
     detector = FaceDetector()
     return {name: detector(load_photo(site / "photos" / name)) for name in [*PHOTOS, GROUP, SLIVER]}
 
@@ -377,7 +378,7 @@ def test_a_photo_over_the_pixel_limit_is_decoded_reduced_and_its_face_found_in_t
 
 
 def test_the_reduce_port_matches_compose_resize(probe: Any, site: Path) -> None:
-    """detect.js's reduce against framer.compose.resize(fine=False) on random pictures of many sizes:
+    """detect.js's reduce against framer.core.compose.resize(fine=False) on random pictures of many sizes:
     shrinking by whole and broken factors, slivers, enlarging (bicubic)."""
     rng = np.random.default_rng(19)
     shapes = [

@@ -1,6 +1,6 @@
 """The placement the static page runs on the phone (framer/web/static/place.js) against the Python it
-ports (framer.geometry, framer.pipeline's plan_photo and finish), in the real browser (Debian's chromium,
-driven by Playwright, as test_web_browser).
+ports (framer.core.geometry, framer.core.pipeline's plan_photo and finish), in the real browser (Debian's
+chromium, driven by Playwright, as test_web_browser).
 
 Thousands of seeded cases: faces of any size, shape and eye line, near or past the photo's edges; photos
 tiny to huge, landscape and portrait; windows of the shapes frames have, their masks from real alpha (the
@@ -32,11 +32,11 @@ import pytest
 from PIL import Image, ImageDraw, ImageFilter
 from test_web_browser import browser  # noqa: F401 (the fixture)
 
-from framer import pipeline
-from framer.compose import PreparedFrame
+from framer.core import pipeline
+from framer.core.compose import PreparedFrame
+from framer.core.geometry import Adjust, Box, Face, Placement, WindowMask, nudge, place_face
 from framer.errors import PhotoError
-from framer.frames import load_frame
-from framer.geometry import Adjust, Box, Face, Placement, WindowMask, nudge, place_face
+from framer.frames.model import load_frame
 
 HALF_PIXEL = 0.5  # the issue's tolerance, in canvas px
 Record = Callable[[str, object], None]  # pytest's record_testsuite_property
@@ -142,8 +142,8 @@ def page(browser: Any) -> Iterator[Any]:  # noqa: F811
 
 @pytest.fixture
 def python_finish(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Any]:
-    """framer.pipeline.finish without its pixels: the warnings, the face and the invented share it decides
-    are what is compared; rendering a 20000 px photo for each case would only make the test slow."""
+    """framer.core.pipeline.finish without its pixels: the warnings, the face and the invented share it
+    decides are what is compared; rendering a 20000 px photo for each case would only make the test slow."""
     monkeypatch.setattr(pipeline, "render_portrait", lambda *args, **kwargs: None)
     monkeypatch.setattr(pipeline, "lay_frame", lambda *args, **kwargs: None)
     return pipeline.finish
@@ -164,7 +164,7 @@ def python_frame_case(
 ) -> dict[str, Any]:
     """What framer apply decides for a photo of this size whose detector found these faces."""
     faces = [face_of(f) for f in case["faces"]]
-    # As framer.detect.FaceDetector orders them (a stable sort by area, largest first).
+    # As framer.core.detect.FaceDetector orders them (a stable sort by area, largest first).
     order = sorted(range(len(faces)), key=lambda i: faces[i].box.w * faces[i].box.h, reverse=True)
     found = [faces[i] for i in order]
     photo = photo_of(case["photo"])

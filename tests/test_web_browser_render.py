@@ -1,4 +1,4 @@
-"""The picture the page makes on the device (static/render.js) against framer's own (framer.compose): the
+"""The picture the page makes on the device (static/render.js) against framer's own (framer.core.compose): the
 photo drawn through the same placement, and where it does not reach, the same fill (mirrored at its edge,
 blurred more the farther out, a wash of its edge colours far out). Real photos, in Chromium, with a plain
 static server, as the published page has it."""
@@ -20,9 +20,9 @@ import pytest
 from PIL import Image
 from test_web_browser import browser  # noqa: F401 (the fixture)
 
-from framer.compose import render_portrait
-from framer.geometry import Box, Placement
-from framer.images import load_photo
+from framer.core.compose import render_portrait
+from framer.core.geometry import Box, Placement
+from framer.core.images import load_photo
 from framer.web.site import PAGE_POLICY
 from helpers import DATA
 
@@ -86,7 +86,7 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 def both(
     page: Any, name: str, scale: float, crop: tuple[float, float, float, float]
 ) -> tuple[np.ndarray, np.ndarray]:
-    """framer.compose's canvas and the browser's for the photo `name` placed at `scale`, `crop`."""
+    """framer.core.compose's canvas and the browser's for the photo `name` placed at `scale`, `crop`."""
     python = render_portrait(load_photo(DATA / name), Placement(scale, Box(*crop)), SIZE).astype(np.int16)
     data = page.evaluate(
         "([url, placement, size]) => window.probe(url, placement, size)",

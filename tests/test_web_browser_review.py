@@ -16,8 +16,8 @@ import pytest
 from test_review_serve import ON, SIZE, make_batch, pixels, rerun
 from test_web_browser import DESKTOP, browser  # noqa: F401 (the fixture)
 
-from framer.adjust import read_adjustments
-from framer.fixes import Hints, load
+from framer.batch.adjust import read_adjustments
+from framer.review.session import Hints, load
 from framer.web.review import ReviewConfig, create_review_app
 from framer.web.serving import in_thread
 from helpers import run

@@ -19,8 +19,8 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from framer.fixes import Hints, load
-from framer.frames import load_frame
+from framer.frames.model import load_frame
+from framer.review.session import Hints, load
 from framer.web.app import create_app
 from framer.web.guard import Door, Limits, address_of
 from framer.web.review import ReviewConfig, create_review_app

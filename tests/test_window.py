@@ -12,10 +12,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from framer.core.geometry import Box
 from framer.errors import FrameError
-from framer.frames import load_frame
-from framer.geometry import Box
-from framer.window import find_window
+from framer.frames.model import load_frame
+from framer.frames.window import find_window
 
 # Geometry is in the Box convention: pixel (i, j) covers [i, i + 1) x [j, j + 1). OpenCV puts pixel centres
 # at whole coordinates, hence the half pixel in `_at`. Shapes are drawn with sub-pixel precision.

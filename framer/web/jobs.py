@@ -11,13 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ..core.geometry import Adjust
 from ..errors import FrameError
-from ..geometry import Adjust
 
 if TYPE_CHECKING:
-    from ..compose import PreparedFrame
-    from ..detect import FaceDetector
-    from ..frames import Frame
+    from ..core.compose import PreparedFrame
+    from ..core.detect import FaceDetector
+    from ..frames.model import Frame
 
 PREVIEW_SIDE = 1280  # px, the preview's longer side: sharp on a phone's screen, light to send
 PREVIEW_QUALITY = 85
@@ -58,8 +58,8 @@ class _Kit:
     """What one worker builds once: the detector, and each offered frame prepared at its output size."""
 
     def __init__(self, frames: list[Frame]) -> None:
-        from ..detect import FaceDetector
-        from ..frame_cache import prepared_frame
+        from ..core.detect import FaceDetector
+        from ..frames.cache import prepared_frame
 
         self.detector: FaceDetector = FaceDetector()
         self.frames: dict[str, PreparedFrame] = {}
@@ -76,7 +76,7 @@ def start(frames: list[Frame], parent: int) -> None:
     Ctrl-C left to the server, gone when it is), with the detector and frames built once, and a ceiling
     on its memory. A frame that cannot be prepared leaves the worker alive (a dead one would be taken
     for a photo that crashed it): its jobs raise the frame's error instead."""
-    from ..images import WEB_DECODE_BUDGET
+    from ..core.images import WEB_DECODE_BUDGET
     from ..processes import become_worker, limit_memory
 
     global _kit, _cannot
@@ -105,8 +105,8 @@ def analyse(data: bytes, frame: str) -> Analysed:
     """The faces in the photo `data` and where each would go in `frame`, and a preview (PhotoError)."""
     from PIL import Image
 
-    from ..images import WEB_DECODE_BUDGET, encode
-    from ..pipeline import LOW_RESOLUTION, analyse, within_memory
+    from ..core.images import WEB_DECODE_BUDGET, encode
+    from ..core.pipeline import LOW_RESOLUTION, analyse, within_memory
 
     kit = _started()
     with within_memory():
@@ -128,8 +128,8 @@ def analyse(data: bytes, frame: str) -> Analysed:
 
 def render(data: bytes, frame: str, adjust: Adjust, fmt: str) -> Rendered:
     """The photo `data` framed with `frame`, placed as `adjust` says, encoded as `fmt` (PhotoError)."""
-    from ..images import WEB_DECODE_BUDGET, encode
-    from ..pipeline import frame_file, within_memory
+    from ..core.images import WEB_DECODE_BUDGET, encode
+    from ..core.pipeline import frame_file, within_memory
 
     kit = _started()
     with within_memory():
@@ -141,7 +141,7 @@ def describe(frame: str) -> Look:
     """The frame `frame` at its output size: what the page draws over the photo."""
     from PIL import Image
 
-    from ..images import encode
+    from ..core.images import encode
 
     prepared = _started().frames[frame]
     rgba = Image.merge("RGBA", (*prepared.rgb.split(), prepared.alpha))

@@ -22,7 +22,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
 from ..errors import FrameError, PhotoError
-from ..frames import Frame
+from ..frames.model import Frame
 from ..processes import context
 from . import jobs
 from .errors import busy

@@ -14,7 +14,7 @@ from importlib.resources import as_file
 
 from PIL import Image, ImageDraw, ImageFont
 
-from ..frames import builtin_root
+from ..frames.model import builtin_root
 from ..i18n import N_, _
 
 MARK = ("Software", "framer poster")  # a text chunk in every poster: framer may replace its own

@@ -28,7 +28,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from ..errors import WriteRefused
-from ..frames import Frame
+from ..frames.model import Frame
 from ..i18n import _
 from .site import Offered, site
 

@@ -12,7 +12,7 @@
     POST /api/checked                   {"file", "checked"}: mark it as checked (or not)
 
 Only files the report names are ever read, each by its number in the report, never by a path a request
-gives; originals are never written. Framing again goes through framer.batch (lock, journal, claim rules,
+gives; originals are never written. Framing again goes through framer.batch.plan (lock, journal, claim rules,
 atomic write) in a worker process; the correction goes to the batch's adjust file, so that `framer apply
 --adjust FILE` reproduces it. On a host other than loopback every request needs the server's token.
 """
@@ -44,13 +44,13 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ..batch.report import ERROR, UP_TO_DATE, warning_text
+from ..core.geometry import Adjust
 from ..errors import FramerError
-from ..files import display, open_regular
-from ..fixes import Batch, Photo, mark_checked, reframe, report_language, rewrite_report, save_fix
-from ..geometry import Adjust
-from ..i18n import LANGUAGES, _, language
-from ..report import ERROR, UP_TO_DATE, warning_text
-from ..review import GROUPS, _reasons, group_of, thumbnail
+from ..files import open_regular
+from ..i18n import LANGUAGES, _, display, language
+from ..review.session import Batch, Photo, mark_checked, reframe, report_language, rewrite_report, save_fix
+from ..review.sheet import GROUPS, _reasons, group_of, thumbnail
 from . import jobs, words
 from .app import SecurityHeaders
 from .errors import Refused, answer

@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from ..campaign import CampaignStatus, Phase
 from ..errors import CampaignClosed, FrameError
-from ..frames import Frame
+from ..frames.campaign import CampaignStatus, Phase
+from ..frames.model import Frame
 from ..i18n import _
 from . import words
 from .errors import Refused

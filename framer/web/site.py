@@ -10,8 +10,8 @@ it, frames the photo, and judges the campaign by the phone's clock in the campai
      "words": {"vi": {...}, "en": {...}}}
 
 Words are framer's own catalog's: the page's (framer.web.words), the campaign's sentences as templates
-(framer.campaign: {frame}, {span}, {n}... filled in by the page), and what a photo's warnings and problems
-are called (framer.report, and the page's own sentences for framer.reasons' codes).
+(framer.frames.campaign: {frame}, {span}, {n}... filled in by the page), and what a photo's warnings and
+problems are called (framer.batch.report, and the page's own sentences for framer.reasons' codes).
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from .. import campaign
-from ..frames import Frame
+from ..frames import campaign
+from ..frames.model import Frame
 from ..i18n import LANGUAGES, translation, zone
 from . import words as page_words
 
@@ -36,7 +36,7 @@ PAGE_POLICY = (
     "connect-src 'self' data: blob:; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; "
     "form-action 'none'"
 )
-# The photo's warnings and problems the page can meet, by their codes (framer.report, framer.reasons):
+# The photo's warnings and problems the page can meet, by their codes (framer.batch.report, framer.reasons):
 # a problem in the page's words (framer.web.words.PHOTO_REASONS), which the page shows as they are.
 WARNINGS = ("no_face", "several_faces", "low_resolution", "edges_filled", "animated")
 PROBLEMS = ("not_an_image", "empty", "damaged", "truncated")
@@ -89,7 +89,7 @@ def _frame(o: Offered) -> dict[str, Any]:
 
 def words(lang: str, *, mb: int) -> dict[str, Any]:
     """Every word the page shows, in `lang`, with the plural forms of those that have them."""
-    from ..report import WARNING_TEXT
+    from ..batch.report import WARNING_TEXT
 
     t = translation(lang)
     said: dict[str, Any] = {

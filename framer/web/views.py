@@ -14,9 +14,9 @@ from starlette.datastructures import QueryParams
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
-from ..geometry import Adjust
+from ..batch.report import warning_text
+from ..core.geometry import Adjust
 from ..numbers import decimal, whole
-from ..report import warning_text
 from . import jobs
 from .errors import Refused
 from .language import negotiate, speaking
@@ -97,10 +97,10 @@ def _box(values: list[float]) -> tuple[float, float, float, float]:
 
 
 async def model(request: Request) -> Response:
-    """The face detector's model, for the page's own detector (framer.detect's, the same file)."""
+    """The face detector's model, for the page's own detector (framer.core.detect's, the same file)."""
     from starlette.responses import FileResponse
 
-    from ..detect import MODEL_NAME
+    from ..core.detect import MODEL_NAME
 
     path = files("framer") / "models" / MODEL_NAME
     return FileResponse(

@@ -1,8 +1,8 @@
 """Every word the page shows, and the web layer's own error messages: framer's catalog, like the CLI's.
 
 The page has no words of its own: it reads these from site.json (framer.web.site), in each language,
-and shows them by key. A photo's warnings and the campaign are worded by framer.report and
-framer.campaign; why a photo cannot be framed has the page's own sentences here (PHOTO_REASONS), for
+and shows them by key. A photo's warnings and the campaign are worded by framer.batch.report and
+framer.frames.campaign; why a photo cannot be framed has the page's own sentences here (PHOTO_REASONS), for
 framer.reasons' codes: the command line's fragments name framer and its options, a page's error is a
 sentence that says what to do next.
 """

@@ -19,10 +19,11 @@ from datetime import date
 from enum import StrEnum
 from pathlib import Path
 
+from ..errors import FrameError
+from ..files import write_atomic
+from ..i18n import _, day, ngettext
 from .campaign import CampaignStatus, Phase
-from .errors import FrameError
-from .files import write_atomic
-from .frames import (
+from .model import (
     DEFAULT_FRAME,
     Frame,
     all_frames,
@@ -33,7 +34,6 @@ from .frames import (
     removable_names,
     toml_string,
 )
-from .i18n import _, day, ngettext
 
 DEFAULT_FILE = "default.toml"  # in the user's frames folder; a "." keeps it from ever being a frame's name
 

@@ -11,17 +11,17 @@ import hashlib
 import os
 from dataclasses import asdict
 
-from .batch import Task, Write
-from .compose import avatar_preview
-from .detect import FaceDetector
-from .errors import FrameError, FramerError, OutputError, PhotoError
-from .files import write_atomic
-from .frame_cache import prepared_frame
-from .frames import Frame
-from .images import encode
+from ..core.compose import avatar_preview
+from ..core.detect import FaceDetector
+from ..core.images import encode
+from ..core.pipeline import frame_file, within_memory
+from ..errors import FrameError, FramerError, OutputError, PhotoError
+from ..files import write_atomic
+from ..frames.cache import prepared_frame
+from ..frames.model import Frame
+from ..reasons import os_reason
 from .journal import Entry, append, file_identity, retraction
-from .pipeline import frame_file, within_memory
-from .reasons import os_reason
+from .plan import Task, Write
 from .report import ERROR, NO_FACE, OK, Record
 
 OUTCOME = (

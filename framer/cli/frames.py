@@ -13,8 +13,13 @@ from typing import Any, TypeVar
 
 import click
 
-from .campaign import CampaignStatus, Phase
-from .cli_common import (
+from ..core.geometry import Box
+from ..errors import CampaignClosed
+from ..frames.campaign import CampaignStatus, Phase
+from ..frames.choice import BUILT_IN, CHOSEN, RUNNING, choose, elsewhere, status_on
+from ..frames.model import Frame, load_frame
+from ..i18n import N_, _, day, ngettext
+from .options import (
     Date,
     TranslatedCommand,
     TranslatedGroup,
@@ -27,11 +32,6 @@ from .cli_common import (
     user_errors,
     user_frames,
 )
-from .errors import CampaignClosed
-from .frame_choice import BUILT_IN, CHOSEN, RUNNING, choose, elsewhere, status_on
-from .frames import Frame, load_frame
-from .geometry import Box
-from .i18n import N_, _, day, ngettext
 
 F = TypeVar("F", bound=Callable[..., Any])
 ORIGINS = (N_("built-in"), N_("yours"))  # where a frame comes from, as `frames list` shows it
@@ -101,7 +101,7 @@ def campaign(frame_name: str, on_date: datetime | None) -> None:
 
 
 def _chosen(name: str | None, on: date | None) -> Frame:
-    """The frame named by --frame, else the default one (framer.frame_choice), said on stderr."""
+    """The frame named by --frame, else the default one (framer.frames.choice), said on stderr."""
     choice = choose(name, user_frames(), on)
     for line in choice.said():
         click.echo(line, err=True)
@@ -133,8 +133,8 @@ def remind(frame_name: str | None, output: Path, on_date: datetime | None, ignor
       framer remind -o nhac-viec.ics        # the campaign running today (or your default frame)
       framer remind --frame dx-2023 -o nhac-viec.ics
     """
-    from .files import check_target, write_atomic
-    from .remind import looks_like_reminders, reminders
+    from ..files import check_target, write_atomic
+    from ..frames.remind import looks_like_reminders, reminders
 
     on = on_date.date() if on_date else None
     with user_errors():
@@ -197,7 +197,7 @@ def frames_list(on_date: datetime | None) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from .frames import all_frames
+    from ..frames.model import all_frames
 
     on = on_date.date() if on_date else None
     passed_over: list[str] = []
@@ -256,7 +256,7 @@ def frames_show(name: str, window_box: Box | None) -> None:
       framer frames show dx-2023
       framer frames show khung.png --window 300,200,1000,1000
     """
-    from .window import shape_name
+    from ..frames.window import shape_name
 
     with user_errors():
         frame = load_frame(name, user_frames())
@@ -318,8 +318,8 @@ def frames_check(name: str, window_box: Box | None, output: Path | None) -> None
       framer frames check so-tt-2024
       framer frames check khung.png --window 300,200,1000,1000
     """
-    from .files import check_target, write_atomic
-    from .frame_check import check_frame, looks_like_check
+    from ..files import check_target, write_atomic
+    from ..frames.check import check_frame, looks_like_check
 
     with user_errors():
         frame = load_frame(name, user_frames())
@@ -366,7 +366,7 @@ def frames_add(
       framer frames add khung.png --name so-tt-2024 --window 300,200,1000,1000
       framer frames add khung.png --name so-tt-2024 --starts 2024-10-01 --ends 2024-10-12 --replace
     """
-    from .frames import add_frame
+    from ..frames.model import add_frame
 
     if (starts is None) != (ends is None):
         raise click.UsageError(_("give both --starts and --ends, or neither (a frame for any day)"))
@@ -447,8 +447,8 @@ def frames_new(
       framer frames new cds-2027 --title "Ngày Chuyển đổi số quốc gia" --date-text 10.10.2027 \\
           --starts 2027-10-01 --ends 2027-10-10
     """
-    from .draw import MAX_LOGO_BYTES, Design
-    from .frames import new_frame, read_regular
+    from ..frames.draw import MAX_LOGO_BYTES, Design
+    from ..frames.model import new_frame, read_regular
 
     existed = _is_users(name)
     with user_errors():
@@ -477,7 +477,7 @@ def frames_new(
 
 
 def _is_users(name: str) -> bool:
-    from .frames import removable_names
+    from ..frames.model import removable_names
 
     return name in removable_names(user_frames())
 
@@ -509,7 +509,7 @@ def frames_use(name: str | None, auto: bool) -> None:
       framer frames use so-tt-2024
       framer frames use --auto
     """
-    from .frame_choice import keep_default
+    from ..frames.choice import keep_default
 
     if (name is None) == (not auto):
         raise click.UsageError(_("give a frame's name, or --auto"))
@@ -545,8 +545,8 @@ def frames_remove(name: str) -> None:
     Example:
       framer frames remove so-tt-2024
     """
-    from .frame_choice import keep_default, kept_default
-    from .frames import remove_frame
+    from ..frames.choice import keep_default, kept_default
+    from ..frames.model import remove_frame
 
     with user_errors():
         removed = remove_frame(name, user_frames())

@@ -20,10 +20,7 @@ from pathlib import Path, PurePath
 
 from PIL import Image, ImageOps
 
-from .colour import to_rgb
-from .files import display, open_regular, write_atomic
-from .i18n import N_, _, language, ngettext
-from .report import (
+from ..batch.report import (
     ERROR,
     NEEDS_A_LOOK,
     NO_FACE,
@@ -35,6 +32,9 @@ from .report import (
     Record,
     warning_text,
 )
+from ..core.colour import to_rgb
+from ..files import open_regular, write_atomic
+from ..i18n import N_, _, display, language, ngettext
 
 GENERATOR = "framer review"  # in every page: a new page replaces an old one, and never anything else
 THUMB_PX = 176  # the size Facebook shows a profile picture at

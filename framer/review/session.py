@@ -1,9 +1,9 @@
 """A framed batch, as its report names it, for `framer review --serve`: each photo, how the adjust file
 names it, which of its files may be shown, and framing one of them again as `framer apply --adjust`
-would (framer.batch: the same claim rules, journal line, atomic write and folder lock).
+would (framer.batch.plan: the same claim rules, journal line, atomic write and folder lock).
 
 The report does not hold the run's settings; the output folder's journal holds, for each output, a
-digest of them (framer.journal.job_key). The settings are found again by trying the frames framer knows
+digest of them (framer.batch.journal.job_key). The settings are found again by trying the frames framer knows
 (or the one given) with the format, size, quality and preview of the outputs until the digests match,
 so that a photo framed again here is up to date for the next `framer apply` with the same options.
 """
@@ -16,15 +16,15 @@ from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import __version__
-from .adjust import CHECKED, FOLDER_FILE, Sheet, cells_of, names_of
-from .batch import OUTPUT_SUFFIXES, Job, Settings, preview_path
-from .files import JOURNAL_NAME, check_target, open_regular
-from .frames import DEFAULT_FRAME, Frame, all_frames, load_frame
-from .geometry import Adjust, Box
-from .i18n import _
-from .journal import _entries, job_key, settings_digest
-from .report import Record, read_records
+from .. import __version__
+from ..batch.adjust import CHECKED, FOLDER_FILE, Sheet, cells_of, names_of
+from ..batch.journal import _entries, job_key, settings_digest
+from ..batch.plan import OUTPUT_SUFFIXES, Job, Settings, preview_path
+from ..batch.report import Record, read_records
+from ..core.geometry import Adjust, Box
+from ..files import JOURNAL_NAME, check_target, open_regular
+from ..frames.model import DEFAULT_FRAME, Frame, all_frames, load_frame
+from ..i18n import _
 
 ADJUST_NAME = FOLDER_FILE  # the batch's adjust file, by default: its output folder's, as apply reads it
 MAX_FOLDERS_UP = 64  # from an output's folder up to its output folder (the one with the journal)
@@ -233,8 +233,8 @@ def _nfc(text: str) -> str:
 
 
 def _digest(frame: Frame, side: int | None, s: Settings, image: str | None = None) -> str:
-    """framer.batch.run's digest of these settings (`image`: the frame's own digest, if known)."""
-    # As framer.batch.run makes it: --overwrite is not a setting of the picture.
+    """framer.batch.plan.run's digest of these settings (`image`: the frame's own digest, if known)."""
+    # As framer.batch.plan.run makes it: --overwrite is not a setting of the picture.
     image = image or frame.digest()
     return settings_digest(__version__, frame.name, image, frame.window, side, s.fmt, s.quality, s.preview)
 
@@ -321,11 +321,11 @@ _workers: dict[tuple[object, ...], object] = {}
 
 
 def reframe(job: Job, frame: Frame, side: int | None, settings: Settings) -> Record:
-    """Frame `job` as framer apply does (framer.batch.run: lock, journal, claim rules, atomic write),
+    """Frame `job` as framer apply does (framer.batch.plan.run: lock, journal, claim rules, atomic write),
     with a Worker kept from one photo to the next (FolderBusy when a run has the folder)."""
-    from .batch import run
-    from .report import Report
-    from .worker import Worker
+    from ..batch.plan import run
+    from ..batch.report import Report
+    from ..batch.worker import Worker
 
     key = (frame.name, frame.window, str(frame.image_path), side)
     worker = _workers.get(key)
@@ -358,7 +358,7 @@ def rewrite_report(batch: Batch) -> None:
     the page opened again tomorrow shows what is on disk. A report that cannot be written is left as it
     was: the pictures and the adjust file are what count. (A CSV report is worded in the language in
     use: see report_language.)"""
-    from .report import ReportFile
+    from ..batch.report import ReportFile
 
     with suppress(OSError), ReportFile(batch.report) as out:
         for photo in batch.photos:
@@ -367,7 +367,7 @@ def rewrite_report(batch: Batch) -> None:
 
 def report_language(batch: Batch) -> str | None:
     """The language a CSV report's header is in (that of its run), None for JSON Lines or unknown."""
-    from .i18n import LANGUAGES, translation
+    from ..i18n import LANGUAGES, translation
 
     if batch.report.suffix.lower() != ".csv":
         return None

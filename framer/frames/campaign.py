@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from enum import Enum
 from zoneinfo import ZoneInfo
 
-from .i18n import N_, _, day, ngettext, zone
+from ..i18n import N_, _, day, ngettext, zone
 
 # The sentences about a campaign, as templates: worded here for the command line, and handed as they are
 # to the phone's page (framer.web.site), which fills them in on the phone's own clock.
@@ -91,7 +91,7 @@ class CampaignStatus:
         """One or more plain sentences for the person running framer, in their language. `title` is the
         frame's title (Frame.title: what the campaign is called, not the frame's short name).
         After the campaign's end: `instead`, sentences naming the frames running or to come (see
-        framer.frame_choice.elsewhere), come before the advice to frame anyway, which is to add
+        framer.frames.choice.elsewhere), come before the advice to frame anyway, which is to add
         --ignore-window when the command that shows it has it (`ignore_window`), else to run framer
         apply with it."""
         c = self.campaign

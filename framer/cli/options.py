@@ -26,9 +26,9 @@ from typing import Any
 
 import click
 
-from .errors import FramerError
-from .geometry import Box
-from .i18n import LANGUAGES, N_, _, use_language
+from ..core.geometry import Box
+from ..errors import FramerError
+from ..i18n import LANGUAGES, N_, _, use_language
 
 
 def fail(error: FramerError) -> click.ClickException:
@@ -322,7 +322,7 @@ class TranslatedArgument(click.Argument):
             return super().make_metavar(ctx)
 
 
-# Click's own help for -h/--help (in framer.catalog's CLICK_MESSAGES).
+# Click's own help for -h/--help (in framer.cli.catalog's CLICK_MESSAGES).
 HELP_OPTION_TEXT = "Show this message and exit."
 
 # Click's own placeholders in a usage line, which Click does not translate itself.
@@ -462,8 +462,8 @@ def unusable_report(path: Path, error: Exception) -> click.UsageError:
     REPORT is): the argument by its placeholder in the user's language, the file, and why, in framer's
     words. `error` is read_records' ValueError, whose words are framer's own, or an OSError, told by
     its errno (framer.reasons), never in Python's words."""
-    from .files import display
-    from .reasons import worded_os
+    from ..i18n import display
+    from ..reasons import worded_os
 
     report, name = _("REPORT"), display(path)
     if isinstance(error, OSError):

@@ -15,11 +15,11 @@ import pillow_heif
 import simplejpeg
 from PIL import Image, UnidentifiedImageError
 
+from ..errors import PhotoError
+from ..files import NotARegularFile, open_regular
+from ..processes import memory_left
+from ..reasons import os_reason
 from .colour import is_srgb, srgb_converter
-from .errors import PhotoError
-from .files import NotARegularFile, open_regular
-from .processes import memory_left
-from .reasons import os_reason
 
 # Extensions we pick up when walking a folder, and the Pillow formats we agree to decode.
 PHOTO_FORMATS = frozenset({"JPEG", "MPO", "PNG", "WEBP", "GIF", "BMP", "DIB", "TIFF", "HEIF"})

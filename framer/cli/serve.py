@@ -20,8 +20,12 @@ from typing import TYPE_CHECKING
 
 import click
 
-from .campaign import Phase
-from .cli_common import (
+from ..core.geometry import Box
+from ..errors import CannotStart, ExitCode
+from ..frames.campaign import Phase
+from ..frames.model import Frame, load_frame
+from ..i18n import _, display, language, ngettext
+from .options import (
     TranslatedCommand,
     argument,
     date_option,
@@ -32,17 +36,12 @@ from .cli_common import (
     user_errors,
     user_frames,
 )
-from .errors import CannotStart, ExitCode
-from .files import display
-from .frames import Frame, load_frame
-from .geometry import Box
-from .i18n import _, language, ngettext
 
 if TYPE_CHECKING:
     import uvicorn
     from starlette.applications import Starlette
 
-    from .compose import PreparedFrame
+    from ..core.compose import PreparedFrame
 
 EVERY_ADDRESS = ("0.0.0.0", "::")  # what a server listens on to be reached on every network
 
@@ -59,8 +58,8 @@ frames_option = option(
 
 
 def _offered(frame_names: tuple[str, ...], day: date | None) -> list[Frame]:
-    """The frames named (settled), else the default one (framer.frame_choice), said on stdout."""
-    from .frame_choice import choose
+    """The frames named (settled), else the default one (framer.frames.choice), said on stdout."""
+    from ..frames.choice import choose
 
     if frame_names:
         return [load_frame(name, user_frames()).settled() for name in dict.fromkeys(frame_names)]
@@ -129,9 +128,9 @@ def serve(
       framer serve --host 0.0.0.0 --poster poster.png   # for the agency's network
       framer serve --frame dx-2023 --frame so-tt-2024 --date 2023-10-05
     """
-    from .web.app import create_app
-    from .web.origin import loopback_hosts
-    from .web.service import Config
+    from ..web.app import create_app
+    from ..web.origin import loopback_hosts
+    from ..web.service import Config
 
     with user_errors():
         day = on_date.date() if on_date else None
@@ -207,8 +206,8 @@ def publish(out: Path, frame_names: tuple[str, ...], url: str | None, ignore_win
     """
     from click.core import ParameterSource
 
-    from .frame_cache import prepared_frame
-    from .web.publish import publish as write
+    from ..frames.cache import prepared_frame
+    from ..web.publish import publish as write
 
     given = click.get_current_context().get_parameter_source("lang") is ParameterSource.COMMANDLINE
     with user_errors():
@@ -242,9 +241,9 @@ def publish(out: Path, frame_names: tuple[str, ...], url: str | None, ignore_win
 def _write_poster(path: Path, url: str, frame: Frame) -> None:
     """The poster for `url`, written to `path` (never over a file framer did not write: a PNG poster of
     framer's own is recognised by its mark), and said."""
-    from .files import check_target, write_atomic
-    from .frame_cache import prepared_frame
-    from .web.poster import looks_like_poster
+    from ..files import check_target, write_atomic
+    from ..frames.cache import prepared_frame
+    from ..web.poster import looks_like_poster
 
     with user_errors():
         check_target(path, frame.protected(), ours=looks_like_poster)
@@ -275,10 +274,10 @@ def _poster(url: str, frame: Frame, prepared: PreparedFrame) -> bytes:
     import numpy as np
     from PIL import Image
 
-    from .colour import to_rgb
-    from .detect import FaceDetector
-    from .pipeline import frame_photo
-    from .web.poster import poster
+    from ..core.colour import to_rgb
+    from ..core.detect import FaceDetector
+    from ..core.pipeline import frame_photo
+    from ..web.poster import poster
 
     with (files("framer") / "samples" / "portrait.jpg").open("rb") as f, Image.open(f) as sample:
         photo = np.asarray(to_rgb(sample))
@@ -288,7 +287,7 @@ def _poster(url: str, frame: Frame, prepared: PreparedFrame) -> bytes:
 
 def _bind(host: str, port: int) -> socket.socket:
     """The socket to serve on, bound now so that a port in use is said plainly (CannotStart)."""
-    from .web.serving import listen
+    from ..web.serving import listen
 
     try:
         return listen(host, port)
@@ -304,7 +303,7 @@ def _bind(host: str, port: int) -> socket.socket:
 
 def _say_campaign(frame: Frame, on: date | None, ignore_window: bool) -> None:
     """Where the frame's campaign stands, as framer apply says it (the page says it too)."""
-    from .frame_choice import elsewhere
+    from ..frames.choice import elsewhere
 
     if frame.campaign is None:
         return
@@ -365,7 +364,7 @@ def _print_qr(url: str) -> None:
 
 def _server(app: Starlette) -> uvicorn.Server:
     """The server for `app`, which the app may stop as it starts (framer.web.pool.start_or_stop)."""
-    from .web.serving import server
+    from ..web.serving import server
 
     running = server(app)
     app.state.stop_server = lambda: setattr(running, "should_exit", True)
@@ -408,9 +407,9 @@ def serve_review(
 
     from click.core import ParameterSource
 
-    from .fixes import Hints, load
-    from .web.origin import loopback_hosts
-    from .web.review import ReviewConfig, create_review_app
+    from ..review.session import Hints, load
+    from ..web.origin import loopback_hosts
+    from ..web.review import ReviewConfig, create_review_app
 
     with user_errors():
         hints = Hints(frame_name, window, size, quality, user_frames())

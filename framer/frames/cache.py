@@ -23,15 +23,15 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import FrameError
-from .geometry import Box
-from .i18n import _
+from ..core.geometry import Box
+from ..errors import FrameError
+from ..i18n import _
 
 if TYPE_CHECKING:  # NumPy and the compositor are loaded only by the processes that prepare frames
     import numpy as np
 
-    from .compose import PreparedFrame
-    from .frames import Frame
+    from ..core.compose import PreparedFrame
+    from .model import Frame
 
 VERSION = 1  # of what is kept: bump when PreparedFrame.for_output makes other pixels
 OFF = "off"
@@ -86,7 +86,7 @@ def prepared_frame(frame: Frame, side: int | None) -> PreparedFrame:
     cause: the frame's fault in one line, never a photo's."""
     import numpy as np
 
-    from .compose import PreparedFrame
+    from ..core.compose import PreparedFrame
 
     side = side or frame.output_size  # None: the image's own size, on both paths (compose.output_size)
     data = frame.image_bytes()
@@ -127,7 +127,7 @@ def _from_cache(cached: tuple[np.ndarray, np.ndarray], window: Box, side: int | 
     is compose.output_size, the one PreparedFrame.for_output follows)."""
     from PIL import Image
 
-    from .compose import PreparedFrame, output_size
+    from ..core.compose import PreparedFrame, output_size
 
     (w, h), rgba = cached
     source = (int(w), int(h))

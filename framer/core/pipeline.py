@@ -12,8 +12,8 @@ import cv2
 import numpy as np
 from PIL import Image
 
+from ..errors import PhotoError
 from .compose import PreparedFrame, lay_frame, render_portrait, resize
-from .errors import PhotoError
 from .geometry import NO_ADJUST, Adjust, Box, Face, Placement, nudge, place_face, place_without_face
 from .images import DECODE_BUDGET, MAX_PIXELS, decode_photo
 

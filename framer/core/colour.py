@@ -39,7 +39,7 @@ def srgb_converter(
     im: Image.Image, icc: bytes | None
 ) -> tuple[Callable[[Image.Image], Image.Image], tuple[str, ...]]:
     """What turns `im`, or any strip of it, into 8-bit RGB in sRGB as `to_srgb` does it whole: a big
-    picture is converted strip by strip (framer.images), never as a full-size copy in another mode.
+    picture is converted strip by strip (framer.core.images), never as a full-size copy in another mode.
     The colour transform is built once, and a deep picture's scale is set by its largest sample, so
     every strip is converted alike."""
     if icc and im.mode in ("RGB", "CMYK", "L"):

@@ -29,16 +29,16 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import AdjustError
-from .files import NotARegularFile, display, open_regular, write_atomic
-from .geometry import Adjust
-from .i18n import _, ngettext
-from .numbers import decimal
-from .reasons import worded_os
+from ..core.geometry import Adjust
+from ..errors import AdjustError
+from ..files import NotARegularFile, open_regular, write_atomic
+from ..i18n import _, display, ngettext
+from ..numbers import decimal
+from ..reasons import worded_os
 from .report import sheet_cell, sheet_text
 
 if TYPE_CHECKING:
-    from .batch import Job
+    from .plan import Job
 
 COLUMNS = ("file", "zoom", "dx", "dy", "face")
 # Byte-order marks, and the codec that reads (and drops) each.

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Alarm, Calendar, Event
 
+from ..i18n import _, long_day
 from .campaign import Campaign
-from .i18n import _, long_day
 
 REMIND_AT = time(8, 0)  # the start of a working morning, in the campaign's time zone
 

@@ -46,9 +46,9 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from .errors import FrameError
-from .geometry import Box
-from .i18n import N_, _, ngettext, percent, worded
+from ..core.geometry import Box
+from ..errors import FrameError
+from ..i18n import N_, _, ngettext, percent, worded
 
 MIN_WINDOW = 0.02  # a window is at least this share of the frame's area
 SPECK = 0.005  # a region under this share of the frame's area is a speck

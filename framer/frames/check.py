@@ -9,13 +9,13 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw
 
-from .colour import to_rgb
-from .compose import PreparedFrame, avatar_preview
-from .detect import FaceDetector
-from .frames import Frame
-from .geometry import Box
-from .i18n import N_, _, ngettext, percent
-from .pipeline import frame_photo
+from ..core.colour import to_rgb
+from ..core.compose import PreparedFrame, avatar_preview
+from ..core.detect import FaceDetector
+from ..core.geometry import Box
+from ..core.pipeline import frame_photo
+from ..i18n import N_, _, ngettext, percent
+from .model import Frame
 from .window import shape_name
 
 MIN_SIDE = 1080  # the default output: a smaller frame is enlarged
@@ -114,7 +114,7 @@ def check_frame(frame: Frame, window: Box | None = None) -> CheckResult:
 def _preview(image: Image.Image, window: Box, shape: str) -> Image.Image:
     """The sample portrait framed, the window outlined in red, and beside it the 176 px round avatar."""
     prepared = PreparedFrame.for_output(image, window, PREVIEW_SIDE)
-    with (files(__package__) / "samples" / "portrait.jpg").open("rb") as f, Image.open(f) as sample:
+    with (files("framer") / "samples" / "portrait.jpg").open("rb") as f, Image.open(f) as sample:
         photo = np.asarray(to_rgb(sample))
     framed = frame_photo(photo, FaceDetector(), prepared).image
     outlined = framed.copy()

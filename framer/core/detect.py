@@ -36,7 +36,7 @@ class FaceDetector:
 
     def __init__(self, score_threshold: float = SCORE_THRESHOLD, detect_size: int = DETECT_SIZE) -> None:
         self.detect_size = detect_size
-        with as_file(files(__package__) / "models" / MODEL_NAME) as model:
+        with as_file(files("framer") / "models" / MODEL_NAME) as model:
             self._net = cv2.FaceDetectorYN.create(
                 str(model), "", (320, 320), score_threshold, NMS_THRESHOLD, 5000
             )

@@ -27,11 +27,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from ..core.geometry import Box
+from ..errors import FrameError
+from ..files import open_regular
+from ..i18n import N_, _, display, percent
 from .campaign import Campaign
-from .errors import FrameError
-from .files import display, open_regular
-from .geometry import Box
-from .i18n import N_, _, percent
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -80,9 +80,9 @@ class Frame:
         workers: a frame that cannot frame a portrait fails here, in one line, not in every worker.
         Raises FrameError.
 
-        The outcome for these exact image bytes and windows is kept in the cache (framer.frame_cache):
+        The outcome for these exact image bytes and windows is kept in the cache (framer.frames.cache):
         the next run need not decode the image to know it (a tenth of a second before any work)."""
-        from .frame_cache import keep_settled, known_settled
+        from .cache import keep_settled, known_settled
 
         data = self.image_bytes()
         known = known_settled(data, self.window, window)
@@ -214,7 +214,7 @@ def _decode(path: Traversable, data: bytes) -> Image.Image:
 
     from PIL import Image, UnidentifiedImageError  # lazily: `framer --help` must not load Pillow
 
-    from . import colour  # noqa: F401 (loading it turns Pillow's size guard off: framer checks, below)
+    from ..core import colour  # noqa: F401 (loading it turns Pillow's size guard off: framer checks, below)
 
     try:
         with Image.open(io.BytesIO(data), formats=FRAME_FORMATS) as im:
@@ -255,7 +255,7 @@ def builtin_root() -> Traversable:
     try:
         return files("framer.builtin_frames")
     except ModuleNotFoundError:  # run from a source checkout, not installed: the frames are beside us
-        return Path(__file__).resolve().parent.parent / "frames"
+        return Path(__file__).resolve().parents[2] / "frames"
 
 
 def builtin_names() -> list[str]:
@@ -527,7 +527,7 @@ def new_frame(
     output_size: int | None = None,
     replace: bool = False,
 ) -> tuple[Path, list[str]]:
-    """Draw a frame in the built-in frame's style (framer.draw) into the user's frames as NAME/: its
+    """Draw a frame in the built-in frame's style (framer.frames.draw) into the user's frames as NAME/: its
     image, a frame.toml with its window found from the drawing's transparency like any frame's, its
     campaign, and the design it was drawn from (so that it can be drawn again). Returns the folder and
     what fitting the texts did, in words."""
@@ -552,7 +552,8 @@ def new_frame(
         files[LOGO_FILE] = design.logo
     table = design_table(design)
     lines = _metadata(name, title, output_size, declared, box, campaign)
-    lines += ["", "[design]  # what framer frames new drew frame.png from: python -m framer.draw FOLDER"]
+    header = "[design]  # what framer frames new drew frame.png from: python -m framer.frames.draw FOLDER"
+    lines += ["", header]
     lines += [f"{key} = {toml_string(value)}" for key, value in table.items()]
     return _install(user_dir, name, files, lines, replace), drawn.notes
 

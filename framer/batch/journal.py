@@ -27,11 +27,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from .errors import FolderBusy, WriteRefused
-from .files import (
+from ..errors import FolderBusy, WriteRefused
+from ..files import (
     JOURNAL_NAME,
     LOCK_NAME,
-    display,
     is_path_text,
     json_line,
     open_nofollow,
@@ -40,8 +39,8 @@ from .files import (
     try_lock,
     write_atomic,
 )
-from .i18n import _, moment
-from .reasons import worded_os
+from ..i18n import _, display, moment
+from ..reasons import worded_os
 
 HASH_CHUNK = 1 << 20
 

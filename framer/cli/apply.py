@@ -15,9 +15,14 @@ from typing import TYPE_CHECKING
 
 import click
 
-from . import __version__
-from .campaign import Phase
-from .cli_common import (
+from .. import __version__
+from ..core.geometry import Box
+from ..errors import CampaignClosed, CannotStart, ExitCode, FrameError, FramerError
+from ..frames.campaign import Phase
+from ..frames.model import Frame
+from ..i18n import _, display, ngettext, number, use_language
+from .frames import campaign, frames, remind
+from .options import (
     Date,
     TranslatedGroup,
     TranslatedOption,
@@ -32,19 +37,13 @@ from .cli_common import (
     user_errors,
     user_frames,
 )
-from .cli_frames import campaign, frames, remind
-from .cli_serve import publish, serve
-from .errors import CampaignClosed, CannotStart, ExitCode, FrameError, FramerError
-from .files import display
-from .frames import Frame
-from .geometry import Box
-from .i18n import _, ngettext, number, use_language
+from .serve import publish, serve
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from . import batch
-    from .report import Record, Report
+    from ..batch import plan as batch
+    from ..batch.report import Record, Report
 
 
 def main() -> None:
@@ -234,10 +233,10 @@ def apply(
     from rich.console import Console
     from rich.markup import escape
 
-    from . import batch
-    from .adjust import in_force
-    from .geometry import Adjust
-    from .report import ERROR, Report, ReportFile
+    from ..batch import plan as batch
+    from ..batch.adjust import in_force
+    from ..batch.report import ERROR, Report, ReportFile
+    from ..core.geometry import Adjust
 
     # emoji=False: a name like "an:cat:.jpg" is shown as it is, never as a picture.
     console = Console(stderr=True, quiet=quiet, highlight=False, soft_wrap=True, emoji=False)
@@ -325,7 +324,7 @@ def apply(
     if stopped is not None:
         raise fail(stopped)
     if review_path and report.records is not None:
-        from .review import write_review
+        from ..review.sheet import write_review
 
         with user_errors():
             write_review(report.records, review_path)
@@ -338,7 +337,7 @@ NO_ADJUST = "none"  # --adjust none: drop the corrections kept with the output f
 
 def _adjust_file(ctx: click.Context, param: click.Parameter, value: str | None) -> Path | str | None:
     """--adjust: an adjust file that exists, or `none`."""
-    from .cli_common import framer_type
+    from .options import framer_type
 
     if value is None or value == NO_ADJUST:
         return value
@@ -352,8 +351,8 @@ def _output_target(
     file to write, in the format it names; anything else is a folder."""
     from click.core import ParameterSource
 
-    from .batch import OUTPUT_SUFFIXES
-    from .files import PHOTO_SUFFIXES
+    from ..batch.plan import OUTPUT_SUFFIXES
+    from ..files import PHOTO_SUFFIXES
 
     if output is None or output.is_dir():
         return output, None, fmt
@@ -405,10 +404,10 @@ def _check_side_files(
     picture; or each other."""
     if report_path is None and review_path is None:
         return
-    from .batch import preview_path
-    from .files import JOURNAL_NAME, LOCK_NAME, check_target
-    from .report import looks_like_report
-    from .review import looks_like_review
+    from ..batch.plan import preview_path
+    from ..batch.report import looks_like_report
+    from ..files import JOURNAL_NAME, LOCK_NAME, check_target
+    from ..review.sheet import looks_like_review
 
     protected: dict[str, str] = {}
     for job in todo:
@@ -441,7 +440,7 @@ def _print_summary(
     """The closing table on stderr: what happened, by kind, and where the results are."""
     from rich.table import Table
 
-    from .report import UP_TO_DATE
+    from ..batch.report import UP_TO_DATE
 
     if interrupted:
         console.print(
@@ -575,7 +574,7 @@ def review(
     if serve:
         if context.get_parameter_source("output") is ParameterSource.COMMANDLINE:
             raise click.UsageError(_("-o writes the page to a file; --serve serves it: give one of them"))
-        from .cli_serve import serve_review
+        from .serve import serve_review
 
         serve_review(report_path, adjust_path, host, port, no_browser, frame_name, window_box, size, quality)
         return
@@ -583,15 +582,15 @@ def review(
         if context.get_parameter_source(name) is ParameterSource.COMMANDLINE:
             flag = next(p.opts[-1] for p in context.command.params if p.name == name)
             raise click.UsageError(_("{option} goes with --serve").format(option=flag))
-    from .report import read_records
-    from .review import write_review
+    from ..batch.report import read_records
+    from ..review.sheet import write_review
 
     try:
         records = read_records(report_path)
     except (ValueError, OSError) as e:
         raise unusable_report(report_path, e) from None
-    from .files import check_target
-    from .review import looks_like_review
+    from ..files import check_target
+    from ..review.sheet import looks_like_review
 
     # The report's paths are relative to where its run was: here, or beside the report. Both are kept
     # from harm.
@@ -617,8 +616,8 @@ for command in (campaign, remind, frames, serve, publish):
 
 
 def _chosen(console: Console, name: str | None, on_date: datetime | None) -> Frame:
-    """The frame named by --frame, else the default one (framer.frame_choice), said on `console`."""
-    from .frame_choice import choose
+    """The frame named by --frame, else the default one (framer.frames.choice), said on `console`."""
+    from ..frames.choice import choose
 
     choice = choose(name, user_frames(), on_date.date() if on_date else None)
     for line in choice.said():
@@ -634,7 +633,7 @@ def _check_campaign(console: Console, frame: Frame, on_date: date | None, ignore
     status = frame.campaign.status(on_date or frame.campaign.today())
     if status.phase is Phase.AFTER:
         if not ignore_window:
-            from .frame_choice import elsewhere
+            from ..frames.choice import elsewhere
 
             instead = elsewhere(frame, user_frames(), on_date)
             raise CampaignClosed(status.message(frame.title, ignore_window=True, instead=instead))

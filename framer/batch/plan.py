@@ -23,18 +23,14 @@ from functools import lru_cache
 from pathlib import Path
 from stat import S_ISREG
 
-from . import __version__
-from .errors import CannotStart, WriteRefused
-from .files import (
-    PHOTO_SUFFIXES,
-    display,
-    remove_stale_staging,
-    remove_stale_temporaries,
-    system_temp,
-)
-from .frames import Frame
-from .geometry import Adjust
-from .i18n import _
+from .. import __version__
+from ..core.geometry import Adjust
+from ..errors import CannotStart, WriteRefused
+from ..files import PHOTO_SUFFIXES, remove_stale_staging, remove_stale_temporaries, system_temp
+from ..frames.model import Frame
+from ..i18n import _, display
+from ..processes import context
+from ..reasons import os_reason
 from .journal import (
     JOURNAL_NAME,
     LOCK_NAME,
@@ -46,8 +42,6 @@ from .journal import (
     settings_digest,
     written_here,
 )
-from .processes import context
-from .reasons import os_reason
 from .report import (
     ERROR,
     NOT_OURS,
@@ -585,8 +579,8 @@ def _inside(folder: Path, root_real: str) -> bool:
 def _start_worker(frame: Frame, side: int | None, parent: int) -> None:
     """Start a worker process (framer.processes), with a ceiling on its memory. The pixel work (OpenCV,
     NumPy) is imported only there, never in the process that plans the batch and reports on it."""
-    from .images import DECODE_BUDGET
-    from .processes import become_worker, limit_memory
+    from ..core.images import DECODE_BUDGET
+    from ..processes import become_worker, limit_memory
     from .worker import start
 
     become_worker(parent)

@@ -17,11 +17,11 @@ from functools import cache
 from pathlib import Path
 from typing import IO, Any
 
-from .errors import ExitCode
-from .files import NotARegularFile, atomic_text, display, is_path_text, json_line, open_regular
-from .i18n import LANGUAGES, N_, _, integer, ngettext, number, translation, worded
-from .reasons import OS_REASONS
-from .reasons import worded as worded_error
+from ..errors import ExitCode
+from ..files import NotARegularFile, atomic_text, is_path_text, json_line, open_regular
+from ..i18n import LANGUAGES, N_, _, display, integer, ngettext, number, translation, worded
+from ..reasons import OS_REASONS
+from ..reasons import worded as worded_error
 
 OK, NO_FACE, SKIPPED, ERROR = "ok", "no_face", "skipped", "error"
 UP_TO_DATE = "up_to_date"  # skipped: framed earlier from the same photo with the same settings
@@ -370,10 +370,10 @@ def _zone_id(words: str) -> str:
 
 def _campaign_cell(c: dict[str, str] | None) -> str:
     """The campaign as people read it: "01/10/2023\u201310/10/2023 (giờ Việt
-    Nam)", its days joined by an en dash (framer.campaign)."""
+    Nam)", its days joined by an en dash (framer.frames.campaign)."""
     if not c:
         return ""
-    from .campaign import Campaign
+    from ..frames.campaign import Campaign
 
     try:
         campaign = Campaign(date.fromisoformat(c["start"]), date.fromisoformat(c["end"]), c["timezone"])

@@ -1,7 +1,7 @@
 """The translation catalog, for developers: which messages framer has, and keeping vi.po in step.
 
-    python -m framer.catalog          # rewrite framer/locale/framer.pot, merge it into each .po
-    python -m framer.catalog --check  # exit 1 if a message lacks a translation or breaks the glossary
+    python -m framer.cli.catalog          # rewrite framer/locale/framer.pot, merge it into each .po
+    python -m framer.cli.catalog --check  # exit 1 if a message lacks a translation or breaks the glossary
 
 Messages come from three places: the source's `_()`, `N_()` and `ngettext()` calls (extracted with
 Babel), the help of every command and option (read from the Click command tree, since help texts are
@@ -22,14 +22,14 @@ import click
 if TYPE_CHECKING:
     from babel.messages.catalog import Catalog
 
-PACKAGE = Path(__file__).resolve().parent
+PACKAGE = Path(__file__).resolve().parents[1]  # framer/
 LOCALE = PACKAGE / "locale"
 TEMPLATE = LOCALE / "framer.pot"
 
 # Click's own messages that reach a person (Click looks them up in framer's domain; see framer.i18n), in
 # Click's words: each is translated as the sentence it ends up in. Some Click words come out wrong
 # whatever the catalog says (type names as placeholders, "Path" title-cased, a list of names with no
-# "or"): framer.cli_common words those itself, and its messages are found in its source like the rest.
+# "or"): framer.cli.options words those itself, and its messages are found in its source like the rest.
 CLICK_MESSAGES: list[str | tuple[str, str]] = [
     # Help (click/core.py, click/formatting.py, click/decorators.py)
     "Usage:",
@@ -99,7 +99,7 @@ def template() -> Catalog:
     from babel.messages.catalog import Catalog
     from babel.messages.extract import extract_from_file
 
-    from .cli import cli
+    from .apply import cli
 
     catalog = Catalog(project="framer", domain="framer", charset="utf-8")
     keywords = {"_": None, "N_": None, "ngettext": (1, 2)}
@@ -182,7 +182,7 @@ def glossary_faults(po: Path) -> list[str]:
 
 def _header(catalog: Catalog) -> None:
     """A translation's header says whose it is, not Babel's template placeholders."""
-    from . import __version__
+    from .. import __version__
 
     catalog.header_comment = (
         "# Vietnamese translations for framer.\n"

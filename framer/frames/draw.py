@@ -1,7 +1,7 @@
 r"""Draw a campaign frame in the built-in frame's style from a few words: pure (no files, no printing).
 
 The built-in frame `dx-2023` is drawn by it too, pixel for pixel as it ships: its words are the `[design]`
-table of its frame.toml, and `python -m framer.draw FRAME_FOLDER` draws a folder's frame.png again.
+table of its frame.toml, and `python -m framer.frames.draw FRAME_FOLDER` draws a folder's frame.png again.
 
 Layout (2048 x 2048 px, centred on the square's centre)::
 
@@ -48,10 +48,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from . import colour as _colour  # noqa: F401 (loading it turns Pillow's size guard off: the logo is checked here)
-from .errors import FrameError
-from .geometry import Box
-from .i18n import _
+from ..core import colour as _colour  # noqa: F401 (loading it turns Pillow's size guard off: the logo is checked here)
+from ..core.geometry import Box
+from ..errors import FrameError
+from ..i18n import _
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -130,7 +130,8 @@ LOGO_FILE = "logo.png"  # the logo's file in a frame folder, named in [design]
 
 FONT_FILE = "NotoSans-Bold.ttf"  # framer.builtin_frames/fonts: SIL OFL 1.1
 FONT_NAME = "Noto Sans Bold"
-WINDOW_SHAPES = {"round": "circle", "square": "rounded rectangle"}  # --window-shape -> framer.window.SHAPES
+# --window-shape -> framer.frames.window.SHAPES
+WINDOW_SHAPES = {"round": "circle", "square": "rounded rectangle"}
 
 RGB = tuple[int, int, int]
 WHITE: RGB = (255, 255, 255)
@@ -160,7 +161,7 @@ class Drawn:
 
     image: Image.Image  # RGBA, SIZE x SIZE
     window: Box  # the transparent window's bounding box, frame px (as frame.toml's [window])
-    shape: str  # "circle" or "rounded rectangle" (framer.window.SHAPES)
+    shape: str  # "circle" or "rounded rectangle" (framer.frames.window.SHAPES)
     notes: list[str]  # what fitting did, in words (the title set smaller or on two lines, ...)
     layout: Layout
 
@@ -362,7 +363,7 @@ def _hex(rgb: RGB) -> str:
 
 @functools.cache
 def _font_data() -> bytes:
-    from .frames import builtin_root
+    from .model import builtin_root
 
     return (builtin_root() / "fonts" / FONT_FILE).read_bytes()
 
@@ -1728,12 +1729,12 @@ def _redraw(folder: Path) -> tuple[Drawn, dict[str, Any]]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """python -m framer.draw FRAME_FOLDER: draw FRAME_FOLDER/frame.png again from its [design]."""
+    """python -m framer.frames.draw FRAME_FOLDER: draw FRAME_FOLDER/frame.png again from its [design]."""
     from pathlib import Path
 
     args = list(sys.argv[1:] if argv is None else argv)
     if len(args) != 1:
-        print("usage: python -m framer.draw FRAME_FOLDER", file=sys.stderr)
+        print("usage: python -m framer.frames.draw FRAME_FOLDER", file=sys.stderr)
         return 2
     folder = Path(args[0])
     try:

@@ -1,0 +1,1 @@
+"""Framing a folder: planning the work, the worker pool, the journal, the report and the adjust file."""

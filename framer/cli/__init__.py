@@ -1,0 +1,1 @@
+"""The command line, a thin door onto framer's layers (Click)."""

@@ -1,0 +1,2 @@
+"""Frames: the model and its frame.toml, where frames are kept, their windows, cache, checks, drawing
+and campaigns."""

@@ -1,0 +1,1 @@
+"""Looking at a batch's results: the static review page and the live review's session."""
