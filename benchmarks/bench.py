@@ -75,7 +75,7 @@ REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "tests" / "data"
 
 OUTPUT_SIDE = 1080  # dx-2023's default output size
-OUTPUT_QUALITY = 92  # framer's default JPEG quality (framer/images.py JPEG_QUALITY)
+OUTPUT_QUALITY = 92  # framer's default JPEG quality (framer/core/images.py JPEG_QUALITY)
 SET_QUALITY = 90
 NOISE_SIGMA = 8.0
 # Phone cameras' sizes: 12, 16, 20 and 23 MP.

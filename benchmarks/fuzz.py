@@ -26,7 +26,7 @@ from framer.core.detect import FaceDetector
 from framer.core.images import encode
 from framer.core.pipeline import frame_file
 from framer.errors import PhotoError
-from framer.frames.model import load_frame
+from framer.frames.registry import load_frame
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
 SEEDS = [

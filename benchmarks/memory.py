@@ -135,7 +135,7 @@ def frame_one(door: str, path: Path) -> dict[str, object]:
     photo costs more than the next: the detector's buffers), then frame `path` as the door does."""
     sys.path.insert(0, str(ROOT))
     from framer.errors import PhotoError
-    from framer.frames.model import load_frame
+    from framer.frames.registry import load_frame
 
     frame = load_frame("dx-2023").settled()
     normal = ROOT / "tests" / "data" / "grace_hopper.jpg"
@@ -150,10 +150,11 @@ def frame_one(door: str, path: Path) -> dict[str, object]:
             return "framed"
 
     else:
-        from framer.batch import plan as batch
+        from framer.batch import tasks as batch
         from framer.batch import worker
+        from framer.batch.pool import _start_worker
 
-        batch._start_worker(frame, None, os.getppid())
+        _start_worker(frame, None, os.getppid())
         target = Path(tempfile.mkdtemp()) / "out.jpg"
 
         def work(source: Path) -> str:

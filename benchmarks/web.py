@@ -51,7 +51,7 @@ def serve(workers: int) -> None:
     """The server (this script with --serve): prints its port, then serves until SIGINT."""
     from datetime import date
 
-    from framer.frames.model import load_frame
+    from framer.frames.registry import load_frame
     from framer.web.app import create_app
     from framer.web.service import Config
     from framer.web.serving import listen, server

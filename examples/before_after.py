@@ -10,7 +10,7 @@ from PIL import Image
 from framer.core.compose import PreparedFrame
 from framer.core.detect import FaceDetector
 from framer.core.pipeline import frame_file
-from framer.frames.model import load_frame
+from framer.frames.registry import load_frame
 
 HERE = Path(__file__).parent
 HEIGHT = 540

@@ -7,7 +7,7 @@ module, 70 ms) is loaded only when it runs, never in a worker before its first p
 
 
 def main() -> None:
-    from .cli.apply import main as cli
+    from .cli.main import main as cli
 
     cli()
 

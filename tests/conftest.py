@@ -11,7 +11,7 @@ from hypothesis import settings
 
 from framer.core.compose import PreparedFrame
 from framer.core.detect import FaceDetector
-from framer.frames.model import load_frame
+from framer.frames.registry import load_frame
 from helpers import TEST_SIZE
 
 # CI (CI=true) replays the same examples every run, so a submission never fails by the luck of the draw;

@@ -46,7 +46,7 @@ def two_people(path: Path) -> Path:
 
 def run(*args: str | Path) -> Result:
     """`framer ARGS` in this process, as a person types it (exit code, output, files written)."""
-    from framer.cli.apply import cli
+    from framer.cli.main import cli
 
     return CliRunner().invoke(cli, [str(a) for a in args])
 

@@ -282,7 +282,7 @@ def test_review_of_something_that_is_not_a_report(tmp_path: Path) -> None:
 def test_a_photo_that_kills_its_worker_does_not_stop_the_batch(photos: Path, tmp_path: Path) -> None:
     from framer.batch import plan as batch
     from framer.batch.report import Report
-    from framer.frames.model import load_frame
+    from framer.frames.registry import load_frame
     from helpers import crash_on_marked_photos
 
     shutil.copy(DATA / "grace_hopper.jpg", photos / "crash-me.jpg")

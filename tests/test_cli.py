@@ -224,7 +224,7 @@ def test_every_command_has_help_with_an_example() -> None:
 
 def test_help_and_version_do_not_load_opencv_or_numpy(tmp_path: Path) -> None:
     code = (
-        "import sys; from framer.cli.apply import cli\n"
+        "import sys; from framer.cli.main import cli\n"
         "try: cli(['--version'])\nexcept SystemExit: pass\n"
         "assert 'cv2' not in sys.modules and 'numpy' not in sys.modules, sorted(sys.modules)"
     )
@@ -238,7 +238,7 @@ def test_the_process_that_plans_a_batch_does_not_load_opencv_or_numpy(photos: Pa
     args = ["apply", str(photos), "-o", str(out), *DURING, "--jobs", "2", "-q"]  # the last --jobs wins
     args += ["--report", str(tmp_path / "r.jsonl"), "--review", str(tmp_path / "review.html")]
     code = (
-        "import sys; from framer.cli.apply import cli\n"
+        "import sys; from framer.cli.main import cli\n"
         f"try: cli({args!r})\nexcept SystemExit as e: assert not e.code, e.code\n"
         "loaded = [m for m in ('cv2', 'numpy', 'simplejpeg') if m in sys.modules]\n"
         "assert not loaded, loaded"

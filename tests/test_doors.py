@@ -15,7 +15,8 @@ from starlette.exceptions import StarletteDeprecationWarning
 
 from framer.batch.adjust import read_adjustments
 from framer.errors import AdjustError
-from framer.frames.model import Frame, load_frame
+from framer.frames.model import Frame
+from framer.frames.registry import load_frame
 from framer.web.app import create_app
 from framer.web.origin import host_name, loopback_hosts
 from framer.web.service import Config
@@ -161,7 +162,8 @@ def test_review_serve_on_ipv6_loopback_refuses_another_sites_name_and_origin(
     import shutil
 
     from framer.review.session import Hints, load
-    from framer.web.review import ReviewConfig, create_review_app
+    from framer.web.review_app import create_review_app
+    from framer.web.review_service import ReviewConfig
     from helpers import run
 
     monkeypatch.chdir(tmp_path)

@@ -23,11 +23,12 @@ from hypothesis import strategies as st
 from PIL import Image, ImageDraw, ImageFilter
 
 from framer.errors import FrameError
-from framer.frames.draw import (
+from framer.frames.draw.design import Design, design_from_table, design_table
+from framer.frames.draw.ink import Ink
+from framer.frames.draw.logo import open_logo
+from framer.frames.draw.measures import (
     CX,
     CY,
-    MIN_CONTRAST,
-    PALETTES,
     RIBBON_HALF_DEG,
     RIBBON_R0,
     RIBBON_R1,
@@ -35,21 +36,10 @@ from framer.frames.draw import (
     RIM_OUTER,
     SAFE_R,
     SIZE,
-    Design,
-    Drawn,
-    Ink,
-    Layout,
-    background_at,
-    band_at,
-    contrast,
-    design_from_table,
-    design_table,
-    draw_frame,
-    open_logo,
-    palette_for,
-    plan,
-    text_coverage,
 )
+from framer.frames.draw.paint import Drawn, draw_frame, text_coverage
+from framer.frames.draw.palette import MIN_CONTRAST, PALETTES, background_at, band_at, contrast, palette_for
+from framer.frames.draw.plan import Layout, plan
 from framer.frames.model import Frame
 
 FRAMES = Path(__file__).resolve().parent.parent / "frames"

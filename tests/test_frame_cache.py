@@ -11,8 +11,9 @@ import pytest
 from PIL import Image
 
 from framer.core.compose import PreparedFrame
-from framer.frames.cache import prepared_frame
-from framer.frames.model import Frame, load_frame
+from framer.frames.model import Frame
+from framer.frames.prepared import prepared_frame
+from framer.frames.registry import load_frame
 
 
 def _fresh(frame: Frame, side: int) -> PreparedFrame:

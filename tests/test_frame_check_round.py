@@ -18,7 +18,8 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from framer.frames.check import cut_by_round_view
-from framer.frames.model import builtin_root, load_frame
+from framer.frames.model import builtin_root
+from framer.frames.registry import load_frame
 from helpers import run
 
 RGB = tuple[int, int, int]

@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 
 from framer.errors import FrameError
-from framer.frames.model import builtin_names, load_frame
+from framer.frames.registry import builtin_names, load_frame
 
 
 def test_builtin_frame_ships_with_the_package() -> None:

@@ -12,8 +12,9 @@ import pytest
 from PIL import Image, ImageDraw
 
 from framer.core.detect import FaceDetector
-from framer.frames.draw import design_from_table, draw_frame
-from framer.frames.model import load_frame
+from framer.frames.draw.design import design_from_table
+from framer.frames.draw.paint import draw_frame
+from framer.frames.registry import load_frame
 from helpers import DATA, assert_face_placed, run
 
 ISSUE = [  # the texts the issue checks a new frame with

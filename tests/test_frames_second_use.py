@@ -21,7 +21,7 @@ import pytest
 from PIL import Image, ImageDraw
 from starlette.exceptions import StarletteDeprecationWarning
 
-from framer.frames.model import load_frame
+from framer.frames.registry import load_frame
 from framer.web.app import create_app
 from framer.web.service import Config
 from helpers import DATA, run
@@ -161,7 +161,8 @@ def test_review_serve_frames_a_photo_again_every_time(
     frame: list[str], cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from framer.review.session import Hints, load
-    from framer.web.review import ReviewConfig, create_review_app
+    from framer.web.review_app import create_review_app
+    from framer.web.review_service import ReviewConfig
 
     monkeypatch.chdir(tmp_path)
     photos = tmp_path / "photos"

@@ -31,7 +31,8 @@ from framer.core.detect import FaceDetector
 from framer.core.images import DECODE_BUDGET, MB, WEB_DECODE_BUDGET, decode_cost, decode_photo, reduction
 from framer.core.pipeline import within_memory
 from framer.errors import PhotoError
-from framer.frames.model import Frame, load_frame
+from framer.frames.model import Frame
+from framer.frames.registry import load_frame
 from framer.web.app import create_app
 from framer.web.service import Config, Service
 from helpers import DATA, run
@@ -215,7 +216,7 @@ def in_a_batch_worker(path: Path) -> dict[str, object]:
 def test_a_98_mp_16_bit_png_costs_a_worker_its_estimate_and_a_ceiling_fails_only_that_photo(
     grey16: Path,
 ) -> None:
-    from framer.batch.plan import _pool
+    from framer.batch.pool import _pool
 
     with _pool(1, load_frame("dx-2023").settled(), 540) as pool:
         found = pool.submit(in_a_batch_worker, grey16).result(timeout=60)

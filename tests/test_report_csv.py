@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from framer.batch.report import Record, ReportFile, looks_like_report, read_records
+from framer.batch.record import Record
+from framer.batch.report_file import ReportFile, looks_like_report, read_records
 from helpers import DATA, run, two_people
 
 DURING = ["--date", "2023-10-05", "--size", "360", "--jobs", "1"]

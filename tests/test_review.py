@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageChops, ImageOps, ImageStat
 
-import framer.batch.report
-from framer.batch.report import WARNING_TEXT, Record, ReportFile, read_records
+import framer.batch.record
+from framer.batch.record import WARNING_TEXT, Record
+from framer.batch.report_file import ReportFile, read_records
 from framer.review.sheet import build_review, write_review
 from helpers import DATA
 
@@ -308,7 +309,7 @@ def largely_invented(share: float) -> Record:
 
 
 def test_a_window_largely_filled_beyond_the_photo_is_to_check_and_says_why(base: Path) -> None:
-    limit = framer.batch.report.INVENTED_TO_CHECK
+    limit = framer.batch.record.INVENTED_TO_CHECK
     assert 0.02 < limit <= 0.15  # stronger than edges_filled (2 %), a share a person sees at full size
     page = Page(build_review([largely_invented(0.23)], base_dir=base))
     (card,) = page.cards
@@ -323,7 +324,7 @@ def test_a_window_largely_filled_beyond_the_photo_is_to_check_and_says_why(base:
 
 @pytest.mark.parametrize("of_the_limit", [0.0, 0.5, 1.0])
 def test_a_window_filled_a_little_is_only_a_note(base: Path, of_the_limit: float) -> None:
-    share = of_the_limit * framer.batch.report.INVENTED_TO_CHECK
+    share = of_the_limit * framer.batch.record.INVENTED_TO_CHECK
     (card,) = Page(build_review([largely_invented(share)], base_dir=base)).cards
     assert card.attrs["data-group"] == "ok" and card.reasons == []
 

@@ -26,7 +26,8 @@ from starlette.exceptions import StarletteDeprecationWarning
 from framer.batch.adjust import read_adjustments
 from framer.batch.journal import folder_lock
 from framer.review.session import Hints, load
-from framer.web.review import ReviewConfig, create_review_app
+from framer.web.review_app import create_review_app
+from framer.web.review_service import ReviewConfig
 from helpers import DATA, run, two_people
 
 with warnings.catch_warnings():  # as test_web_api: this Starlette prefers httpx2, httpx is what is here

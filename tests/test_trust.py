@@ -20,7 +20,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from framer.batch import journal
-from framer.batch.plan import Job, distinct_outputs, folded, preview_path
+from framer.batch.names import folded
+from framer.batch.plan import distinct_outputs
+from framer.batch.tasks import Job, preview_path
 from helpers import DATA, run, snapshot, stale_staging
 
 DURING = ["--date", "2023-10-05", "--size", "360", "--jobs", "1"]

@@ -21,7 +21,8 @@ from PIL import Image, ImageDraw
 
 from framer.core.geometry import Box
 from framer.errors import FrameError
-from framer.frames.model import MAX_FRAME_BYTES, Frame, load_frame
+from framer.frames.model import MAX_FRAME_BYTES, Frame
+from framer.frames.registry import load_frame
 from helpers import DATA, run
 
 PHOTO = DATA / "grace_hopper.jpg"

@@ -15,7 +15,9 @@ import pytest
 from test_review import Page, stand_in_output
 
 from framer.batch.adjust import read_adjustments
-from framer.batch.report import Record, ReportFile, read_records, sheet_cell, sheet_text
+from framer.batch.cells import sheet_cell, sheet_text
+from framer.batch.record import Record
+from framer.batch.report_file import ReportFile, read_records
 from framer.review.sheet import build_review
 from helpers import DATA, run
 

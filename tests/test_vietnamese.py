@@ -16,8 +16,8 @@ from click.testing import CliRunner, Result
 from icalendar import Calendar
 from PIL import Image
 
-from framer.cli.apply import cli
 from framer.cli.catalog import po_files
+from framer.cli.main import cli
 from framer.i18n import number, percent, translation
 from helpers import DATA
 

@@ -36,7 +36,8 @@ from framer.core.geometry import Adjust, Box
 from framer.core.images import encode
 from framer.core.pipeline import analyse, frame_file
 from framer.errors import PhotoError
-from framer.frames.model import Frame, load_frame
+from framer.frames.model import Frame
+from framer.frames.registry import load_frame
 from framer.web.app import create_app
 from framer.web.errors import answer
 from framer.web.language import preferred

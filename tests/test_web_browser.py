@@ -43,7 +43,8 @@ from PIL import Image, ImageDraw
 
 from framer.core.detect import FaceDetector
 from framer.core.geometry import Adjust, Box, Face
-from framer.frames.model import Frame, load_frame
+from framer.frames.model import Frame
+from framer.frames.registry import load_frame
 from helpers import DATA, assert_face_placed, faces_in, two_people
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -129,7 +130,7 @@ def serving(
 
 def publish(out: Path, *options: str) -> Path:
     """`framer publish OUT OPTIONS` as an administrator types it: the folder written."""
-    from framer.cli.apply import cli
+    from framer.cli.main import cli
 
     result = CliRunner().invoke(cli, ["publish", str(out), *options])
     assert result.exit_code == 0, result.output
@@ -398,7 +399,7 @@ def framer_apply(detector: FaceDetector) -> Callable[..., Image.Image]:
     """framer_apply(photo, zoom=1, shift=(0, 0), face=1, frame=the built-in one): what `framer apply`
     makes of `photo` (framer.core.pipeline.frame_file, the same call), kept for the module."""
     from framer.core.pipeline import frame_file
-    from framer.frames.cache import prepared_frame
+    from framer.frames.prepared import prepared_frame
 
     prepared: dict[str, Any] = {}
 

@@ -36,7 +36,7 @@ from framer.core import pipeline
 from framer.core.compose import PreparedFrame
 from framer.core.geometry import Adjust, Box, Face, Placement, WindowMask, nudge, place_face
 from framer.errors import PhotoError
-from framer.frames.model import load_frame
+from framer.frames.registry import load_frame
 
 HALF_PIXEL = 0.5  # the tolerance, in canvas px
 Record = Callable[[str, object], None]  # pytest's record_testsuite_property

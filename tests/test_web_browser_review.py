@@ -18,7 +18,8 @@ from test_web_browser import DESKTOP, browser  # noqa: F401 (the fixture)
 
 from framer.batch.adjust import read_adjustments
 from framer.review.session import Hints, load
-from framer.web.review import ReviewConfig, create_review_app
+from framer.web.review_app import create_review_app
+from framer.web.review_service import ReviewConfig
 from framer.web.serving import in_thread
 from helpers import run
 

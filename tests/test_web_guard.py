@@ -19,11 +19,12 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from framer.frames.model import load_frame
+from framer.frames.registry import load_frame
 from framer.review.session import Hints, load
 from framer.web.app import create_app
 from framer.web.guard import Door, Limits, address_of
-from framer.web.review import ReviewConfig, create_review_app
+from framer.web.review_app import create_review_app
+from framer.web.review_service import ReviewConfig
 from framer.web.service import Config
 from framer.web.serving import in_thread
 from framer.web.upload import Budget

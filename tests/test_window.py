@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from framer.core.geometry import Box
 from framer.errors import FrameError
-from framer.frames.model import load_frame
+from framer.frames.registry import load_frame
 from framer.frames.window import find_window
 
 # Geometry is in the Box convention: pixel (i, j) covers [i, i + 1) x [j, j + 1). OpenCV puts pixel centres

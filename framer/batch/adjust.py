@@ -24,7 +24,6 @@ import csv
 import difflib
 import io
 import os
-import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -35,10 +34,11 @@ from ..files import NotARegularFile, open_regular, write_atomic
 from ..i18n import _, display, ngettext
 from ..numbers import decimal
 from ..reasons import worded_os
-from .report import sheet_cell, sheet_text
+from .cells import sheet_cell, sheet_text
+from .names import nfc
 
 if TYPE_CHECKING:
-    from .plan import Job
+    from .tasks import Job
 
 COLUMNS = ("file", "zoom", "dx", "dy", "face")
 # Byte-order marks, and the codec that reads (and drops) each.
@@ -77,11 +77,9 @@ def read_adjustments(path: Path) -> list[Row]:
         return rows
     except OSError as e:
         reason = worded_os(e) if not isinstance(e, NotARegularFile) else e.strerror
-        raise AdjustError(
-            _("{path}: cannot read it ({error})").format(path=display(path), error=reason)
-        ) from None
+        raise AdjustError(_cannot_read(path, reason)) from None
     except csv.Error as e:
-        raise AdjustError(_("{path}: cannot read it ({error})").format(path=display(path), error=e)) from None
+        raise AdjustError(_cannot_read(path, e)) from None
 
 
 def _cannot_read(path: Path, reason: object) -> str:
@@ -110,7 +108,7 @@ def _decode(path: Path, raw: bytes) -> str:
     encodings = [codec for bom, codec in BOMS if raw.startswith(bom)] or ["utf-8", "cp1258"]
     for encoding in encodings:
         with contextlib.suppress(UnicodeDecodeError):
-            return _nfc(raw.decode(encoding))
+            return nfc(raw.decode(encoding))
     raise AdjustError(
         _("{path}: not text in UTF-8, UTF-16 or Windows-1258; save it from Excel as CSV UTF-8").format(
             path=path
@@ -197,7 +195,7 @@ def apply_adjustments(jobs: list[Job], rows: list[Row], given: tuple[Path, ...])
 
 def _names(file: str, job: Job, given: tuple[Path, ...]) -> bool:
     """Whether `file` names the job's photo (see names_of)."""
-    return _nfc(file) in names_of(job.source, given)
+    return nfc(file) in names_of(job.source, given)
 
 
 def names_of(source: Path, given: tuple[Path, ...]) -> set[str]:
@@ -210,11 +208,7 @@ def names_of(source: Path, given: tuple[Path, ...]) -> set[str]:
         for folder in given
         if folder.is_dir() and source.is_relative_to(folder)
     ]
-    return {_nfc(shown) for name in names for shown in (name, display(name))}
-
-
-def _nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
+    return {nfc(shown) for name in names for shown in (name, display(name))}
 
 
 # --- writing one row back: framer review --serve -------------------------------------------------------
@@ -227,7 +221,7 @@ ALIASES = {"tệp": "file", "tệp ảnh": "file", "thu phóng": "zoom", "khuôn
 
 def column_key(label: str) -> str:
     """The column a header cell names: "file" for " File ", "Tệp" or "tệp ảnh" (any case, NFC)."""
-    key = _nfc(label.strip().lower())
+    key = nfc(label.strip().lower())
     return ALIASES.get(key, key)
 
 
@@ -273,7 +267,7 @@ class Sheet:
         at = self.column("file")
         for i, row in enumerate(self.rows):
             cell = sheet_text(row[at].strip()).replace("\\", "/") if at < len(row) else ""
-            if cell and _nfc(cell) in names:
+            if cell and nfc(cell) in names:
                 return i
         return None
 

@@ -25,8 +25,9 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from .. import __version__
 from ..errors import FolderBusy, WriteRefused
 from ..files import (
     JOURNAL_NAME,
@@ -42,6 +43,10 @@ from ..files import (
 from ..i18n import _, display, moment
 from ..reasons import worded_os
 
+if TYPE_CHECKING:
+    from ..frames.model import Frame
+    from .tasks import Settings
+
 HASH_CHUNK = 1 << 20
 
 
@@ -51,8 +56,21 @@ def fingerprint(st: os.stat_result) -> list[int]:
     return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
 
 
-def settings_digest(*parts: object) -> str:
-    """A digest of everything that shapes every output of a run (frame, size, format, version...)."""
+def settings_digest(frame: Frame, side: int | None, settings: Settings, image: str | None = None) -> str:
+    """A digest of everything that shapes every output of a run: framer's version, the frame, the size,
+    the format, quality and preview (--overwrite is not a setting of the picture). `image`: the frame's
+    own digest (Frame.digest), when it is known already."""
+    image = image or frame.digest()
+    parts = (
+        __version__,
+        frame.name,
+        image,
+        frame.window,
+        side,
+        settings.fmt,
+        settings.quality,
+        settings.preview,
+    )
     return hashlib.sha256(json.dumps([repr(p) for p in parts]).encode()).hexdigest()
 
 
@@ -250,16 +268,22 @@ class Journal:
         return self._checked[name]
 
 
-def written_here(root: Path) -> list[str]:
-    """The files (relative to `root`) that `root`'s journal says framer wrote and that are still there
-    as written (size and modification time: cheap enough to ask of every folder a batch walks)."""
+def entries_of(root: Path) -> dict[str, list[Entry]]:
+    """Each file's entries in `root`'s journal as it stands, none when it cannot be read: nothing is
+    checked against the files, nor rewritten (that is for a run, under the folder's lock: Journal)."""
     try:
         with open_regular(root / JOURNAL_NAME) as f:
             data = f.read()
     except OSError:
-        return []
+        return {}
+    return _entries(data)
+
+
+def written_here(root: Path) -> list[str]:
+    """The files (relative to `root`) that `root`'s journal says framer wrote and that are still there
+    as written (size and modification time: cheap enough to ask of every folder a batch walks)."""
     names = []
-    for name, entries in _entries(data).items():
+    for name, entries in entries_of(root).items():
         try:
             st = os.lstat(root / name)
         except (OSError, ValueError):

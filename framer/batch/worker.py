@@ -17,12 +17,12 @@ from ..core.images import encode
 from ..core.pipeline import frame_file, within_memory
 from ..errors import FrameError, FramerError, OutputError, PhotoError
 from ..files import write_atomic
-from ..frames.cache import prepared_frame
 from ..frames.model import Frame
+from ..frames.prepared import prepared_frame
 from ..reasons import os_reason
 from .journal import Entry, append, file_identity, retraction
-from .plan import Task, Write
-from .report import ERROR, NO_FACE, OK, Record
+from .record import ERROR, NO_FACE, OK, Record
+from .tasks import Task, Write
 
 OUTCOME = (
     "status",

@@ -29,7 +29,7 @@ TEMPLATE = LOCALE / "framer.pot"
 # Click's own messages that reach a person (Click looks them up in framer's domain; see framer.i18n), in
 # Click's words: each is translated as the sentence it ends up in. Some Click words come out wrong
 # whatever the catalog says (type names as placeholders, "Path" title-cased, a list of names with no
-# "or"): framer.cli.options words those itself, and its messages are found in its source like the rest.
+# "or"): framer.cli.words words those itself, and its messages are found in its source like the rest.
 CLICK_MESSAGES: list[str | tuple[str, str]] = [
     # Help (click/core.py, click/formatting.py, click/decorators.py)
     "Usage:",
@@ -49,7 +49,7 @@ CLICK_MESSAGES: list[str | tuple[str, str]] = [
     "Missing option",  # "Missing option '--name'."
     "Missing parameter",
     "Missing {param_type}",
-    "No such command {name!r}.",  # followed by framer's "Did you mean ...?" (cli_common.did_you_mean)
+    "No such command {name!r}.",  # followed by framer's "Did you mean ...?" (framer.cli.words.did_you_mean)
     "No such option {name!r}.",
     # Parsing (click/core.py, click/parser.py)
     "Missing command.",
@@ -60,8 +60,8 @@ CLICK_MESSAGES: list[str | tuple[str, str]] = [
     # Values (click/types.py)
     ("{value!r} is not {choice}.", "{value!r} is not one of {choices}."),
     "Choose from:\n\t{choices}",  # a required choice left out
-    "{value} is not in the range {range}.",  # the range as cli_common.RANGE_WORDS says it
-    # Click's own wording of what framer says itself (cli_common: framer_type, did_you_mean): seen only
+    "{value} is not in the range {range}.",  # the range as framer.cli.words.RANGE_WORDS says it
+    # Click's own wording of what framer says itself (framer.cli.words: framer_type, did_you_mean): seen only
     # from a parameter or a command that is not framer's (a plain click.option or click.command).
     ("Did you mean {possibility}?", "(Did you mean one of: {possibilities}?)"),
     "{value!r} is not a valid {number_type}.",
@@ -99,7 +99,7 @@ def template() -> Catalog:
     from babel.messages.catalog import Catalog
     from babel.messages.extract import extract_from_file
 
-    from .apply import cli
+    from .main import cli
 
     catalog = Catalog(project="framer", domain="framer", charset="utf-8")
     keywords = {"_": None, "N_": None, "ngettext": (1, 2)}

@@ -1,4 +1,5 @@
-"""`framer serve`: start the web page (framer.web) where people frame their own photo.
+"""`framer serve` and `framer publish`: the web page (framer.web) where people frame their own photo,
+served or written as static files.
 
 The command settles the frames, builds the app, says where the page is (with every address of the
 machine and a QR code when it is open to the network) and runs the server; everything else is the web
@@ -7,81 +8,63 @@ layer's, which knows nothing of Click.
 
 from __future__ import annotations
 
-import errno
-import ipaddress
-import socket
-import sys
-import threading
-import time
-import webbrowser
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from ..core.geometry import Box
-from ..errors import CannotStart, ExitCode
-from ..frames.campaign import Phase
-from ..frames.model import Frame, load_frame
-from ..i18n import _, display, language, ngettext
+from ..frames.campaign import verdict
+from ..frames.model import Frame
+from ..frames.registry import load_frame
+from ..i18n import _, display, language
+from .hosting import (
+    EVERY_ADDRESS,
+    addresses,
+    bind,
+    is_loopback,
+    print_qr,
+    run_until_stopped,
+    said_startup_error,
+    url_of,
+)
 from .options import (
-    TranslatedCommand,
-    argument,
+    chosen,
     date_option,
+    frame_option,
+    host_option,
+    ignore_window_option,
     lang_option,
-    option,
-    unusable_report,
+    no_browser_option,
+    port_option,
     usable_cores,
     user_errors,
     user_frames,
 )
+from .words import TranslatedCommand, argument, option
 
 if TYPE_CHECKING:
-    import uvicorn
-    from starlette.applications import Starlette
-
     from ..core.compose import PreparedFrame
 
-EVERY_ADDRESS = ("0.0.0.0", "::")  # what a server listens on to be reached on every network
-
-
-frames_option = option(
-    "--frame",
-    "frame_names",
-    multiple=True,
-    metavar="NAME|PATH",
-    help="A frame to offer: its name, or a frame PNG or folder. Repeat it to let people choose.  "
+FRAMES_HELP = (
+    "A frame to offer: its name, or a frame PNG or folder. Repeat it to let people choose.  "
     "[default: your default (framer frames use), else the frame whose campaign is running today, "
-    "else dx-2023]",
+    "else dx-2023]"
 )
 
 
 def _offered(frame_names: tuple[str, ...], day: date | None) -> list[Frame]:
     """The frames named (settled), else the default one (framer.frames.choice), said on stdout."""
-    from ..frames.choice import choose
-
     if frame_names:
         return [load_frame(name, user_frames()).settled() for name in dict.fromkeys(frame_names)]
-    choice = choose(None, user_frames(), day)
-    for line in choice.said():
-        click.echo(line)
-    return [choice.frame.settled()]
+    return [chosen(None, day, click.echo).settled()]
 
 
 @click.command(cls=TranslatedCommand)
 @lang_option
-@option(
-    "--host",
-    metavar="ADDRESS",
-    default="127.0.0.1",
-    show_default=True,
-    help="The address to listen on: 127.0.0.1 for this computer only, 0.0.0.0 for every network it is on.",
-)
-@option(
-    "--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="The port to listen on."
-)
-@frames_option
+@host_option()
+@port_option()
+@frame_option(FRAMES_HELP, multiple=True)
 @option(
     "--workers",
     type=click.IntRange(1, 256),
@@ -95,9 +78,9 @@ def _offered(frame_names: tuple[str, ...], day: date | None) -> list[Frame]:
     show_default=True,
     help="Refuse photos larger than this many megabytes, unread.",
 )
-@date_option
-@option("--ignore-window", is_flag=True, help="Frame even after the frame's campaign has ended.")
-@option("--no-browser", is_flag=True, help="Do not open the page in this computer's browser.")
+@date_option()
+@ignore_window_option()
+@no_browser_option()
 @option(
     "--poster",
     "poster_path",
@@ -145,29 +128,22 @@ def serve(
                 hosts=loopback_hosts(host),
             )
         )
-        sock = _bind(host, port)
+        sock = bind(host, port)
     for frame in frames:
         _say_campaign(frame, day, ignore_window)
     with sock:
         local = _say_where(host, sock.getsockname()[1])
         if poster_path is not None:
-            _write_poster(poster_path, _url(_addresses(host)[0], sock.getsockname()[1]) + "/", frames[0])
-        running = _server(app)
-        if not no_browser:
-            threading.Thread(target=_open_when_up, args=(running, local), daemon=True).start()
-        try:
-            running.run(sockets=[sock])
-        except KeyboardInterrupt:  # uvicorn stops gracefully on Ctrl-C, then passes the signal on
-            click.echo(_("Stopped."), err=True)
-            sys.exit(int(ExitCode.INTERRUPTED))
-    _said_startup_error(app)
+            _write_poster(poster_path, url_of(addresses(host)[0], sock.getsockname()[1]) + "/", frames[0])
+        run_until_stopped(app, sock, None if no_browser else local)
+    said_startup_error(app)
 
 
 def _say_where(host: str, port: int) -> str:
     """Say where the page is: its URL, or on a network every URL of the machine, who can now reach it,
     and a QR code of the first URL. The URL this computer's own browser opens."""
-    urls = [_url(address, port) for address in _addresses(host)]
-    if _is_loopback(host):
+    urls = [url_of(address, port) for address in addresses(host)]
+    if is_loopback(host):
         click.echo(_("The page is at {url}").format(url=urls[0]))
     else:
         click.echo(_("The page is at:"))
@@ -175,23 +151,23 @@ def _say_where(host: str, port: int) -> str:
             click.echo(f"  {url}")
         click.echo(_("Anyone on this computer's networks can now open it and frame photos, not only you."))
         click.echo(_("Scan this code with a phone on the same network to open the page:"))
-        _print_qr(urls[0])
+        print_qr(urls[0])
     click.echo(_("Stop the server with Ctrl-C."))
-    if _is_loopback(host) or host not in EVERY_ADDRESS:
+    if is_loopback(host) or host not in EVERY_ADDRESS:
         return urls[0]
-    return _url("::1" if ":" in host else "127.0.0.1", port)
+    return url_of("::1" if ":" in host else "127.0.0.1", port)
 
 
 @click.command(cls=TranslatedCommand)
 @lang_option
 @argument("out", type=click.Path(path_type=Path), metavar="FOLDER")
-@frames_option
+@frame_option(FRAMES_HELP, multiple=True)
 @option(
     "--url",
     metavar="URL",
     help="The address the folder will have on the web: also writes poster.png, with its QR code.",
 )
-@option("--ignore-window", is_flag=True, help="Frame even after the frame's campaign has ended.")
+@ignore_window_option()
 def publish(out: Path, frame_names: tuple[str, ...], url: str | None, ignore_window: bool) -> None:
     """Write the page where people frame their own photo as static files, for any web server.
 
@@ -206,7 +182,7 @@ def publish(out: Path, frame_names: tuple[str, ...], url: str | None, ignore_win
     """
     from click.core import ParameterSource
 
-    from ..frames.cache import prepared_frame
+    from ..frames.prepared import prepared_frame
     from ..web.publish import publish as write
 
     given = click.get_current_context().get_parameter_source("lang") is ParameterSource.COMMANDLINE
@@ -242,7 +218,7 @@ def _write_poster(path: Path, url: str, frame: Frame) -> None:
     """The poster for `url`, written to `path` (never over a file framer did not write: a PNG poster of
     framer's own is recognised by its mark), and said."""
     from ..files import check_target, write_atomic
-    from ..frames.cache import prepared_frame
+    from ..frames.prepared import prepared_frame
     from ..web.poster import looks_like_poster
 
     with user_errors():
@@ -285,180 +261,11 @@ def _poster(url: str, frame: Frame, prepared: PreparedFrame) -> bytes:
     return poster(url, framed, frame.title)
 
 
-def _bind(host: str, port: int) -> socket.socket:
-    """The socket to serve on, bound now so that a port in use is said plainly (CannotStart)."""
-    from ..web.serving import listen
-
-    try:
-        return listen(host, port)
-    except OSError as e:
-        if e.errno == errno.EADDRINUSE:
-            message = _("port {port} is already in use: stop what uses it, or choose another with --port")
-        elif e.errno == errno.EADDRNOTAVAIL or isinstance(e, socket.gaierror):
-            message = _("cannot listen on {host}: it is not an address of this computer")
-        else:
-            message = _("cannot listen on {host} port {port}: {reason}")
-        raise CannotStart(message.format(host=host, port=port, reason=e.strerror or e)) from None
-
-
 def _say_campaign(frame: Frame, on: date | None, ignore_window: bool) -> None:
     """Where the frame's campaign stands, as framer apply says it (the page says it too)."""
     from ..frames.choice import elsewhere
 
-    if frame.campaign is None:
-        return
-    status = frame.campaign.status(on or frame.campaign.today())
-    if status.phase is Phase.AFTER and ignore_window:
-        click.echo(status.framing_anyway(frame.title))
-    elif status.phase is Phase.AFTER:
-        click.echo(status.message(frame.title, instead=elsewhere(frame, user_frames(), on)))
-    else:
-        click.echo(status.message(frame.title))
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def _addresses(host: str) -> list[str]:
-    """The addresses people can reach the page at: `host` itself, or for 0.0.0.0 (every network) each
-    of the machine's addresses, the one its default route uses first."""
-    if host not in EVERY_ADDRESS:
-        return [host]
-    found: list[str] = []
-    try:  # a UDP "connection" sends nothing: it only asks the system which address its route would use
-        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
-            probe.connect(("192.0.2.1", 9))  # TEST-NET-1 (RFC 5737): never a real host
-            found.append(probe.getsockname()[0])
-    except OSError:
-        pass
-    try:
-        infos = socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET, socket.SOCK_STREAM)
-        found += [str(info[4][0]) for info in infos]
-    except OSError:
-        pass
-    usable = [a for a in dict.fromkeys(found) if not ipaddress.ip_address(a).is_loopback]
-    return usable or [socket.gethostname()]
-
-
-def _url(address: str, port: int) -> str:
-    return f"http://[{address}]:{port}" if ":" in address else f"http://{address}:{port}"
-
-
-def _print_qr(url: str) -> None:
-    """`url` as a QR code in the terminal, for a poster or a phone (a full QR code: phones do not all
-    read the smaller Micro QR)."""
-    import io
-
-    import segno
-
-    drawn = io.StringIO()
-    segno.make_qr(url).terminal(out=drawn, compact=True)
-    click.echo(drawn.getvalue(), nl=False)
-
-
-def _server(app: Starlette) -> uvicorn.Server:
-    """The server for `app`, which the app may stop as it starts (framer.web.pool.start_or_stop)."""
-    from ..web.serving import server
-
-    running = server(app)
-    app.state.stop_server = lambda: setattr(running, "should_exit", True)
-    return running
-
-
-def _said_startup_error(app: Starlette) -> None:
-    """The error that stopped the app as it started (a frame its workers could not prepare), if any:
-    one 'Error:' line and its exit code."""
-    error = getattr(app.state, "startup_error", None)
-    if error is not None:
-        with user_errors():
-            raise error
-
-
-def _open_when_up(running: uvicorn.Server, url: str) -> None:
-    """Open `url` in the default browser once the server answers (its workers are ready)."""
-    deadline = time.monotonic() + 120
-    while not running.started:
-        if time.monotonic() > deadline or running.should_exit:
-            return
-        time.sleep(0.1)
-    webbrowser.open(url)
-
-
-def serve_review(
-    report_path: Path,
-    adjust_path: Path | None,
-    host: str,
-    port: int,
-    no_browser: bool,
-    frame_name: str | None,
-    window: Box | None,
-    size: int | None,
-    quality: int | None,
-) -> None:
-    """`framer review REPORT --serve`: the review page, live, where IT staff fix the few photos of a
-    batch. Off loopback every request needs a key, printed in the page's address."""
-    import secrets
-
-    from click.core import ParameterSource
-
-    from ..review.session import Hints, load
-    from ..web.origin import loopback_hosts
-    from ..web.review import ReviewConfig, create_review_app
-
-    with user_errors():
-        hints = Hints(frame_name, window, size, quality, user_frames())
-        try:
-            batch = load(report_path, adjust_path, hints)
-        except ValueError as e:
-            raise unusable_report(report_path, e) from None
-        token = None if _is_loopback(host) else secrets.token_urlsafe(24)
-        # On loopback (127.0.0.0/8, ::1), only loopback names: DNS rebinding never reaches the photos.
-        hosts = tuple(sorted(loopback_hosts(host) or ()))
-        given = click.get_current_context().get_parameter_source("lang") is ParameterSource.COMMANDLINE
-        config = ReviewConfig(batch, min(2, usable_cores()), token, language() if given else None, hosts)
-        app = create_review_app(config)
-        sock = _bind(host, port)
-    said = ngettext(
-        "Review of {n} photo from {report}", "Review of {n} photos from {report}", len(batch.photos)
-    )
-    click.echo(said.format(n=len(batch.photos), report=display(report_path)))
-    click.echo(_("Corrections are kept in {path}").format(path=display(batch.adjust_path)))
-    if not batch.known:
-        click.echo(
-            _(
-                "framer could not find this batch's settings in its output folder's journal: saving uses "
-                "--frame {frame}, --format {fmt}, --quality {quality}. Give framer review the same "
-                "--frame, --size and --quality as framer apply."
-            ).format(frame=batch.frame.name, fmt=batch.settings.fmt, quality=batch.settings.quality),
-            err=True,
-        )
-    with sock:
-        query = f"?token={token}" if token else ""
-        urls = [_url(address, sock.getsockname()[1]) + "/" + query for address in _addresses(host)]
-        if token is None:
-            click.echo(_("The review page is at {url}").format(url=urls[0]))
-            local = urls[0]
-        else:
-            click.echo(_("The review page is at (only with the key at the end of its address):"))
-            for url in urls:
-                click.echo(f"  {url}")
-            local = urls[0]
-            if host in EVERY_ADDRESS:
-                local = _url("::1" if ":" in host else "127.0.0.1", sock.getsockname()[1]) + "/" + query
-                click.echo(_("On this computer: {url}").format(url=local))
-        click.echo(_("Stop the server with Ctrl-C."))
-        running = _server(app)
-        if not no_browser:
-            threading.Thread(target=_open_when_up, args=(running, local), daemon=True).start()
-        try:
-            running.run(sockets=[sock])
-        except KeyboardInterrupt:
-            click.echo(_("Stopped."), err=True)
-            sys.exit(int(ExitCode.INTERRUPTED))
-    _said_startup_error(app)
+    judged = verdict(frame, on, ignore_window)
+    said = judged.said(elsewhere(frame, user_frames(), on) if judged.closed else ())
+    if said is not None:
+        click.echo(said)

@@ -44,6 +44,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # NumPy is imported only where a window's shape is measured: the batch's planner and
+    from collections.abc import Callable
+
     import numpy as np  # the command line's --help never load it
 
     Values = float | np.ndarray  # one number, or many at once
@@ -53,6 +55,9 @@ MAX_FACE_WIDTH = 0.60  # face width / window width, the cap for unusually wide f
 EYE_LINE = 0.45  # eye line, from the window's top, as a share of its height (a little above the middle)
 EYE_POSITION = 0.42  # where the eyes sit in a face box, from its top, when landmarks are not known
 SHARP_UPSCALE = 2.5  # enlarging a face more than this makes it visibly soft
+# What a person may ask of a placement (--zoom, --shift, an adjust file's cells, the editors' controls):
+ZOOM_RANGE = (0.3, 3.0)  # the face's size, times the automatic placement's
+SHIFT_RANGE = (-1.0, 1.0)  # a move right/down, as a share of the window
 # How far the placement may move from the preferred look to cover the window with the photo's own pixels.
 # face height / window height: the issue allows up to 65 %; 62 leaves a margin for a detector that sees
 # a face larger than ours does (on tight crops the judge's read 71 % where ours read 65 %).
@@ -257,6 +262,42 @@ class WindowMask:
         return float(1 - self.covered(p.x, p.y, p.right, p.bottom))
 
 
+@dataclass(frozen=True)
+class _Look:
+    """The preferred look of a face in the window and the COVER_* tolerances around it: the scale and the
+    face's canvas position (centre x, eye line y) that cover() may choose from."""
+
+    scale: float
+    fx0: float
+    fy0: float
+    lo: tuple[float, float, float]  # the least scale, x, y
+    hi: tuple[float, float, float]  # the most
+
+    @classmethod
+    def around(cls, fb: Box, scale: float, window: Box) -> _Look:
+        fx0, fy0 = anchor(window)
+        lo_s = min(scale, COVER_FACE_SHARE[0] * window.h / fb.h)
+        hi_s = max(scale, min(COVER_FACE_SHARE[1] * window.h / fb.h, COVER_FACE_WIDTH * window.w / fb.w))
+        lo_x, hi_x = fx0 - COVER_SHIFT * window.w, fx0 + COVER_SHIFT * window.w
+        lo_y, hi_y = (window.y + e * window.h for e in COVER_EYE_LINE)
+        return cls(scale, fx0, fy0, (lo_s, lo_x, lo_y), (hi_s, hi_x, hi_y))
+
+    def cost(self, s: Values, fx: Values, fy: Values) -> np.ndarray:
+        """How far a look is from the preferred one: each move as a share of its tolerance on that side."""
+        import numpy as np
+
+        def side(d: Values, below: float, above: float) -> np.ndarray:
+            return np.where(d < 0, d / max(below, 1e-12), d / max(above, 1e-12))
+
+        (lo_s, lo_x, lo_y), (hi_s, hi_x, hi_y) = self.lo, self.hi
+        scale, fx0, fy0 = self.scale, self.fx0, self.fy0
+        return (
+            side(s - scale, scale - lo_s, hi_s - scale) ** 2
+            + side(fx - fx0, fx0 - lo_x, hi_x - fx0) ** 2
+            + side(fy - fy0, fy0 - lo_y, hi_y - fy0) ** 2
+        )
+
+
 def cover(
     fb: Box, eye_y: float, scale: float, window: Box, photo: tuple[int, int], mask: WindowMask
 ) -> tuple[float, float, float]:
@@ -267,65 +308,65 @@ def cover(
     Each move away from the preferred look is measured as a share of its tolerance on that side, so
     taking a face to the largest it may be costs as much as moving it 8 % off centre.
     """
-    import numpy as np
-
+    look = _Look.around(fb, scale, window)
     pw, ph = photo
-    fx0, fy0 = anchor(window)
-    lo_s = min(scale, COVER_FACE_SHARE[0] * window.h / fb.h)
-    hi_s = max(scale, min(COVER_FACE_SHARE[1] * window.h / fb.h, COVER_FACE_WIDTH * window.w / fb.w))
-    lo_x, hi_x = fx0 - COVER_SHIFT * window.w, fx0 + COVER_SHIFT * window.w
-    lo_y, hi_y = (window.y + e * window.h for e in COVER_EYE_LINE)
 
-    def cost(s: Values, fx: Values, fy: Values) -> np.ndarray:
-        def side(
-            d: Values, below: float, above: float
-        ) -> np.ndarray:  # d as a share of the tolerance on its side
-            return np.where(d < 0, d / max(below, 1e-12), d / max(above, 1e-12))
-
-        return (
-            side(s - scale, scale - lo_s, hi_s - scale) ** 2
-            + side(fx - fx0, fx0 - lo_x, hi_x - fx0) ** 2
-            + side(fy - fy0, fy0 - lo_y, hi_y - fy0) ** 2
-        )
-
-    def share(
-        s: Values, fx: Values, fy: Values
-    ) -> np.ndarray:  # of the mask the photo covers, scaled by s with the face at (fx, fy)
+    def share(s: Values, fx: Values, fy: Values) -> np.ndarray:
+        """Of the mask, the share the photo covers, scaled by s with the face at (fx, fy)."""
         x0, y0 = fx - fb.cx * s, fy - eye_y * s
         return mask.covered(x0, y0, x0 + pw * s, y0 + ph * s)
 
-    b = mask.box
-    if share(scale, fx0, fy0) >= 1 - 1e-9:
-        return scale, fx0, fy0
+    if share(scale, look.fx0, look.fy0) >= 1 - 1e-9:
+        return scale, look.fx0, look.fy0
+    whole = _cover_whole(fb, eye_y, photo, mask.box, look)
+    return whole if whole is not None else _cover_most(share, look)
 
-    # Covering the whole shape is containing its bounding box: for a given scale, an interval of face
-    # positions on each axis. The closest covering placement at that scale is the preferred position
-    # clamped into it; searched over scale on a fine grid, then a finer one around the best.
+
+def _cover_whole(
+    fb: Box, eye_y: float, photo: tuple[int, int], b: Box, look: _Look
+) -> tuple[float, float, float] | None:
+    """The closest look that covers the whole shape, or None when none does within the tolerances.
+
+    Covering the whole shape is containing its bounding box `b`: for a given scale, an interval of face
+    positions on each axis. The closest covering placement at that scale is the preferred position
+    clamped into it; searched over scale on a fine grid, then a finer one around the best."""
+    import numpy as np
+
+    pw, ph = photo
+    (lo_s, lo_x, lo_y), (hi_s, hi_x, hi_y) = look.lo, look.hi
+
     def full(s: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         xa, xb = np.maximum(b.right - (pw - fb.cx) * s, lo_x), np.minimum(b.x + fb.cx * s, hi_x)
         ya, yb = np.maximum(b.bottom - (ph - eye_y) * s, lo_y), np.minimum(b.y + eye_y * s, hi_y)
-        fx, fy = np.clip(fx0, xa, xb), np.clip(fy0, ya, yb)
-        return fx, fy, np.where((xa <= xb) & (ya <= yb), cost(s, fx, fy), np.inf)
+        fx, fy = np.clip(look.fx0, xa, xb), np.clip(look.fy0, ya, yb)
+        return fx, fy, np.where((xa <= xb) & (ya <= yb), look.cost(s, fx, fy), np.inf)
 
     grid = np.linspace(lo_s, hi_s, 257)
     _, _, c = full(grid)
-    if np.isfinite(c.min()):
-        k = int(np.argmin(c))
-        fine = np.linspace(grid[max(k - 1, 0)], grid[min(k + 1, len(grid) - 1)], 257)
-        fx, fy, c = full(fine)
-        k = int(np.argmin(c))
-        return float(fine[k]), float(fx[k]), float(fy[k])
+    if not np.isfinite(c.min()):
+        return None
+    k = int(np.argmin(c))
+    fine = np.linspace(grid[max(k - 1, 0)], grid[min(k + 1, len(grid) - 1)], 257)
+    fx, fy, c = full(fine)
+    k = int(np.argmin(c))
+    return float(fine[k]), float(fx[k]), float(fy[k])
 
-    # The photo cannot cover the shape: cover as much of it as the tolerances allow. A coarse search
-    # over the tolerance box, then a pattern search that halves its steps (the box is axis-aligned, so
-    # clipping each coordinate keeps it inside); ties go to the closer placement.
+
+def _cover_most(share: Callable[..., np.ndarray], look: _Look) -> tuple[float, float, float]:
+    """The look that covers as much of the shape as the tolerances allow; ties go to the closer one.
+
+    A coarse search over the tolerance box, then a pattern search that halves its steps (the box is
+    axis-aligned, so clipping each coordinate keeps it inside)."""
+    import numpy as np
+
+    (lo_s, lo_x, lo_y), (hi_s, hi_x, hi_y) = look.lo, look.hi
     s, x, y = (
         a.ravel()
         for a in np.meshgrid(
             np.linspace(lo_s, hi_s, 13), np.linspace(lo_x, hi_x, 9), np.linspace(lo_y, hi_y, 9), indexing="ij"
         )
     )
-    got, c = share(s, x, y), cost(s, x, y)
+    got, c = share(s, x, y), look.cost(s, x, y)
     k = int(np.lexsort((c, -got))[0])
     best = np.array([s[k], x[k], y[k]])
     lo, hi = np.array([lo_s, lo_x, lo_y]), np.array([hi_s, hi_x, hi_y])
@@ -333,7 +374,7 @@ def cover(
     best_key = (float(got[k]), -float(c[k]))
     for _ in range(16):
         moves = np.clip(best + np.vstack([np.diag(step), -np.diag(step)]), lo, hi)
-        got, c = share(*moves.T), cost(*moves.T)
+        got, c = share(*moves.T), look.cost(*moves.T)
         k = int(np.lexsort((c, -got))[0])
         if (float(got[k]), -float(c[k])) > best_key:
             best, best_key = moves[k], (float(got[k]), -float(c[k]))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import Enum
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from ..i18n import N_, _, day, ngettext, zone
@@ -19,6 +21,7 @@ BEFORE = N_("The {frame} campaign runs {span}; it starts {when}. Publish your fr
 DURING = N_("Today is day {n} of {length} of the {frame} campaign ({span}).")
 LAST_DAY = N_("Today is the last day ({n} of {length}) of the {frame} campaign ({span}).")
 SWITCH_BACK = N_("Switch back to your usual picture on {date}.")
+ANY_DAY = N_("The frame {name} has no campaign: it can be used on any day.")
 
 
 class Phase(Enum):
@@ -125,3 +128,51 @@ class CampaignStatus:
         """What framer apply --ignore-window says after the campaign's end: it frames all the same."""
         # {name} is the title: the message's words are the ones translated already
         return _("The {name} campaign has ended; framing anyway (--ignore-window).").format(name=title)
+
+
+class Campaigned(Protocol):
+    """What the verdict reads of a frame (framer.frames.model.Frame)."""
+
+    @property
+    def title(self) -> str: ...
+    @property
+    def campaign(self) -> Campaign | None: ...
+    @property
+    def messages(self) -> Mapping[str, str]: ...
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Whether a frame frames photos on a day, as its campaign says, and the words for it: every command
+    and the page decide it here (see `verdict`)."""
+
+    title: str  # the frame's title
+    status: CampaignStatus | None  # None: the frame has no campaign, and frames on any day
+    closed: bool  # the campaign has ended and framing is not to go on: refuse
+    note: str | None  # the frame's own words for where the day stands (frame.toml), if any
+
+    @property
+    def anyway(self) -> bool:
+        """The campaign has ended, and framing goes on all the same (--ignore-window)."""
+        return self.status is not None and self.status.phase is Phase.AFTER and not self.closed
+
+    def said(self, instead: Sequence[str] = (), *, can_ignore: bool = True) -> str | None:
+        """The command line's sentences about it: none without a campaign; after its end, that it is
+        over, then `instead` (the frames to use instead, framer.frames.choice.elsewhere) and the advice to
+        frame anyway (with --ignore-window `can_ignore`, the command saying it takes it; else with framer
+        apply), or that framing goes on anyway; else where the day stands in the campaign."""
+        if self.status is None:
+            return None
+        if self.anyway:
+            return self.status.framing_anyway(self.title)
+        return self.status.message(self.title, ignore_window=can_ignore, instead=list(instead))
+
+
+def verdict(frame: Campaigned, on: date | None, ignore_window: bool) -> Verdict:
+    """Where `on` (default: today, in the campaign's time zone) stands in `frame`'s campaign, and whether
+    it frames then: not after the campaign's end, unless `ignore_window`."""
+    if frame.campaign is None:
+        return Verdict(frame.title, None, closed=False, note=None)
+    status = frame.campaign.status(on or frame.campaign.today())
+    closed = status.phase is Phase.AFTER and not ignore_window
+    return Verdict(frame.title, status, closed, frame.messages.get(status.phase.value))

@@ -23,17 +23,9 @@ from ..errors import FrameError
 from ..files import write_atomic
 from ..i18n import _, day, ngettext
 from .campaign import CampaignStatus, Phase
-from .model import (
-    DEFAULT_FRAME,
-    Frame,
-    all_frames,
-    builtin_names,
-    load_frame,
-    parse_frame,
-    read_regular,
-    removable_names,
-    toml_string,
-)
+from .metadata import parse_frame, toml_string
+from .model import Frame, read_regular
+from .registry import DEFAULT_FRAME, all_frames, builtin_names, load_frame, removable_names
 
 DEFAULT_FILE = "default.toml"  # in the user's frames folder; a "." keeps it from ever being a frame's name
 

@@ -126,77 +126,15 @@ def find_window(alpha: np.ndarray, name: str = "frame") -> FoundWindow:
     mask = cv2.threshold(alpha, 127, 1, cv2.THRESH_BINARY_INV)[1]
     labels, areas, regions = _regions(mask)
     if len(areas) == 0:
-        lowest = int(alpha.min())
-        if lowest == 255:
-            raise FrameError(_("{name}: no transparent window: the image is fully opaque").format(name=name))
-        raise FrameError(
-            _(
-                "{name}: no transparent window: no pixel is more than half transparent "
-                "(the lowest alpha is {lowest} of 255)"
-            ).format(name=name, lowest=lowest)
-        )
-
-    window = _choose(regions)
+        raise _nothing_transparent(alpha, name)
+    window = _choose(regions)  # rules 1 to 4 of the module's docstring
     if window is None:
-        largest = int(areas.max())
-        # TRANSLATORS: an optional part of "the largest transparent region is 0.1 % of the frame{speck}"
-        what = _(" (a speck)") if largest < SPECK * total else ""
-        others = ""
-        if len(areas) > 1:
-            # TRANSLATORS: an optional part of "... of the frame{speck}{others}; a window must be ..."
-            others = ngettext(
-                ", one of {n} transparent region", ", one of {n} transparent regions", len(areas)
-            ).format(n=len(areas))
-        raise FrameError(
-            _(
-                "{name}: no transparent window: the largest transparent region is "
-                "{share} of the frame{speck}{others}; a window must be at least {minimum}"
-            ).format(
-                name=name,
-                share=_percent(largest / total),
-                speck=what,
-                others=others,
-                minimum=_percent(MIN_WINDOW),
-            )
-        )
-    rivals = [
+        raise _too_small(areas, total, name)
+    rivals = [  # rule 5
         r for r in regions if r is not window and r.open == window.open and r.area >= RIVAL * window.area
     ]
     if rivals:
-        pair = sorted([window, *rivals], key=lambda r: -r.area)[:2]
-        n = len(rivals) + 1
-        if window.open:
-            message = ngettext(
-                "{name}: no single window: {n} transparent region open to the border of similar size "
-                "({share1} at x={x1}, y={y1} and {share2} at x={x2}, y={y2}); "
-                "framer fills one window: name it with --window X,Y,W,H",
-                "{name}: no single window: {n} transparent regions open to the border of similar size "
-                "({share1} at x={x1}, y={y1} and {share2} at x={x2}, y={y2}); "
-                "framer fills one window: name it with --window X,Y,W,H",
-                n,
-            )
-        else:
-            message = ngettext(
-                "{name}: no single window: {n} transparent hole of similar size "
-                "({share1} at x={x1}, y={y1} and {share2} at x={x2}, y={y2}); "
-                "framer fills one window: name it with --window X,Y,W,H",
-                "{name}: no single window: {n} transparent holes of similar size "
-                "({share1} at x={x1}, y={y1} and {share2} at x={x2}, y={y2}); "
-                "framer fills one window: name it with --window X,Y,W,H",
-                n,
-            )
-        raise FrameError(
-            message.format(
-                name=name,
-                n=n,
-                share1=_percent(pair[0].area / total),
-                x1=pair[0].x,
-                y1=pair[0].y,
-                share2=_percent(pair[1].area / total),
-                x2=pair[1].x,
-                y2=pair[1].y,
-            )
-        )
+        raise _ambiguous(window, rivals, total, name)
 
     x, y, w, h = window.x, window.y, window.w, window.h
     step = max(1, min(w, h) // (2 * SHAPE_GRID))  # every pixel is not needed to tell the shape
@@ -206,6 +144,82 @@ def find_window(alpha: np.ndarray, name: str = "frame") -> FoundWindow:
         shape=_shape(inside, w, h, window.area),
         share=window.area / total,
         ignored=len(areas) - 1,
+    )
+
+
+def _nothing_transparent(alpha: np.ndarray, name: str) -> FrameError:
+    """No pixel of `alpha` is more than half transparent."""
+    lowest = int(alpha.min())
+    if lowest == 255:
+        return FrameError(_("{name}: no transparent window: the image is fully opaque").format(name=name))
+    return FrameError(
+        _(
+            "{name}: no transparent window: no pixel is more than half transparent "
+            "(the lowest alpha is {lowest} of 255)"
+        ).format(name=name, lowest=lowest)
+    )
+
+
+def _too_small(areas: np.ndarray, total: int, name: str) -> FrameError:
+    """No transparent region (of these `areas`, in px of `total`) is large enough to be the window."""
+    largest = int(areas.max())
+    # TRANSLATORS: an optional part of "the largest transparent region is 0.1 % of the frame{speck}"
+    what = _(" (a speck)") if largest < SPECK * total else ""
+    others = ""
+    if len(areas) > 1:
+        # TRANSLATORS: an optional part of "... of the frame{speck}{others}; a window must be ..."
+        others = ngettext(
+            ", one of {n} transparent region", ", one of {n} transparent regions", len(areas)
+        ).format(n=len(areas))
+    return FrameError(
+        _(
+            "{name}: no transparent window: the largest transparent region is "
+            "{share} of the frame{speck}{others}; a window must be at least {minimum}"
+        ).format(
+            name=name,
+            share=_percent(largest / total),
+            speck=what,
+            others=others,
+            minimum=_percent(MIN_WINDOW),
+        )
+    )
+
+
+def _ambiguous(window: _Region, rivals: list[_Region], total: int, name: str) -> FrameError:
+    """Regions of the window's kind nearly as large as it (`rivals`): which one is the window is a guess."""
+    pair = sorted([window, *rivals], key=lambda r: -r.area)[:2]
+    n = len(rivals) + 1
+    if window.open:
+        message = ngettext(
+            "{name}: no single window: {n} transparent region open to the border of similar size "
+            "({share1} at x={x1}, y={y1} and {share2} at x={x2}, y={y2}); "
+            "framer fills one window: name it with --window X,Y,W,H",
+            "{name}: no single window: {n} transparent regions open to the border of similar size "
+            "({share1} at x={x1}, y={y1} and {share2} at x={x2}, y={y2}); "
+            "framer fills one window: name it with --window X,Y,W,H",
+            n,
+        )
+    else:
+        message = ngettext(
+            "{name}: no single window: {n} transparent hole of similar size "
+            "({share1} at x={x1}, y={y1} and {share2} at x={x2}, y={y2}); "
+            "framer fills one window: name it with --window X,Y,W,H",
+            "{name}: no single window: {n} transparent holes of similar size "
+            "({share1} at x={x1}, y={y1} and {share2} at x={x2}, y={y2}); "
+            "framer fills one window: name it with --window X,Y,W,H",
+            n,
+        )
+    return FrameError(
+        message.format(
+            name=name,
+            n=n,
+            share1=_percent(pair[0].area / total),
+            x1=pair[0].x,
+            y1=pair[0].y,
+            share2=_percent(pair[1].area / total),
+            x2=pair[1].x,
+            y2=pair[1].y,
+        )
     )
 
 

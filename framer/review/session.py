@@ -16,15 +16,17 @@ from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .. import __version__
 from ..batch.adjust import CHECKED, FOLDER_FILE, Sheet, cells_of, names_of
-from ..batch.journal import _entries, job_key, settings_digest
-from ..batch.plan import OUTPUT_SUFFIXES, Job, Settings, preview_path
-from ..batch.report import Record, read_records
+from ..batch.journal import entries_of, job_key, settings_digest
+from ..batch.names import inside, nfc
+from ..batch.plan import OUTPUT_SUFFIXES
+from ..batch.record import Record
+from ..batch.report_file import protected_paths, read_records
+from ..batch.tasks import Job, Settings, preview_path
 from ..core.geometry import Adjust, Box
 from ..files import JOURNAL_NAME, check_target, open_regular
-from ..frames.model import DEFAULT_FRAME, Frame, all_frames, load_frame
-from ..i18n import _
+from ..frames.model import Frame
+from ..frames.registry import DEFAULT_FRAME, all_frames, load_frame
 
 ADJUST_NAME = FOLDER_FILE  # the batch's adjust file, by default: its output folder's, as apply reads it
 MAX_FOLDERS_UP = 64  # from an output's folder up to its output folder (the one with the journal)
@@ -54,13 +56,13 @@ class Photo:
 
     def safe_source(self) -> Path | None:
         """The original, when it really lies in its folder (a link leading elsewhere is never read)."""
-        return self.source if _within(self.source, self.given) else None
+        return self.source if inside(self.source, os.path.realpath(self.given)) else None
 
     def safe_output(self) -> Path | None:
         """The output, when it is a plain file inside its output folder (never through a link)."""
         if self.output is None or self.root is None or os.path.islink(self.output):
             return None
-        return self.output if _within(self.output, self.root) else None
+        return self.output if inside(self.output, os.path.realpath(self.root)) else None
 
     def job(self, adjust: Adjust) -> Job | None:
         """The batch's job for this photo, as framer.batch.plan made it, with `adjust`; None when it
@@ -89,7 +91,7 @@ class Batch:
         exact = next((p for p in self.photos if p.file == file), None)
         if exact is not None:
             return exact
-        named = [p for p in self.photos if _nfc(file.replace("\\", "/")) in p.names]
+        named = [p for p in self.photos if nfc(file.replace("\\", "/")) in p.names]
         return named[0] if len(named) == 1 else None
 
     def sheet(self) -> Sheet:
@@ -142,11 +144,7 @@ def load(report: Path, adjust_path: Path | None, hints: Hints) -> Batch:
 
 def _check_adjust_path(batch: Batch) -> None:
     """Refuse an adjust file that is a photo, an output, the report or framer's own (WriteRefused)."""
-    protected = {os.path.realpath(batch.report): _("the report")}
-    for photo in batch.photos:
-        protected[os.path.realpath(photo.source)] = _("an input photo")
-        if photo.output is not None:
-            protected[os.path.realpath(photo.output)] = _("an output of this run")
+    protected = protected_paths(batch.report, ((photo.source, photo.output) for photo in batch.photos))
     check_target(batch.adjust_path, protected, ours=lambda head: True)
 
 
@@ -193,11 +191,7 @@ _journals: dict[str, dict[str, list]] = {}
 def _keys(root: Path, output: Path) -> set[str]:
     """The digests the journal has of `output`."""
     if str(root) not in _journals:
-        try:
-            with open_regular(root / JOURNAL_NAME) as f:
-                _journals[str(root)] = _entries(f.read())
-        except OSError:
-            _journals[str(root)] = {}
+        _journals[str(root)] = entries_of(root)
     entries = _journals[str(root)].get(output.relative_to(root).as_posix(), [])
     return {e.key for e in entries}
 
@@ -217,26 +211,13 @@ def _name_them(photos: list[Photo]) -> None:
             else ""
         )
         for name in (rel, photo.record.input):
-            if name and uses[_nfc(name)] == 1 and name not in taken:
+            if name and uses[nfc(name)] == 1 and name not in taken:
                 photo.file = name
                 break
         taken.add(photo.file)
 
 
-def _nfc(text: str) -> str:
-    import unicodedata
-
-    return unicodedata.normalize("NFC", text)
-
-
 # --- the run's settings, from the journal --------------------------------------------------------------
-
-
-def _digest(frame: Frame, side: int | None, s: Settings, image: str | None = None) -> str:
-    """framer.batch.plan.run's digest of these settings (`image`: the frame's own digest, if known)."""
-    # As framer.batch.plan.run makes it: --overwrite is not a setting of the picture.
-    image = image or frame.digest()
-    return settings_digest(__version__, frame.name, image, frame.window, side, s.fmt, s.quality, s.preview)
 
 
 def _settings(photos: list[Photo], hints: Hints) -> tuple[Frame, int | None, Settings, bool]:
@@ -256,7 +237,7 @@ def _settings(photos: list[Photo], hints: Hints) -> tuple[Frame, int | None, Set
     images = {id(f): f.digest() for f in frames}  # each frame's image read and hashed once
 
     def score(frame: Frame, side: int | None, s: Settings) -> int:
-        d = _digest(frame, side, s, images[id(frame)])
+        d = settings_digest(frame, side, s, images[id(frame)])
         return sum(job_key(d, p.adjust) in p.keys for p in sample)
 
     if sample:
@@ -310,11 +291,6 @@ def _output_sides(photos: list[Photo]) -> list[int]:
     return sides
 
 
-def _within(path: Path, folder: Path) -> bool:
-    real, top = os.path.realpath(path), os.path.realpath(folder)
-    return real == top or real.startswith(top.rstrip(os.sep) + os.sep)
-
-
 # --- framing one photo again (in a worker process) -----------------------------------------------------
 
 _workers: dict[tuple[object, ...], object] = {}
@@ -358,7 +334,7 @@ def rewrite_report(batch: Batch) -> None:
     the page opened again tomorrow shows what is on disk. A report that cannot be written is left as it
     was: the pictures and the adjust file are what count. (A CSV report is worded in the language in
     use: see report_language.)"""
-    from ..batch.report import ReportFile
+    from ..batch.report_file import ReportFile
 
     with suppress(OSError), ReportFile(batch.report) as out:
         for photo in batch.photos:

@@ -1,4 +1,5 @@
-"""The review sheet: one self-contained HTML page that shows every framed photo, problems first.
+"""The review sheet: one self-contained HTML page that shows every framed photo, problems first
+(framer.review.groups), each by a thumbnail of its output (framer.review.thumbs).
 
 The page works offline and makes no request of any kind: the CSS is inline, the only pictures are
 thumbnails of the OUTPUT images embedded as data: URIs, and a Content-Security-Policy forbids anything
@@ -8,223 +9,26 @@ deterministic: the same records and files give the same bytes.
 
 from __future__ import annotations
 
-import base64
-import io
 import math
 import os
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from html import escape
 from pathlib import Path, PurePath
 
-from PIL import Image, ImageOps
-
-from ..batch.report import (
-    ERROR,
-    NEEDS_A_LOOK,
-    NO_FACE,
-    NOT_OURS,
-    OK,
-    OTHER_PHOTO,
-    SKIPPED,
-    WARNING_TEXT,
-    Record,
-    warning_text,
-)
-from ..core.colour import to_rgb
-from ..files import open_regular, write_atomic
+from ..batch.record import ERROR, NO_FACE, OK, SKIPPED, Record
+from ..files import write_atomic
 from ..i18n import N_, _, display, language, ngettext
+from .groups import GROUP_KEYS, GROUPS, Group, group_of, reasons_for
+from .thumbs import THUMB_PX, Thumb, thumb_for
 
 GENERATOR = "framer review"  # in every page: a new page replaces an old one, and never anything else
-THUMB_PX = 176  # the size Facebook shows a profile picture at
-MAX_THUMB_SOURCE = 8192 * 8192  # no output of framer's is larger
-THUMB_QUALITY = 80
-
-
-@dataclass(frozen=True)
-class Group:
-    key: str
-    heading: str  # marked with N_: translated where it is shown
-    hint: str  # likewise
-    problem: bool
-
-
-# The order of the page: what needs a human's eye first.
-GROUPS = (
-    Group("error", N_("Failed"), N_("Not framed. Fix or replace the photo and run framer again."), True),
-    Group(
-        "no_face",
-        N_("No face found"),
-        N_("Framed from the top centre of the photo: check each one, or replace the photo."),
-        True,
-    ),
-    Group(
-        "several_faces",
-        N_("Several faces"),
-        N_(
-            "Check it is the right person. To frame another face, put its number (shown on the picture, "
-            "1 = the largest) in the face column of an adjust file and run framer apply again with "
-            "--adjust FILE.csv."
-        ),
-        True,
-    ),
-    Group(
-        "low_resolution",
-        N_("Face enlarged a lot"),
-        N_("The face was enlarged a lot and may look soft: a larger photo would be better."),
-        True,
-    ),
-    Group(
-        "invented",
-        N_("Window filled in beyond the photo"),
-        N_(
-            "A large part of the frame's window lies beyond the photo and was filled with its edges, "
-            "mirrored and blurred. Open the output at full size: if the fill shows, a photo with more room "
-            "around the face would be better, or zoom in (the zoom column of an adjust file)."
-        ),
-        True,
-    ),
-    Group(
-        "renamed",
-        N_("Renamed"),
-        N_("Another input has the same name: the output name keeps the original extension."),
-        True,
-    ),
-    Group(
-        "blocked",
-        N_("Not framed: another file is in its place"),
-        N_(
-            "A file framer did not write, or one framed from another photo, is where the output would go. "
-            "Choose another output folder, or add --overwrite to replace it."
-        ),
-        True,
-    ),
-    Group("ok", N_("Framed"), "", False),
-    Group(
-        "skipped",
-        N_("Skipped — already done"),
-        N_("The output was already there from an earlier run (--overwrite redoes it)."),
-        False,
-    ),
-)
-GROUP_KEYS = tuple(g.key for g in GROUPS)
-
-
-def group_of(record: Record) -> str:
-    """The key of the group a record is shown in (see GROUPS)."""
-    if record.status == ERROR or record.error:
-        return "error"
-    if NOT_OURS in record.warnings or OTHER_PHOTO in record.warnings:
-        return "blocked"
-    # A photo skipped as up to date keeps the problems the run that framed it found: still to check.
-    if record.status == NO_FACE or "no_face" in record.warnings:
-        return "no_face"
-    for code in ("several_faces", "low_resolution"):
-        if code in record.warnings:
-            return code
-    if record.largely_invented:
-        return "invented"
-    if "renamed" in record.warnings:
-        return "renamed"
-    return "skipped" if record.status == SKIPPED else "ok"
-
-
-# Why a photo is in the "invented" group, on its card.
-LARGELY_INVENTED = N_(
-    "{percent} % of the frame's window lies beyond the photo's edges and was filled in: check it at full size"
-)
 # A photo with several faces whose report does not hold their boxes (an earlier framer's, or a row kept
 # from one): the static page cannot number them on its picture.
 NOT_NUMBERED = N_(
     "this report does not say where each face is, so they are not numbered on the picture: "
     "face 1 is the largest"
 )
-
-
-@dataclass(frozen=True)
-class Thumb:
-    """A thumbnail as a data: URI, or why there is none (`uri` is None)."""
-
-    uri: str | None
-    state: str  # "ok", "none" (nothing to show), "missing", "unreadable"
-    label: str = ""  # the placeholder's words
-    reason: str = ""  # an extra line for the card, if any
-
-
-def thumbnail(output: Path, thumb_px: int = THUMB_PX) -> Thumb:
-    """A small JPEG of the picture at `output`, as a data: URI; never raises for a bad file, and never
-    waits: open_regular refuses a pipe (FIFO) at that path, which a plain open would wait on forever."""
-    try:
-        with open_regular(output) as f, Image.open(f) as opened:
-            if opened.width * opened.height > MAX_THUMB_SOURCE:  # from the header: never decode a bomb
-                raise ValueError(
-                    _("it claims {w} x {h} px, more than an output of framer's").format(
-                        w=opened.width, h=opened.height
-                    )
-                )
-            opened.draft("RGB", (thumb_px, thumb_px))  # JPEG: decode at a reduced scale, much faster
-            im = to_rgb(ImageOps.exif_transpose(opened))
-        im.thumbnail((thumb_px, thumb_px), Image.Resampling.LANCZOS)
-        buffer = io.BytesIO()
-        im.save(buffer, "JPEG", quality=THUMB_QUALITY)
-    except FileNotFoundError:
-        return Thumb(
-            None, "missing", _("Output file not found"), _("output not found: {path}").format(path=output)
-        )
-    except Exception as e:  # any broken file: say so on the card, never stop the page
-        detail = (e.strerror if isinstance(e, OSError) else None) or str(e) or type(e).__name__
-        return Thumb(
-            None,
-            "unreadable",
-            _("Output cannot be opened"),
-            _("output cannot be opened: {detail}").format(detail=detail),
-        )
-    return Thumb("data:image/jpeg;base64," + base64.b64encode(buffer.getvalue()).decode("ascii"), "ok")
-
-
-def _thumb_for(record: Record, base_dir: Path, inputs: set[str], thumb_px: int) -> Thumb:
-    if record.status == ERROR or record.error:
-        # An error's output is at best a stale file from an earlier run; it may even be an input photo.
-        return Thumb(None, "none", _("Not framed"))
-    if not record.output:
-        if record.status == SKIPPED:  # another file is where its output would go: never show that file
-            return Thumb(None, "none", _("Not framed"))
-        return Thumb(None, "none", _("No output"), _("the report names no output file"))
-    output = Path(record.output)
-    if not output.is_absolute():
-        output = base_dir / output
-    if os.path.realpath(output) in inputs:
-        return Thumb(None, "none", _("Output is an input photo"), _("the output path is one of the inputs"))
-    if not os.path.exists(output):  # a folder or a pipe there is not missing: it cannot be opened
-        return Thumb(
-            None,
-            "missing",
-            _("Output file not found"),
-            _("output not found: {path}").format(path=record.output),
-        )
-    return thumbnail(output, thumb_px)
-
-
-def _reasons(record: Record, group: str) -> list[str]:
-    """The card's reasons, in words: what needs a look, the reason for its group first."""
-    if record.error:
-        return [record.reason() or record.error]
-    if record.status == ERROR:
-        return [_("failed (the report gives no reason)")]
-    reasons = []
-    if record.status == NO_FACE and "no_face" not in record.warnings:
-        reasons.append(warning_text("no_face"))
-    # Like Record.problems(): notes such as 'edges filled' concern most photos and would drown the
-    # problems, and 'up to date' is no problem at all; they stay in the report and in the card's
-    # data-warnings. Unknown codes are shown as they are.
-    shown = [(w, record.worded(w)) for w in record.warnings if w in NEEDS_A_LOOK or w not in WARNING_TEXT]
-    if record.invented is not None and record.largely_invented:
-        shown.append(("invented", _(LARGELY_INVENTED).format(percent=round(record.invented * 100))))
-    reasons += [words for key, words in sorted(shown, key=lambda kw: kw[0] != group)]  # its group's first
-    return reasons
-
-
 # Face numbers drawn over a thumbnail: the labels' size, and the arrows that point to a face off it.
 MARK_SIZE = 0.1  # a label's height, as a share of the picture's side
 ARROWS = ("→", "↘", "↓", "↙", "←", "↖", "↑", "↗")  # by direction, every 45° clockwise from the right
@@ -290,7 +94,7 @@ def _num(v: float) -> str:
 def _card(record: Record, group: Group, thumb: Thumb, thumb_px: int) -> str:
     source = PurePath(record.input)
     folder = str(source.parent) if str(source.parent) not in ("", ".") else ""
-    reasons = _reasons(record, group.key)
+    reasons = reasons_for(record, group.key)
     numbers = _face_numbers(record) if thumb.uri is not None else ""
     if thumb.uri is not None and record.faces > 1 and not numbers:
         reasons.append(_(NOT_NUMBERED))
@@ -418,7 +222,7 @@ def build_review(
     inputs = {os.path.realpath(base / r.input) for r in records}
     # Decoding dominates (about 10 ms per 1080 px output) and Pillow releases the GIL while it decodes.
     with ThreadPoolExecutor(max_workers=min(8, os.cpu_count() or 1)) as pool:
-        thumbs = list(pool.map(lambda r: _thumb_for(r, base, inputs, thumb_px), records))
+        thumbs = list(pool.map(lambda r: thumb_for(r, base, inputs, thumb_px), records))
     by_group: dict[str, list[str]] = {key: [] for key in GROUP_KEYS}
     groups = {g.key: g for g in GROUPS}
     for record, thumb in zip(records, thumbs, strict=True):

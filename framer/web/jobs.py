@@ -59,7 +59,7 @@ class _Kit:
 
     def __init__(self, frames: list[Frame]) -> None:
         from ..core.detect import FaceDetector
-        from ..frames.cache import prepared_frame
+        from ..frames.prepared import prepared_frame
 
         self.detector: FaceDetector = FaceDetector()
         self.frames: dict[str, PreparedFrame] = {}

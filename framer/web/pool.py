@@ -29,6 +29,11 @@ from .errors import busy
 
 T = TypeVar("T")
 
+# Jobs admitted per worker, running or waiting. A queue holds a couple of seconds of work at most (a 12 MP
+# photo takes a worker about 0.2 s): past that, "busy, try again in a moment" is the better answer. At 8
+# a room of 16 people uploading at once on a 2-core machine are all framed.
+QUEUE_PER_WORKER = 8
+
 
 class WorkerPool:
     """`workers` processes framing photos for the offered `frames`; at most `queue` jobs admitted."""

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from ..errors import CampaignClosed, FrameError
-from ..frames.campaign import CampaignStatus, Phase
+from ..frames.campaign import ANY_DAY, CampaignStatus, Phase, Verdict
+from ..frames.campaign import verdict as campaign_verdict
 from ..frames.model import Frame
 from ..i18n import _
 from . import words
@@ -18,11 +19,6 @@ from .language import speaking
 from .pool import WorkerPool
 from .store import PhotoStore
 from .upload import Budget
-
-# Jobs admitted per worker, running or waiting. A queue holds a couple of seconds of work at most (a 12 MP
-# photo takes a worker about 0.2 s): past that, "busy, try again in a moment" is the better answer. At 8
-# a room of 16 people uploading at once on a 2-core machine are all framed.
-QUEUE_PER_WORKER = 8
 
 
 @dataclass(frozen=True)
@@ -36,7 +32,7 @@ class Config:
     ignore_window: bool = False  # frame even after a campaign's end
     max_photos: int = 32  # photos kept for editing at once
     keep_minutes: float = 15  # how long each is kept
-    queue: int | None = None  # jobs admitted at most; None: QUEUE_PER_WORKER per worker
+    queue: int | None = None  # jobs admitted at most; None: framer.web.pool.QUEUE_PER_WORKER per worker
     hosts: frozenset[str] | None = None  # the Host names answered (framer.web.origin); None: any
 
     @property
@@ -87,15 +83,17 @@ class Service:
             raise Refused(400, "unknown_frame", name=name)
         return self.frames[name]
 
+    def verdict(self, frame: Frame) -> Verdict:
+        """Whether the page frames with `frame` today (or on the day the server was told to take as
+        today), as its campaign says (framer.frames.campaign.verdict)."""
+        return campaign_verdict(frame, self.config.on_date, self.config.ignore_window)
+
     def status(self, frame: Frame) -> CampaignStatus | None:
         """Where the frame's campaign stands today (or on the day the server was told to take as today)."""
-        if frame.campaign is None:
-            return None
-        return frame.campaign.status(self.config.on_date or frame.campaign.today())
+        return self.verdict(frame).status
 
     def usable(self, frame: Frame) -> bool:
-        status = self.status(frame)
-        return status is None or status.phase is not Phase.AFTER or self.config.ignore_window
+        return not self.verdict(frame).closed
 
     def check_open(self, frame: Frame, lang: str) -> None:
         """Refuse (CampaignClosed, worded in `lang`) to frame with `frame` after its campaign's end."""
@@ -105,15 +103,13 @@ class Service:
 
     def campaign_words(self, frame: Frame) -> str:
         """Where the frame's campaign stands, for a person on the page (the language in use)."""
-        status = self.status(frame)
+        judged = self.verdict(frame)
+        status = judged.status
         if status is None:
-            return _("The frame {name} has no campaign: it can be used on any day.").format(name=frame.title)
+            return _(ANY_DAY).format(name=frame.title)
         if status.phase is Phase.AFTER:
-            c = status.campaign
-            span = c.span()
-            ended = words.CAMPAIGN_ENDED_ANYWAY if self.config.ignore_window else words.CAMPAIGN_ENDED
-            text = _(ended).format(frame=frame.title, span=span)
+            ended = words.CAMPAIGN_ENDED_ANYWAY if judged.anyway else words.CAMPAIGN_ENDED
+            text = _(ended).format(frame=frame.title, span=status.span())
         else:
             text = status.message(frame.title)
-        extra = frame.messages.get(status.phase.value)
-        return f"{text} {extra}" if extra else text
+        return f"{text} {judged.note}" if judged.note else text

@@ -89,7 +89,7 @@ def _frame(o: Offered) -> dict[str, Any]:
 
 def words(lang: str, *, mb: int) -> dict[str, Any]:
     """Every word the page shows, in `lang`, with the plural forms of those that have them."""
-    from ..batch.report import WARNING_TEXT
+    from ..batch.record import WARNING_TEXT
 
     t = translation(lang)
     said: dict[str, Any] = {

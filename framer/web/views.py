@@ -1,4 +1,4 @@
-"""The page's endpoints (the route table is in framer.web.app). Each reads its request, asks the
+"""`framer serve`'s endpoints (the route table is in framer.web.app). Each reads its request, asks the
 worker pool for any pixels, and answers; whatever goes wrong is raised and answered by
 framer.web.errors, the one place that words it."""
 
@@ -12,12 +12,13 @@ from urllib.parse import quote
 
 from starlette.datastructures import QueryParams
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import JSONResponse, Response
 
-from ..batch.report import warning_text
+from ..batch.record import warning_text
 from ..core.geometry import Adjust
 from ..numbers import decimal, whole
 from . import jobs
+from .base import PRIVATE, WORDED, html_page
 from .errors import Refused
 from .language import negotiate, speaking
 from .service import Service
@@ -25,8 +26,6 @@ from .store import Photo
 from .upload import Form, download_stem, read_form
 
 MEDIA_TYPES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
-PRIVATE = {"Cache-Control": "no-store"}  # a person's photo is not kept in the browser's cache either
-WORDED = {"Vary": "Accept-Language"}  # answers in the request's language
 
 
 def service(request: Request) -> Service:
@@ -35,14 +34,7 @@ def service(request: Request) -> Service:
 
 async def page(request: Request) -> Response:
     """The page, in the request's language."""
-    html = (files("framer.web") / "static" / "index.html").read_text(encoding="utf-8")
-    lang = negotiate(request)
-    html = re.sub(r"<html\b[^>]*>", f'<html lang="{lang}">', html, count=1)
-    return HTMLResponse(html, headers=WORDED)
-
-
-async def health(request: Request) -> Response:
-    return JSONResponse({"ok": True})
+    return html_page("index.html", negotiate(request), WORDED)
 
 
 async def frames(request: Request) -> Response:

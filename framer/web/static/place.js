@@ -1,5 +1,5 @@
 // framer's placement in the browser: where the portrait goes in the frame's window, decided as
-// framer/geometry.py and framer/pipeline.py decide it, so that a page that frames the photo on the phone
+// framer/core/geometry.py and framer/core/pipeline.py decide it, so that a page that frames the photo on the phone
 // shows the crop `framer apply` would make. tests/test_web_browser_place.py runs both on thousands of
 // cases in Chromium and requires the same crop; change one, change the other.
 //

@@ -1,176 +1,35 @@
-"""`framer review --serve`: the review page, live. IT staff fix the few photos of a batch in the browser.
-
-    GET  /                              the page (static/review.html, in the request's language)
-    GET  /static/...                    its CSS and JavaScript (editor.js and page.js: the serve page's)
-    GET  /api/messages                  every word the page shows
-    GET  /api/frame, /api/frame.png     the batch's frame: its geometry, its image
-    GET  /api/photos                    every photo of the report: file, status, warnings, faces, ...
-    GET  /api/photos/ID/thumb.jpg       its output, small
-    GET  /api/photos/ID/edit            its original's faces and placements, for the editor
-    GET  /api/photos/ID/preview.jpg     its original, screen-sized
-    POST /api/adjust                    {"file", "zoom", "dx", "dy", "face"}: frame it again; its new row
-    POST /api/checked                   {"file", "checked"}: mark it as checked (or not)
-
-Only files the report names are ever read, each by its number in the report, never by a path a request
-gives; originals are never written. Framing again goes through framer.batch.plan (lock, journal, claim rules,
-atomic write) in a worker process; the correction goes to the batch's adjust file, so that `framer apply
---adjust FILE` reproduces it. On a host other than loopback every request needs the server's token.
-"""
+"""`framer review --serve`'s endpoints (the route table is in framer.web.review_app). Only files the
+report names are read, each by its number in the report; whatever goes wrong is raised and answered by
+framer.web.errors."""
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import json
 import math
-import re
-import secrets
-from collections import OrderedDict
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from dataclasses import dataclass
-from importlib.resources import files
 from typing import Any, cast
 from urllib.parse import urlsplit
 
-from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import MutableHeaders
-from starlette.exceptions import HTTPException
-from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
-from starlette.routing import Mount, Route
-from starlette.staticfiles import StaticFiles
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.responses import JSONResponse, Response
 
-from ..batch.report import ERROR, UP_TO_DATE, warning_text
+from ..batch.record import ERROR, UP_TO_DATE, warning_text
 from ..core.geometry import Adjust
-from ..errors import FramerError
 from ..files import open_regular
 from ..i18n import LANGUAGES, _, display, language
+from ..review.groups import GROUPS, group_of, reasons_for
 from ..review.session import Batch, Photo, mark_checked, reframe, report_language, rewrite_report, save_fix
-from ..review.sheet import GROUPS, _reasons, group_of, thumbnail
+from ..review.thumbs import thumbnail
 from . import jobs, words
-from .app import SecurityHeaders
-from .errors import Refused, answer
+from .base import PRIVATE, WORDED, html_page
+from .errors import Refused
 from .language import negotiate, speaking
-from .origin import DoorGuard
-from .pool import WorkerPool, start_or_stop
-from .serving import hide_photo_ids
-from .views import PRIVATE, WORDED
+from .review_service import ReviewState
 
 MAX_BODY = 16 * 1024  # a correction is a few numbers
 THUMB_PX = 352  # twice the card's picture: sharp on a phone's screen
-TOKEN_COOKIE = "framer_token"
 KEPT_PREVIEWS = 8  # originals' previews kept for the editor
-
-
-@dataclass
-class ReviewConfig:
-    batch: Batch
-    workers: int = 1
-    token: str | None = None  # required on every request when set (a host other than loopback)
-    lang: str | None = None  # the page's language unless a request asks (?lang=); None: the browser's
-    hosts: tuple[str, ...] = ()  # the Host headers answered (on loopback: a page of another site whose
-    # name was made to lead to 127.0.0.1 must not read the photos); empty: any
-
-
-class ReviewState:
-    def __init__(self, config: ReviewConfig) -> None:
-        self.config = config
-        self.batch = config.batch
-        self.pool: WorkerPool | None = None
-        self.look: jobs.Look | None = None
-        self.previews: OrderedDict[int, bytes] = OrderedDict()
-        self.saving = asyncio.Lock()  # one change of the adjust file at a time
-
-    @property
-    def workers(self) -> WorkerPool:
-        assert self.pool is not None, "the app has not started"
-        return self.pool
-
-
-def create_review_app(config: ReviewConfig) -> Starlette:
-    state = ReviewState(config)
-    routes = [
-        Route("/", page),
-        Route("/healthz", health),
-        Route("/api/messages", messages),
-        Route("/api/frame", frame),
-        Route("/api/frame.png", frame_image),
-        Route("/api/photos", photos),
-        Route("/api/photos/{photo_id:int}/thumb.jpg", thumb),
-        Route("/api/photos/{photo_id:int}/edit", edit),
-        Route("/api/photos/{photo_id:int}/preview.jpg", preview),
-        Route("/api/adjust", adjust, methods=["POST"]),
-        Route("/api/checked", checked, methods=["POST"]),
-        Mount("/static", StaticFiles(packages=[("framer.web", "static")])),
-    ]
-
-    @asynccontextmanager
-    async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        pool = WorkerPool([config.batch.frame], config.workers, 8 * config.workers)
-        hide_photo_ids()
-        try:
-            if await start_or_stop(pool, app.state):
-                state.look = await pool.run(jobs.describe, config.batch.frame.name)
-                state.pool = pool
-            yield
-        finally:
-            pool.shutdown()
-
-    middleware = [Middleware(SecurityHeaders), Middleware(DoorGuard, hosts=config.hosts or None)]
-    if config.token:
-        middleware.append(Middleware(Guard, token=config.token))
-    app = Starlette(
-        routes=routes,
-        middleware=middleware,
-        exception_handlers={Refused: answer, FramerError: answer, HTTPException: answer, Exception: answer},
-        lifespan=lifespan,
-    )
-    app.state.review = state
-    return app
-
-
-class Guard:
-    """Every request must carry the server's token: ?token=..., the cookie the first such visit sets
-    (so the page's own requests carry it), or Authorization: Bearer; else 403."""
-
-    def __init__(self, app: ASGIApp, token: str) -> None:
-        self.app, self.token = app, token
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        request = Request(scope)
-        given = request.query_params.get("token")
-        cookie = request.cookies.get(TOKEN_COOKIE, "")
-        auth = request.headers.get("authorization", "")
-        bearer = auth[7:].strip() if auth.lower().startswith("bearer ") else ""
-        if not any(self._right(t) for t in (given, cookie, bearer)):
-            with speaking(negotiate(request)):
-                message = words.error("bad_token")
-            response = JSONResponse({"error": message, "code": "bad_token"}, 403)
-            await response(scope, receive, send)
-            return
-        if given is None or not self._right(given):
-            await self.app(scope, receive, send)
-            return
-
-        async def with_cookie(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                headers.append(
-                    "Set-Cookie", f"{TOKEN_COOKIE}={self.token}; Path=/; HttpOnly; SameSite=Strict"
-                )
-            await send(message)
-
-        await self.app(scope, receive, with_cookie)
-
-    def _right(self, given: str | None) -> bool:
-        return bool(given) and secrets.compare_digest(str(given).encode(), self.token.encode())
 
 
 def _state(request: Request) -> ReviewState:
@@ -186,14 +45,7 @@ def _lang(request: Request) -> str:
 
 
 async def page(request: Request) -> Response:
-    html = (files("framer.web") / "static" / "review.html").read_text(encoding="utf-8")
-    lang = _lang(request)
-    html = re.sub(r"<html\b[^>]*>", f'<html lang="{lang}">', html, count=1)
-    return HTMLResponse(html, headers=WORDED | PRIVATE)
-
-
-async def health(request: Request) -> Response:
-    return JSONResponse({"ok": True})
+    return html_page("review.html", _lang(request), WORDED | PRIVATE)
 
 
 async def messages(request: Request) -> Response:
@@ -270,7 +122,7 @@ def row(p: Photo) -> dict[str, Any]:
         "error": r.error,
         "warnings": r.warnings,
         "warnings_text": [warning_text(w) for w in r.warnings],
-        "reasons": _reasons(r, group),
+        "reasons": reasons_for(r, group),
         "faces": r.faces,
         "face_number": r.face_number,
         "group": group,
