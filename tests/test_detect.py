@@ -75,3 +75,23 @@ def test_a_small_face_in_a_big_photo_is_found(detector: FaceDetector) -> None:
     assert detector.detect_at(pixels, 640) == []  # the usual look misses it
     faces = detector(pixels)
     assert len(faces) == 1 and 5200 < faces[0].box.cx < 5200 + hopper.width
+
+
+def test_a_box_centred_off_the_picture_is_never_a_face(monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a sliver (2400 x 36, shown to the model as 640 x 10), YuNet sometimes returns boxes with a
+    score of 1.0 far outside the picture (seen in CI: y = -124, h = 81 on a 36 px tall photo); such a box
+    is dropped, whatever the model says, as the page's port drops it. A face cut by the edge is kept."""
+
+    class Model:  # what YuNet said, in the copy's pixels (640 x 10)
+        def setInputSize(self, size: tuple[int, int]) -> None:
+            pass
+
+        def detect(self, image: np.ndarray) -> tuple[int, np.ndarray]:
+            return 1, np.array([off_picture, cut_by_the_edge], np.float32)
+
+    off_picture = [271.7, -34.5, 13.0, 22.5, *([0.0] * 10), 1.0]
+    cut_by_the_edge = [300.0, -4.0, 8.0, 12.0, *([0.0] * 10), 0.9]  # centred at y = 2: on the picture
+    detector = FaceDetector()
+    monkeypatch.setattr(detector, "_net", Model())
+    (kept,) = detector.detect_at(np.zeros((36, 2400, 3), np.uint8), 640)
+    assert kept.score == pytest.approx(0.9)

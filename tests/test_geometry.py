@@ -267,3 +267,19 @@ def test_a_tight_crop_is_covered_by_a_larger_face_a_little_off_centre() -> None:
     covering = place_face(face, (1000, 1000), window, photo, mask)
     assert mask.invented(covering, photo) < mask.invented(preferred, photo) - 0.2
     assert covering.to_canvas(face.box).h == pytest.approx(COVER_FACE_SHARE[1] * window.h)
+
+
+def test_the_editors_zoom_is_the_geometrys() -> None:
+    """The zoom a person may ask for is defined once (geometry.ZOOM_RANGE, which --zoom, the adjust file
+    and the API read); the editor's slider, in JavaScript, says the same numbers."""
+    import re
+    from pathlib import Path
+
+    import framer.web
+    from framer.core.geometry import ZOOM_RANGE
+
+    editor = (Path(framer.web.__file__).parent / "static" / "editor.js").read_text(encoding="utf-8")
+    said = {
+        name: float(value) for name, value in re.findall(r"const (ZOOM_MIN|ZOOM_MAX) = ([0-9.]+);", editor)
+    }
+    assert (said["ZOOM_MIN"], said["ZOOM_MAX"]) == ZOOM_RANGE

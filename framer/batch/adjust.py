@@ -28,7 +28,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..core.geometry import Adjust
+from ..core.geometry import SHIFT_RANGE, ZOOM_RANGE, Adjust
 from ..errors import AdjustError
 from ..files import NotARegularFile, open_regular, write_atomic
 from ..i18n import _, display, ngettext
@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 COLUMNS = ("file", "zoom", "dx", "dy", "face")
 # Byte-order marks, and the codec that reads (and drops) each.
 BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
-LIMITS = {"zoom": (0.3, 3.0), "dx": (-1.0, 1.0), "dy": (-1.0, 1.0)}
+LIMITS = {"zoom": ZOOM_RANGE, "dx": SHIFT_RANGE, "dy": SHIFT_RANGE}
 
 
 @dataclass(frozen=True)

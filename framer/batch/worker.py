@@ -12,7 +12,7 @@ import os
 from dataclasses import asdict
 
 from ..core.compose import avatar_preview
-from ..core.detect import FaceDetector
+from ..core.detect import shared_detector
 from ..core.images import encode
 from ..core.pipeline import frame_file, within_memory
 from ..errors import FrameError, FramerError, OutputError, PhotoError
@@ -40,11 +40,11 @@ FATAL_WRITE_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, err
 
 
 class Worker:
-    """Frames photos with one detector and one prepared frame, built once."""
+    """Frames photos with this process's detector and a frame prepared once."""
 
     def __init__(self, frame: Frame, side: int | None) -> None:
         self.frame = prepared_frame(frame, side)  # FrameError: the frame's fault, never a photo's
-        self.detector = FaceDetector()
+        self.detector = shared_detector()
 
     def __call__(self, task: Task) -> Record:
         """Frame one photo and write its output; any problem with this photo becomes its record."""

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ..core.geometry import Adjust, Box
+from ..core.geometry import ZOOM_RANGE, Adjust, Box
 from ..errors import CampaignClosed
 from ..frames.campaign import verdict
 from ..frames.model import Frame
@@ -21,10 +21,13 @@ from .options import (
     chosen,
     date_option,
     fail,
+    file_option,
     frame_option,
     ignore_window_option,
     lang_option,
     parse_shift,
+    quality_option,
+    size_option,
     usable_cores,
     user_errors,
     user_frames,
@@ -64,16 +67,11 @@ if TYPE_CHECKING:
     show_default=True,
     help="Output file format.",
 )
-@option(
-    "--size",
-    type=click.IntRange(64, 8192),
-    metavar="PX",
-    help="Output size in pixels (the longer side).  [default: the frame's, 1080 for dx-2023]",
-)
-@option("--quality", type=click.IntRange(1, 100), default=92, show_default=True, help="JPEG/WebP quality.")
+@size_option("Output size in pixels (the longer side).  [default: the frame's, 1080 for dx-2023]")
+@quality_option("JPEG/WebP quality.", default=92)
 @option(
     "--zoom",
-    type=click.FloatRange(0.3, 3.0),
+    type=click.FloatRange(*ZOOM_RANGE),
     default=1.0,
     show_default=True,
     help="One photo only: make the face bigger (>1) or smaller (<1).",
@@ -103,10 +101,9 @@ if TYPE_CHECKING:
     is_flag=True,
     help="Also write NAME.avatar176.png beside each output: how it looks as a round 176 px avatar.",
 )
-@option(
+@file_option(
     "--report",
     "report_path",
-    type=click.Path(dir_okay=False, path_type=Path),
     help="Write a report, one row per photo: JSON Lines, or CSV if FILE ends in .csv.",
 )
 @date_option("Judge the campaign window as if today were this date.")
@@ -135,10 +132,9 @@ if TYPE_CHECKING:
     show_default="the machine's cores",
     help="Photos framed in parallel.",
 )
-@option(
+@file_option(
     "--review",
     "review_path",
-    type=click.Path(dir_okay=False, path_type=Path),
     metavar="FILE.html",
     help="Also write the review page (see framer review) for this run.",
 )

@@ -15,13 +15,14 @@ from ..i18n import _, day
 from .options import (
     chosen,
     date_option,
+    file_option,
     frame_option,
     ignore_window_option,
     lang_option,
     user_errors,
     user_frames,
 )
-from .words import TranslatedCommand, option
+from .words import TranslatedCommand
 
 
 @click.command(cls=TranslatedCommand)
@@ -53,14 +54,7 @@ def campaign(frame_name: str, on_date: datetime | None) -> None:
 @click.command(cls=TranslatedCommand)
 @lang_option
 @frame_option()
-@option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=Path("framer-reminders.ics"),
-    show_default=True,
-    help="The calendar file to write.",
-)
+@file_option("-o", "--output", default=Path("framer-reminders.ics"), help="The calendar file to write.")
 @date_option()
 @ignore_window_option("Write the reminders even after the campaign has ended.")
 def remind(frame_name: str | None, output: Path, on_date: datetime | None, ignore_window: bool) -> None:

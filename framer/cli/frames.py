@@ -17,7 +17,7 @@ from ..frames.choice import BUILT_IN, CHOSEN, RUNNING, choose
 from ..frames.registry import load_frame
 from ..i18n import N_, _, day, ngettext
 from .frames_add import frames_add, frames_new
-from .options import date_option, lang_option, user_errors, user_frames, window_option
+from .options import date_option, file_option, lang_option, user_errors, user_frames, window_option
 from .words import TranslatedGroup, argument, option
 
 ORIGINS = (N_("built-in"), N_("yours"))  # where a frame comes from, as `frames list` shows it
@@ -156,12 +156,7 @@ def frames_show(name: str, window_box: Box | None) -> None:
 @lang_option
 @argument("name", metavar="NAME|PATH")
 @window_option()
-@option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Where to write the preview PNG.  [default: NAME-check.png here]",
-)
+@file_option("-o", "--output", help="Where to write the preview PNG.  [default: NAME-check.png here]")
 def frames_check(name: str, window_box: Box | None, output: Path | None) -> None:
     """Check a frame (by name, or a PNG or folder): its window, its size, and a sample portrait in it.
 

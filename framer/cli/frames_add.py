@@ -11,14 +11,11 @@ import click
 
 from ..core.geometry import Box
 from ..i18n import N_, _
-from .options import F, lang_option, user_errors, user_frames, window_option
+from .options import F, lang_option, size_option, user_errors, user_frames, window_option
 from .words import Date, TranslatedCommand, argument, option
 
-output_size_option = option(
-    "--output-size",
-    type=click.IntRange(64, 8192),
-    metavar="PX",
-    help="The longer side of the framed pictures, in px.  [default: the frame image's own]",
+output_size_option = size_option(
+    "The longer side of the framed pictures, in px.  [default: the frame image's own]", "--output-size"
 )
 replace_option = option(
     "--replace",
@@ -120,14 +117,7 @@ def frames_add(
     show_default=True,
     help="The shape of the window the portrait shows through.",
 )
-@option(
-    "--output-size",
-    type=click.IntRange(64, 8192),
-    default=1080,
-    show_default=True,
-    metavar="PX",
-    help="The longer side of the framed pictures, in px.",
-)
+@size_option("The longer side of the framed pictures, in px.", "--output-size", default=1080)
 @replace_option
 def frames_new(
     name: str,

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from ..core.geometry import Box
+from ..core.geometry import SHIFT_RANGE, Box
 from ..errors import FramerError
 from ..i18n import LANGUAGES, _, use_language
 from .words import Date, option
@@ -47,7 +47,8 @@ def parse_shift(ctx: click.Context, param: click.Parameter, value: str | None) -
         dx, dy = (float(v) for v in value.split(","))
     except ValueError:
         raise click.BadParameter(_("give two numbers separated by a comma, like 0.05,-0.1")) from None
-    if not (-1 <= dx <= 1 and -1 <= dy <= 1):
+    low, high = SHIFT_RANGE
+    if not (low <= dx <= high and low <= dy <= high):
         raise click.BadParameter(_("each part is a fraction of the window, between -1 and 1"))
     return (dx, dy)
 
@@ -160,6 +161,31 @@ def port_option(help: str = PORT_HELP) -> Callable[[F], F]:
 def no_browser_option(help: str = NO_BROWSER_HELP) -> Callable[[F], F]:
     """--no-browser: leave this computer's browser alone."""
     return option("--no-browser", is_flag=True, help=help)
+
+
+def file_option(
+    *decls: str, help: str, default: Path | None = None, metavar: str | None = None
+) -> Callable[[F], F]:
+    """An option that names a file (never a folder): an output to write, or a file to read."""
+    kind = click.Path(dir_okay=False, path_type=Path)
+    if default is None:
+        return option(*decls, type=kind, metavar=metavar, help=help)
+    return option(*decls, type=kind, metavar=metavar, default=default, show_default=True, help=help)
+
+
+def size_option(help: str, name: str = "--size", default: int | None = None) -> Callable[[F], F]:
+    """--size, --output-size: the longer side of the framed pictures, in px (64 to 8192)."""
+    kind = click.IntRange(64, 8192)
+    if default is None:
+        return option(name, type=kind, metavar="PX", help=help)
+    return option(name, type=kind, default=default, show_default=True, metavar="PX", help=help)
+
+
+def quality_option(help: str, default: int | None = None) -> Callable[[F], F]:
+    """--quality: JPEG/WebP quality (1 to 100)."""
+    if default is None:
+        return option("--quality", type=click.IntRange(1, 100), help=help)
+    return option("--quality", type=click.IntRange(1, 100), default=default, show_default=True, help=help)
 
 
 @contextmanager

@@ -19,11 +19,14 @@ from .hosting import (
     url_of,
 )
 from .options import (
+    file_option,
     frame_option,
     host_option,
     lang_option,
     no_browser_option,
     port_option,
+    quality_option,
+    size_option,
     usable_cores,
     user_errors,
     user_frames,
@@ -35,25 +38,16 @@ from .words import TranslatedCommand, argument, option
 @click.command(cls=TranslatedCommand)
 @lang_option
 @argument("report_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="REPORT")
-@option(
-    "-o",
-    "--output",
-    "output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=Path("review.html"),
-    show_default=True,
-    help="The page to write.",
-)
+@file_option("-o", "--output", "output", default=Path("review.html"), help="The page to write.")
 @option(
     "--serve",
     is_flag=True,
     help="Serve the review page live instead, where each photo can be fixed (drag, zoom, pick the face) "
     "and framed again.",
 )
-@option(
+@file_option(
     "--adjust",
     "adjust_path",
-    type=click.Path(dir_okay=False, path_type=Path),
     metavar="FILE.csv",
     help="With --serve: the adjust file the corrections go to (made if need be; its rows are kept). "
     "[default: framer-adjust.csv in the output folder]",
@@ -63,16 +57,9 @@ from .words import TranslatedCommand, argument, option
 @no_browser_option("With --serve: do not open the page in this computer's browser.")
 @frame_option("With --serve: the frame the batch was framed with.  [default: found from the output folder]")
 @window_option("With --serve: the --window the batch was framed with.")
-@option(
-    "--size",
-    type=click.IntRange(64, 8192),
-    metavar="PX",
-    help="With --serve: the --size the batch was framed with.  [default: found from the output folder]",
-)
-@option(
-    "--quality",
-    type=click.IntRange(1, 100),
-    help="With --serve: the --quality the batch was framed with.  [default: found from the output folder]",
+@size_option("With --serve: the --size the batch was framed with.  [default: found from the output folder]")
+@quality_option(
+    "With --serve: the --quality the batch was framed with.  [default: found from the output folder]"
 )
 def review(
     report_path: Path,

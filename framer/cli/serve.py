@@ -31,6 +31,7 @@ from .hosting import (
 from .options import (
     chosen,
     date_option,
+    file_option,
     frame_option,
     host_option,
     ignore_window_option,
@@ -81,10 +82,9 @@ def _offered(frame_names: tuple[str, ...], day: date | None) -> list[Frame]:
 @date_option()
 @ignore_window_option()
 @no_browser_option()
-@option(
+@file_option(
     "--poster",
     "poster_path",
-    type=click.Path(dir_okay=False, path_type=Path),
     metavar="FILE.png",
     help="Also write an A4 poster with the page's QR code (its first address), to print.",
 )

@@ -85,32 +85,30 @@ class _Range(_Number):
         return super()._describe_range()  # type: ignore[misc]
 
 
-class Int(_Number, click.types.IntParamType):
+class _Whole:
+    placeholder = N_("INTEGER")
+    not_a_number = N_("{value!r} is not a whole number")
+
+
+class _Real:
+    placeholder = N_("NUMBER")
+    not_a_number = N_("{value!r} is not a number")
+
+
+class Int(_Whole, _Number, click.types.IntParamType):
     """A whole number (click.INT)."""
 
-    placeholder = N_("INTEGER")
-    not_a_number = N_("{value!r} is not a whole number")
 
-
-class IntRange(_Range, click.IntRange):
+class IntRange(_Whole, _Range, click.IntRange):
     """A whole number within bounds (click.IntRange)."""
 
-    placeholder = N_("INTEGER")
-    not_a_number = N_("{value!r} is not a whole number")
 
-
-class Float(_Number, click.types.FloatParamType):
+class Float(_Real, _Number, click.types.FloatParamType):
     """A number (click.FLOAT)."""
 
-    placeholder = N_("NUMBER")
-    not_a_number = N_("{value!r} is not a number")
 
-
-class FloatRange(_Range, click.FloatRange):
+class FloatRange(_Real, _Range, click.FloatRange):
     """A number within bounds (click.FloatRange)."""
-
-    placeholder = N_("NUMBER")
-    not_a_number = N_("{value!r} is not a number")
 
 
 class PathType(click.Path):
@@ -226,9 +224,9 @@ def framer_type(kind: click.ParamType) -> click.ParamType:
     return kind
 
 
-class TranslatedOption(click.Option):
-    """An option whose help is translated when shown: the language is only known then (--lang). Its
-    type is framer's version of Click's (framer_type): placeholders and failures in framer's words."""
+class _FramerParameter(click.Parameter):
+    """A parameter of framer's type (framer_type: placeholders and failures in framer's words) whose
+    placeholder is translated when shown."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -237,6 +235,11 @@ class TranslatedOption(click.Option):
     def make_metavar(self, ctx: click.Context) -> str:
         with _translated_metavar(self):
             return super().make_metavar(ctx)
+
+
+class TranslatedOption(_FramerParameter, click.Option):
+    """An option whose help is translated when shown: the language is only known then (--lang). Its
+    type is framer's version of Click's (framer_type): placeholders and failures in framer's words."""
 
     def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
         help_text, shown = self.help, self.show_default
@@ -249,17 +252,9 @@ class TranslatedOption(click.Option):
             self.help, self.show_default = help_text, shown
 
 
-class TranslatedArgument(click.Argument):
+class TranslatedArgument(_FramerParameter, click.Argument):
     """An argument whose placeholder (INPUT..., REPORT) is translated when shown, and whose type is
     framer's version of Click's (framer_type)."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.type = framer_type(self.type)
-
-    def make_metavar(self, ctx: click.Context) -> str:
-        with _translated_metavar(self):
-            return super().make_metavar(ctx)
 
 
 # Click's own help for -h/--help (in framer.cli.catalog's CLICK_MESSAGES).

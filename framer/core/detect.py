@@ -71,6 +71,8 @@ class FaceDetector:
         for row in found:
             if not np.isfinite(row).all() or row[2] < MIN_FACE_PX / 2 or row[3] < MIN_FACE_PX / 2:
                 continue
+            if not (0 <= row[0] + row[2] / 2 <= size[0] and 0 <= row[1] + row[3] / 2 <= size[1]):
+                continue  # a box centred off the picture: YuNet's garbage on a sliver, never a face
             x, y, fw, fh = (float(v) for v in row[:4])
             # landmarks: right eye, left eye, nose tip, mouth right, mouth left (x, y pairs)
             eye_y = (float(row[5]) + float(row[7])) / 2 * sy
@@ -79,3 +81,15 @@ class FaceDetector:
             faces.append(Face(box, eye_y, mouth_y, float(row[14])))
         faces.sort(key=lambda f: f.box.w * f.box.h, reverse=True)
         return faces
+
+
+_shared: FaceDetector | None = None
+
+
+def shared_detector() -> FaceDetector:
+    """This process's detector, made on first use and kept: every worker (framer apply's, the page's, the
+    live review's, which frames with both) holds one, however many ways it frames."""
+    global _shared
+    if _shared is None:
+        _shared = FaceDetector()
+    return _shared

@@ -293,22 +293,17 @@ def _output_sides(photos: list[Photo]) -> list[int]:
 
 # --- framing one photo again (in a worker process) -----------------------------------------------------
 
-_workers: dict[tuple[object, ...], object] = {}
-
 
 def reframe(job: Job, frame: Frame, side: int | None, settings: Settings) -> Record:
     """Frame `job` as framer apply does (framer.batch.plan.run: lock, journal, claim rules, atomic write),
-    with a Worker kept from one photo to the next (FolderBusy when a run has the folder)."""
+    with this worker process's detector (framer.core.detect.shared_detector; FolderBusy when a run has
+    the folder)."""
     from ..batch.plan import run
     from ..batch.report import Report
     from ..batch.worker import Worker
 
-    key = (frame.name, frame.window, str(frame.image_path), side)
-    worker = _workers.get(key)
-    if worker is None:
-        worker = _workers[key] = Worker(frame, side)
     report = Report(keep=True)
-    run([job], frame, side, settings, report, workers=1, work=worker)  # type: ignore[arg-type]
+    run([job], frame, side, settings, report, workers=1, work=Worker(frame, side))
     assert report.records is not None
     return report.records[0]
 

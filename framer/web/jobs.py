@@ -54,45 +54,38 @@ class Look:
     png: bytes
 
 
-class _Kit:
-    """What one worker builds once: the detector, and each offered frame prepared at its output size."""
-
-    def __init__(self, frames: list[Frame]) -> None:
-        from ..core.detect import FaceDetector
-        from ..frames.prepared import prepared_frame
-
-        self.detector: FaceDetector = FaceDetector()
-        self.frames: dict[str, PreparedFrame] = {}
-        for frame in frames:
-            self.frames[frame.name] = prepared_frame(frame, frame.output_size)
-
-
-_kit: _Kit | None = None
+_offered: dict[str, PreparedFrame] = {}  # the frames this worker frames with, by name, prepared once
 _cannot: FrameError | None = None  # why this worker has no frames (said by every job it is given)
 
 
 def start(frames: list[Frame], parent: int) -> None:
     """In each worker process: a worker of `parent`, the server (framer.processes: one OpenCV thread,
     Ctrl-C left to the server, gone when it is), with the detector and frames built once, and a ceiling
-    on its memory. A frame that cannot be prepared leaves the worker alive (a dead one would be taken
-    for a photo that crashed it): its jobs raise the frame's error instead."""
+    on its memory. A frame that cannot be prepared leaves the worker alive (a dead
+    one would be taken for a photo that crashed it): its jobs raise the frame's error instead."""
+    from ..core.detect import shared_detector
     from ..core.images import WEB_DECODE_BUDGET
+    from ..frames.prepared import prepared_frame
     from ..processes import become_worker, limit_memory
 
-    global _kit, _cannot
+    global _cannot
     become_worker(parent)
     try:
-        _kit = _Kit(frames)
+        shared_detector()  # made now, not on the first photo
+        _offered.update({frame.name: prepared_frame(frame, frame.output_size) for frame in frames})
     except FrameError as e:
         _cannot = FrameError(str(e))  # plain: its words are all that cross back to the server
     limit_memory(WEB_DECODE_BUDGET)
 
 
-def _started() -> _Kit:
+def _started() -> tuple[FaceDetector, dict[str, PreparedFrame]]:
+    """This worker's detector and frames."""
+    from ..core.detect import shared_detector
+
     if _cannot is not None:
         raise _cannot
-    assert _kit is not None, "worker not started"
-    return _kit
+    assert _offered, "worker not started"
+    return shared_detector(), _offered
 
 
 def ready() -> bool:
@@ -108,11 +101,9 @@ def analyse(data: bytes, frame: str) -> Analysed:
     from ..core.images import WEB_DECODE_BUDGET, encode
     from ..core.pipeline import LOW_RESOLUTION, analyse, within_memory
 
-    kit = _started()
+    detector, offered = _started()
     with within_memory():
-        found = analyse(
-            data, kit.detector, kit.frames[frame], preview_side=PREVIEW_SIDE, budget=WEB_DECODE_BUDGET
-        )
+        found = analyse(data, detector, offered[frame], preview_side=PREVIEW_SIDE, budget=WEB_DECODE_BUDGET)
     warnings = list(found.warnings)
     if found.faces and found.placements[0].is_soft:
         warnings.append(LOW_RESOLUTION)
@@ -131,9 +122,9 @@ def render(data: bytes, frame: str, adjust: Adjust, fmt: str) -> Rendered:
     from ..core.images import WEB_DECODE_BUDGET, encode
     from ..core.pipeline import frame_file, within_memory
 
-    kit = _started()
+    detector, offered = _started()
     with within_memory():
-        framed = frame_file(data, kit.detector, kit.frames[frame], adjust, budget=WEB_DECODE_BUDGET)
+        framed = frame_file(data, detector, offered[frame], adjust, budget=WEB_DECODE_BUDGET)
         return Rendered(encode(framed.image, fmt), framed.faces, framed.warnings)
 
 
@@ -143,7 +134,7 @@ def describe(frame: str) -> Look:
 
     from ..core.images import encode
 
-    prepared = _started().frames[frame]
+    prepared = _started()[1][frame]
     rgba = Image.merge("RGBA", (*prepared.rgb.split(), prepared.alpha))
     w = prepared.window
     return Look(prepared.size, _numbers(w.x, w.y, w.w, w.h), encode(rgba, "png"))

@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from ..batch.record import warning_text
-from ..core.geometry import Adjust
+from ..core.geometry import SHIFT_RANGE, ZOOM_RANGE, Adjust
 from ..numbers import decimal, whole
 from . import jobs
 from .base import PRIVATE, WORDED, html_page
@@ -197,8 +197,8 @@ async def _render(s: Service, data: bytes, stem: str, frame: str, adjust: Adjust
 def _placement(values: QueryParams | dict[str, str]) -> tuple[Adjust, str]:
     """A person's placement and the output format, from a query or a form: zoom, dx, dy (fractions of
     the window, as --shift), face (1 = the largest), format; in the ranges the page and the CLI allow."""
-    zoom = _number(values, "zoom", 1.0, 0.3, 3.0)
-    dx, dy = _number(values, "dx", 0.0, -1.0, 1.0), _number(values, "dy", 0.0, -1.0, 1.0)
+    zoom = _number(values, "zoom", 1.0, *ZOOM_RANGE)
+    dx, dy = _number(values, "dx", 0.0, *SHIFT_RANGE), _number(values, "dy", 0.0, *SHIFT_RANGE)
     face = whole(values.get("face") or "1")
     if face is None or face < 1:
         raise Refused(400, "bad_face")

@@ -38,77 +38,33 @@ class Palette:
     hairline: RGB = WHITE
 
 
+def _red_band(main: RGB, mid: RGB, deep: RGB, digit: RGB) -> Palette:
+    """A palette with the flag-red band and gold lines, white type."""
+    return Palette(
+        main, mid, deep, band=FLAG_RED, band_tips=FLAG_RED_DARK, band_edge=GOLD, accent=GOLD,
+        title=WHITE, subtitle=GOLD_LIGHT, date=WHITE, digit=digit,
+    )  # fmt: skip
+
+
+def _gold_band(main: RGB, mid: RGB, deep: RGB, date: RGB, digit: RGB) -> Palette:
+    """A palette with a gold band (a red one would not stand out on it), white type, the date in `date`."""
+    return Palette(
+        main, mid, deep, band=(244, 196, 60), band_tips=(196, 140, 30), band_edge=(255, 236, 170),
+        accent=(250, 204, 64), title=WHITE, subtitle=(255, 226, 130), date=date, digit=digit,
+    )  # fmt: skip
+
+
 PALETTES: dict[str, Palette] = {
     # Digital transformation: deep navy and royal blue, a flag-red band, white type, gold lines (dx-2023).
-    "blue": Palette(
-        main=(22, 72, 176),
-        mid=(9, 33, 92),
-        deep=(5, 16, 48),
-        band=FLAG_RED,
-        band_tips=FLAG_RED_DARK,
-        band_edge=GOLD,
-        accent=GOLD,
-        title=WHITE,
-        subtitle=GOLD_LIGHT,
-        date=WHITE,
-        digit=(120, 170, 255),
-    ),
+    "blue": _red_band((22, 72, 176), (9, 33, 92), (5, 16, 48), digit=(120, 170, 255)),
     # National Day (2/9), the Party's congresses, Tết: flag red and gold; a gold band, not a red one on red.
-    "red": Palette(
-        main=(184, 22, 28),
-        mid=(118, 10, 16),
-        deep=(58, 4, 8),
-        band=(244, 196, 60),
-        band_tips=(196, 140, 30),
-        band_edge=(255, 236, 170),
-        accent=(250, 204, 64),
-        title=WHITE,
-        subtitle=(255, 226, 130),
-        date=(120, 8, 14),
-        digit=(255, 170, 150),
-    ),
+    "red": _gold_band((184, 22, 28), (118, 10, 16), (58, 4, 8), date=(120, 8, 14), digit=(255, 170, 150)),
     # The environment, health, the army, agriculture: forest green with the flag-red band.
-    "green": Palette(
-        main=(14, 112, 66),
-        mid=(6, 62, 36),
-        deep=(3, 30, 18),
-        band=FLAG_RED,
-        band_tips=FLAG_RED_DARK,
-        band_edge=GOLD,
-        accent=GOLD,
-        title=WHITE,
-        subtitle=GOLD_LIGHT,
-        date=WHITE,
-        digit=(140, 230, 170),
-    ),
+    "green": _red_band((14, 112, 66), (6, 62, 36), (3, 30, 18), digit=(140, 230, 170)),
     # Education, science, the sea and islands: deep teal with the flag-red band.
-    "teal": Palette(
-        main=(0, 104, 116),
-        mid=(0, 56, 66),
-        deep=(0, 28, 34),
-        band=FLAG_RED,
-        band_tips=FLAG_RED_DARK,
-        band_edge=GOLD,
-        accent=GOLD,
-        title=WHITE,
-        subtitle=GOLD_LIGHT,
-        date=WHITE,
-        digit=(120, 220, 230),
-    ),
+    "teal": _red_band((0, 104, 116), (0, 56, 66), (0, 28, 34), digit=(120, 220, 230)),
     # Vietnamese Women's Day (20/10) and 8/3: magenta with a gold band (red would clash with it).
-    "pink": Palette(
-        main=(170, 24, 104),
-        mid=(100, 10, 60),
-        deep=(50, 4, 30),
-        band=(244, 196, 60),
-        band_tips=(196, 140, 30),
-        band_edge=(255, 236, 170),
-        accent=(250, 204, 64),
-        title=WHITE,
-        subtitle=(255, 226, 130),
-        date=(96, 8, 54),
-        digit=(255, 160, 210),
-    ),
+    "pink": _gold_band((170, 24, 104), (100, 10, 60), (50, 4, 30), date=(96, 8, 54), digit=(255, 160, 210)),
 }
 HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 

@@ -81,6 +81,9 @@ export async function createDetector({ modelUrl, wasmPaths = VENDOR } = {}) {
       if (!row.every(Number.isFinite) || row[2] < SETTINGS.minFacePx / 2 || row[3] < SETTINGS.minFacePx / 2) {
         continue;
       }
+      const cx = row[0] + row[2] / 2;
+      const cy = row[1] + row[3] / 2;
+      if (!(cx >= 0 && cx <= sw && cy >= 0 && cy <= sh)) continue; // centred off the picture: garbage, never a face
       // landmarks: right eye, left eye, nose tip, mouth right, mouth left (x, y pairs)
       faces.push({
         x: row[0] * sx,
