@@ -10,8 +10,67 @@ from __future__ import annotations
 
 import errno
 from collections.abc import Callable, Mapping
+from enum import StrEnum
 
 from .i18n import N_, _, integer, ngettext
+from .i18n import worded as worded_code
+
+
+class Status(StrEnum):
+    """What became of a photo: a report's `status`."""
+
+    OK = "ok"
+    NO_FACE = "no_face"  # framed, from the top centre
+    SKIPPED = "skipped"
+    ERROR = "error"
+
+
+class Warn(StrEnum):
+    """What to know about a photo: a report's `warnings`, worded by WARNING_TEXT."""
+
+    NO_FACE = "no_face"
+    SEVERAL_FACES = "several_faces"
+    LOW_RESOLUTION = "low_resolution"
+    EDGES_FILLED = "edges_filled"
+    RENAMED = "renamed"
+    ANIMATED = "animated"
+    COLOUR_PROFILE_IGNORED = "colour_profile_ignored"
+    UP_TO_DATE = "up_to_date"  # skipped: framed earlier from the same photo with the same settings
+    OUTPUT_EXISTS = "output_exists"  # skipped: a file framer did not make is where the output would go
+    MADE_FROM_OTHER_PHOTO = "made_from_other_photo"  # skipped: the output there was framed from another
+    PREVIEW_KEPT = "preview_kept"  # framed, but a file framer did not make is where the preview would go
+    REFRAMED = "reframed"  # framed again: the output framer made before from this photo was replaced
+    OVERWRITTEN = "overwritten"  # --overwrite replaced a file framer did not make, or made from another
+
+
+# How each warning code reads to a person. Codes stay as they are in the report.
+WARNING_TEXT: dict[str, str] = {  # Warn members are str: either finds a word
+    Warn.NO_FACE: N_("no face found: framed from the top centre of the photo, please check it"),
+    Warn.SEVERAL_FACES: N_("several faces: the largest one was framed"),
+    Warn.LOW_RESOLUTION: N_("the face is small in the photo: it was enlarged a lot and may look soft"),
+    Warn.EDGES_FILLED: N_(
+        "the photo was too tight around the face: its edges were extended with a soft blur"
+    ),
+    Warn.RENAMED: N_("another input has the same name: the output name keeps the original extension"),
+    Warn.ANIMATED: N_("an animated picture: its first frame was used"),
+    Warn.COLOUR_PROFILE_IGNORED: N_("its colour profile could not be read: colours may be slightly off"),
+    Warn.UP_TO_DATE: N_("already framed with these settings"),
+    Warn.OUTPUT_EXISTS: N_("a file is already where the output would go: use --overwrite to replace it"),
+    Warn.MADE_FROM_OTHER_PHOTO: N_(
+        "the output there was framed from another photo: use --overwrite to replace it, or another -o"
+    ),
+    Warn.PREVIEW_KEPT: N_(
+        "a file framer did not make is where the preview would go: it was kept, no preview"
+    ),
+    Warn.REFRAMED: N_("framed again (the photo or the settings changed): the earlier output was replaced"),
+    Warn.OVERWRITTEN: N_("a file that was already there was replaced (--overwrite)"),
+}
+
+
+def warning_text(code: str) -> str:
+    """A warning code in words, in the user's language (an unknown code as it is)."""
+    return worded_code(WARNING_TEXT, code)
+
 
 # Why a photo was not framed. A function words a plural: it is given the value `found`.
 ERRORS: dict[str, str | Callable[[int], str]] = {

@@ -15,8 +15,9 @@ import pytest
 from PIL import Image, ImageChops, ImageOps, ImageStat
 
 import framer.batch.record
-from framer.batch.record import WARNING_TEXT, Record
+from framer.batch.record import Record
 from framer.batch.report_file import ReportFile, read_records
+from framer.reasons import WARNING_TEXT
 from framer.review.sheet import build_review, write_review
 from helpers import DATA
 

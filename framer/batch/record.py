@@ -9,52 +9,25 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..i18n import N_, _, display, worded
+from ..i18n import N_, _, display
+from ..reasons import Status, Warn, warning_text
 from ..reasons import worded as worded_error
 
-OK, NO_FACE, SKIPPED, ERROR = "ok", "no_face", "skipped", "error"
-UP_TO_DATE = "up_to_date"  # skipped: framed earlier from the same photo with the same settings
-NOT_OURS = "output_exists"  # skipped: a file framer did not make is where the output would go
-OTHER_PHOTO = "made_from_other_photo"  # skipped: the output there was framed from another photo
-PREVIEW_KEPT = "preview_kept"  # framed, but a file framer did not make is where the preview would go
-REFRAMED = "reframed"  # framed again: the output framer made before from this photo was replaced
-OVERWRITTEN = "overwritten"  # --overwrite replaced a file framer did not make, or made from another photo
-
-# How each warning code reads to a person. Codes stay as they are in the report.
-WARNING_TEXT = {
-    "no_face": N_("no face found: framed from the top centre of the photo, please check it"),
-    "several_faces": N_("several faces: the largest one was framed"),
-    "low_resolution": N_("the face is small in the photo: it was enlarged a lot and may look soft"),
-    "edges_filled": N_("the photo was too tight around the face: its edges were extended with a soft blur"),
-    "renamed": N_("another input has the same name: the output name keeps the original extension"),
-    "animated": N_("an animated picture: its first frame was used"),
-    "colour_profile_ignored": N_("its colour profile could not be read: colours may be slightly off"),
-    "up_to_date": N_("already framed with these settings"),
-    "output_exists": N_("a file is already where the output would go: use --overwrite to replace it"),
-    "made_from_other_photo": N_(
-        "the output there was framed from another photo: use --overwrite to replace it, or another -o"
-    ),
-    "preview_kept": N_("a file framer did not make is where the preview would go: it was kept, no preview"),
-    "reframed": N_("framed again (the photo or the settings changed): the earlier output was replaced"),
-    "overwritten": N_("a file that was already there was replaced (--overwrite)"),
-}
-
-
-def warning_text(code: str) -> str:
-    """A warning code in words, in the user's language (an unknown code as it is)."""
-    return worded(WARNING_TEXT, code)
-
+# The codes by the short names the batch uses (framer.reasons defines them, with their words).
+OK, NO_FACE, SKIPPED, ERROR = Status.OK, Status.NO_FACE, Status.SKIPPED, Status.ERROR
+UP_TO_DATE, NOT_OURS, OTHER_PHOTO = Warn.UP_TO_DATE, Warn.OUTPUT_EXISTS, Warn.MADE_FROM_OTHER_PHOTO
+PREVIEW_KEPT, REFRAMED, OVERWRITTEN = Warn.PREVIEW_KEPT, Warn.REFRAMED, Warn.OVERWRITTEN
 
 NEEDS_A_LOOK = (
-    "no_face",
-    "several_faces",
-    "low_resolution",
-    "renamed",
-    "animated",
-    "colour_profile_ignored",
-    "made_from_other_photo",
-    "output_exists",
-    "preview_kept",
+    Warn.NO_FACE,
+    Warn.SEVERAL_FACES,
+    Warn.LOW_RESOLUTION,
+    Warn.RENAMED,
+    Warn.ANIMATED,
+    Warn.COLOUR_PROFILE_IGNORED,
+    Warn.MADE_FROM_OTHER_PHOTO,
+    Warn.OUTPUT_EXISTS,
+    Warn.PREVIEW_KEPT,
 )
 
 # The share of the frame's window filled beyond the photo's edges above which the review pages put a
@@ -147,7 +120,7 @@ class Record:
         return "; ".join(said)
 
 
-STATUS_TEXT = {
+STATUS_TEXT: dict[str, str] = {
     OK: N_("framed"),
     NO_FACE: N_("framed, no face found"),
     SKIPPED: N_("not framed again"),

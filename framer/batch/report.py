@@ -7,6 +7,7 @@ from collections import Counter
 
 from ..errors import ExitCode
 from ..i18n import N_, _, ngettext
+from ..reasons import Warn
 from .record import ERROR, NO_FACE, NOT_OURS, OK, OTHER_PHOTO, SKIPPED, UP_TO_DATE, Record
 from .report_file import ReportFile
 
@@ -54,7 +55,7 @@ class Report:
         write, stands in its place."""
         if (
             self.statuses[ERROR]
-            or self.open["no_face"]
+            or self.open[Warn.NO_FACE]
             or self.warnings[OTHER_PHOTO]
             or self.warnings[NOT_OURS]
         ):
@@ -103,12 +104,12 @@ class Report:
 # The summary's "to check" rows: warnings about outputs, counted over every photo whose output is there.
 LARGELY_INVENTED = "largely_invented"  # not a warning of the report's: its `invented` over INVENTED_TO_CHECK
 CHECK_TEXT = {
-    "no_face": N_("no face found: framed from the top centre"),
-    "several_faces": N_("several faces"),
-    "low_resolution": N_("face enlarged a lot (may look soft)"),
+    Warn.NO_FACE: N_("no face found: framed from the top centre"),
+    Warn.SEVERAL_FACES: N_("several faces"),
+    Warn.LOW_RESOLUTION: N_("face enlarged a lot (may look soft)"),
     LARGELY_INVENTED: N_("window largely filled in beyond the photo (check it at full size)"),
-    "animated": N_("animated pictures (the first frame was used)"),
-    "colour_profile_ignored": N_("colour profile could not be read"),
-    "renamed": N_("renamed (another input has the same name)"),
-    "preview_kept": N_("preview not written (a file framer did not make is in its place)"),
+    Warn.ANIMATED: N_("animated pictures (the first frame was used)"),
+    Warn.COLOUR_PROFILE_IGNORED: N_("colour profile could not be read"),
+    Warn.RENAMED: N_("renamed (another input has the same name)"),
+    Warn.PREVIEW_KEPT: N_("preview not written (a file framer did not make is in its place)"),
 }

@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 from stat import S_ISREG
 
-from ..reasons import os_reason
+from ..reasons import Warn, os_reason
 from .journal import Entry, Journal, fingerprint, job_key
 from .names import inside
 from .record import (
@@ -53,7 +53,7 @@ def triage(
     if job.problem is not None:
         code, details = job.problem
         return Record(input=str(job.source), output=None, status=ERROR, error=code, details=details)
-    warnings = ["renamed"] if job.renamed else []
+    warnings = [Warn.RENAMED] if job.renamed else []
     record = Record(input=str(job.source), output=None, status=ERROR, warnings=list(warnings))
     preview = preview_path(job.output) if settings.preview else None
     if any(os.path.realpath(p) in inputs for p in (job.output, preview) if p is not None):

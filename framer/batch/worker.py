@@ -19,7 +19,7 @@ from ..errors import FrameError, FramerError, OutputError, PhotoError
 from ..files import write_atomic
 from ..frames.model import Frame
 from ..frames.prepared import prepared_frame
-from ..reasons import os_reason
+from ..reasons import Warn, os_reason
 from .journal import Entry, append, file_identity, retraction
 from .record import ERROR, NO_FACE, OK, Record
 from .tasks import Task, Write
@@ -87,7 +87,7 @@ def _failed(record: Record, code: str, details: dict[str, object] | None = None)
         record.input,
         record.output,
         ERROR,
-        warnings=[w for w in record.warnings if w == "renamed"],
+        warnings=[w for w in record.warnings if w == Warn.RENAMED],
         error=code,
         details=details or None,
     )

@@ -17,6 +17,7 @@ from ..errors import CampaignClosed
 from ..frames.campaign import verdict
 from ..frames.model import Frame
 from ..i18n import _, display, ngettext, number
+from ..reasons import Warn
 from .options import (
     chosen,
     date_option,
@@ -379,7 +380,7 @@ def _print_summary(console: Console, run: Run, outcome: Outcome) -> None:
         console.print(table)
     if len(todo) == 1:
         said = ""
-        if report.warnings["reframed"]:
+        if report.warnings[Warn.REFRAMED]:
             said = _("Wrote {path}, in place of the one framed before with other settings")
         elif report.framed:
             said = _("Wrote {path}")

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 
 from PIL import Image, ImageCms
 
+from ..reasons import Warn
+
 if TYPE_CHECKING:
     import numpy as np
 
@@ -50,7 +52,7 @@ def srgb_converter(
                 ImageCms.applyTransform(im.crop((0, 0, 1, 1)), transform)  # a profile lcms cannot apply
                 return lambda piece: ImageCms.applyTransform(piece, transform) or piece, ()
         except (ImageCms.PyCMSError, OSError, TypeError, ValueError):
-            return to_rgb, ("colour_profile_ignored",)
+            return to_rgb, (Warn.COLOUR_PROFILE_IGNORED,)
     if im.mode in DEEP:
         top = _largest(im)
         return lambda piece: to_rgb(piece, top), ()

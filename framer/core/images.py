@@ -18,7 +18,7 @@ from PIL import Image, UnidentifiedImageError
 from ..errors import PhotoError
 from ..files import NotARegularFile, open_regular
 from ..processes import memory_left
-from ..reasons import os_reason
+from ..reasons import Warn, os_reason
 from .colour import is_srgb, srgb_converter
 
 # Extensions we pick up when walking a folder, and the Pillow formats we agree to decode.
@@ -114,7 +114,7 @@ def _decode(f: BinaryIO, min_side: int | None, max_pixels: int, budget: int) -> 
         w, h = im.size
         if w * h > max_pixels:
             raise PhotoError("too_large", w=w, h=h, mp=round(w * h / 1e6), limit=round(max_pixels / 1e6))
-        notes = ("animated",) if getattr(im, "is_animated", False) else ()
+        notes = (Warn.ANIMATED,) if getattr(im, "is_animated", False) else ()
         orientation = im.getexif().get(ORIENTATION, 1)
         full_size = (h, w) if orientation in (5, 6, 7, 8) else (w, h)
         k = reduction(w, h, min_side)

@@ -13,6 +13,7 @@ import numpy as np
 from PIL import Image
 
 from ..errors import PhotoError
+from ..reasons import Warn
 from .compose import PreparedFrame, lay_frame, render_portrait, resize
 from .geometry import NO_ADJUST, Adjust, Box, Face, Placement, nudge, place_face, place_without_face
 from .images import DECODE_BUDGET, MAX_PIXELS, decode_photo
@@ -24,10 +25,8 @@ Detector = Callable[[np.ndarray], list[Face]]
 REDECODE_ABOVE = 1.5
 
 # Warning codes: stable, machine-readable (the report keeps them as they are); the CLI words them.
-NO_FACE = "no_face"
-SEVERAL_FACES = "several_faces"
-LOW_RESOLUTION = "low_resolution"
-EDGES_FILLED = "edges_filled"
+NO_FACE, SEVERAL_FACES = Warn.NO_FACE, Warn.SEVERAL_FACES  # the warnings framing a photo may give
+LOW_RESOLUTION, EDGES_FILLED = Warn.LOW_RESOLUTION, Warn.EDGES_FILLED
 EDGES_FILLED_ABOVE = 0.02  # a share of the window invented that a person might notice
 
 
@@ -86,7 +85,7 @@ def finish(photo: np.ndarray, plan: Plan, frame: PreparedFrame, reduction: float
     ph, pw = photo.shape[:2]
     p = plan.placement
     full = Placement(p.scale / reduction, p.crop.scaled(reduction))
-    warnings = []
+    warnings: list[str] = []
     if len(plan.faces) > 1:
         warnings.append(SEVERAL_FACES)
     if plan.face is None:
@@ -182,7 +181,7 @@ def analyse(
         placements = [place_without_face((w, h), frame.size)]
     k = min(1.0, preview_side / max(w, h))
     small = resize(photo.rgb, (max(1, round(w * k)), max(1, round(h * k)))) if k < 1 else photo.rgb
-    warnings = [SEVERAL_FACES] if len(faces) > 1 else [] if faces else [NO_FACE]
+    warnings: list[str] = [SEVERAL_FACES] if len(faces) > 1 else [] if faces else [NO_FACE]
     return Analysis(
         full_size=photo.full_size,
         faces=[f.box.scaled(r) for f in faces],

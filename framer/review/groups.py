@@ -6,18 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..batch.record import (
-    ERROR,
-    NEEDS_A_LOOK,
-    NO_FACE,
-    NOT_OURS,
-    OTHER_PHOTO,
-    SKIPPED,
-    WARNING_TEXT,
-    Record,
-    warning_text,
-)
+from ..batch.record import ERROR, NEEDS_A_LOOK, NO_FACE, NOT_OURS, OTHER_PHOTO, SKIPPED, Record
 from ..i18n import N_, _
+from ..reasons import WARNING_TEXT, Warn, warning_text
 
 
 @dataclass(frozen=True)
@@ -32,13 +23,13 @@ class Group:
 GROUPS = (
     Group("error", N_("Failed"), N_("Not framed. Fix or replace the photo and run framer again."), True),
     Group(
-        "no_face",
+        Warn.NO_FACE,
         N_("No face found"),
         N_("Framed from the top centre of the photo: check each one, or replace the photo."),
         True,
     ),
     Group(
-        "several_faces",
+        Warn.SEVERAL_FACES,
         N_("Several faces"),
         N_(
             "Check it is the right person. To frame another face, put its number (shown on the picture, "
@@ -48,7 +39,7 @@ GROUPS = (
         True,
     ),
     Group(
-        "low_resolution",
+        Warn.LOW_RESOLUTION,
         N_("Face enlarged a lot"),
         N_("The face was enlarged a lot and may look soft: a larger photo would be better."),
         True,
@@ -64,7 +55,7 @@ GROUPS = (
         True,
     ),
     Group(
-        "renamed",
+        Warn.RENAMED,
         N_("Renamed"),
         N_("Another input has the same name: the output name keeps the original extension."),
         True,
@@ -96,15 +87,15 @@ def group_of(record: Record) -> str:
     if NOT_OURS in record.warnings or OTHER_PHOTO in record.warnings:
         return "blocked"
     # A photo skipped as up to date keeps the problems the run that framed it found: still to check.
-    if record.status == NO_FACE or "no_face" in record.warnings:
-        return "no_face"
-    for code in ("several_faces", "low_resolution"):
+    if record.status == NO_FACE or Warn.NO_FACE in record.warnings:
+        return Warn.NO_FACE
+    for code in (Warn.SEVERAL_FACES, Warn.LOW_RESOLUTION):
         if code in record.warnings:
             return code
     if record.largely_invented:
         return "invented"
-    if "renamed" in record.warnings:
-        return "renamed"
+    if Warn.RENAMED in record.warnings:
+        return Warn.RENAMED
     return "skipped" if record.status == SKIPPED else "ok"
 
 
@@ -121,8 +112,8 @@ def reasons_for(record: Record, group: str) -> list[str]:
     if record.status == ERROR:
         return [_("failed (the report gives no reason)")]
     reasons = []
-    if record.status == NO_FACE and "no_face" not in record.warnings:
-        reasons.append(warning_text("no_face"))
+    if record.status == NO_FACE and Warn.NO_FACE not in record.warnings:
+        reasons.append(warning_text(Warn.NO_FACE))
     # Like Record.problems(): notes such as 'edges filled' concern most photos and would drown the
     # problems, and 'up to date' is no problem at all; they stay in the report and in the card's
     # data-warnings. Unknown codes are shown as they are.

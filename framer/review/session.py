@@ -27,6 +27,7 @@ from ..core.geometry import Adjust, Box
 from ..files import JOURNAL_NAME, check_target, open_regular
 from ..frames.model import Frame
 from ..frames.registry import DEFAULT_FRAME, all_frames, load_frame
+from ..reasons import Warn
 
 ADJUST_NAME = FOLDER_FILE  # the batch's adjust file, by default: its output folder's, as apply reads it
 MAX_FOLDERS_UP = 64  # from an output's folder up to its output folder (the one with the journal)
@@ -69,7 +70,7 @@ class Photo:
         cannot be framed here (it had no output: its place is taken, or it failed before)."""
         if self.output is None or self.root is None or self.safe_source() is None:
             return None
-        renamed = "renamed" in self.record.warnings
+        renamed = Warn.RENAMED in self.record.warnings
         return Job(self.source, self.output, self.root, renamed=renamed, adjust=adjust)
 
 

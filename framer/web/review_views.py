@@ -14,10 +14,11 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from ..batch.record import ERROR, UP_TO_DATE, warning_text
+from ..batch.record import ERROR, UP_TO_DATE
 from ..core.geometry import Adjust
 from ..files import open_regular
 from ..i18n import LANGUAGES, _, display, language
+from ..reasons import warning_text
 from ..review.groups import GROUPS, group_of, reasons_for
 from ..review.session import Batch, Photo, mark_checked, reframe, report_language, rewrite_report, save_fix
 from ..review.thumbs import thumbnail

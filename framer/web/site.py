@@ -23,6 +23,7 @@ from typing import Any
 from ..frames import campaign
 from ..frames.model import Frame
 from ..i18n import LANGUAGES, translation, zone
+from ..reasons import Warn
 from . import words as page_words
 
 VERSION = 1
@@ -38,7 +39,7 @@ PAGE_POLICY = (
 )
 # The photo's warnings and problems the page can meet, by their codes (framer.batch.report, framer.reasons):
 # a problem in the page's words (framer.web.words.PHOTO_REASONS), which the page shows as they are.
-WARNINGS = ("no_face", "several_faces", "low_resolution", "edges_filled", "animated")
+WARNINGS = (Warn.NO_FACE, Warn.SEVERAL_FACES, Warn.LOW_RESOLUTION, Warn.EDGES_FILLED, Warn.ANIMATED)
 PROBLEMS = ("not_an_image", "empty", "damaged", "truncated")
 
 
@@ -89,7 +90,7 @@ def _frame(o: Offered) -> dict[str, Any]:
 
 def words(lang: str, *, mb: int) -> dict[str, Any]:
     """Every word the page shows, in `lang`, with the plural forms of those that have them."""
-    from ..batch.record import WARNING_TEXT
+    from ..reasons import WARNING_TEXT
 
     t = translation(lang)
     said: dict[str, Any] = {

@@ -14,9 +14,9 @@ from starlette.datastructures import QueryParams
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from ..batch.record import warning_text
 from ..core.geometry import SHIFT_RANGE, ZOOM_RANGE, Adjust
 from ..numbers import decimal, whole
+from ..reasons import warning_text
 from . import jobs
 from .base import PRIVATE, WORDED, html_page
 from .errors import Refused
