@@ -6,7 +6,7 @@ Hypothesis mutates the real test photos (truncations, bit flips, spliced and ins
 headers, absurd sizes in the header) and feeds each result to the same code `framer apply` runs. The
 only acceptable outcomes are a framed picture or a PhotoError with a plain reason; anything else is a
 bug, printed with the input that caused it (saved under --crashes). The test suite has a short,
-deterministic version of this (tests/test_robustness.py); this is the long one, run by hand.
+deterministic version of this (tests/core/test_robustness.py); this is the long one, run by hand.
 """
 
 from __future__ import annotations

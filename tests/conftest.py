@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings
@@ -12,7 +13,7 @@ from hypothesis import settings
 from framer.core.compose import PreparedFrame
 from framer.core.detect import FaceDetector
 from framer.frames.registry import load_frame
-from helpers import TEST_SIZE
+from helpers import ARGS, CHROMIUM, REQUIRED, TEST_SIZE, browser_missing
 
 # CI (CI=true) replays the same examples every run, so a submission never fails by the luck of the draw;
 # a developer's run keeps exploring new ones.
@@ -55,3 +56,18 @@ def detector() -> FaceDetector:
 def frame() -> PreparedFrame:
     dx = load_frame("dx-2023")
     return PreparedFrame.from_image(dx.open_image(), dx.window, (TEST_SIZE, TEST_SIZE))
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    missing = browser_missing()
+    if missing:
+        if REQUIRED:
+            pytest.fail(f"FRAMER_REQUIRE_BROWSER=1 but {missing}")
+        pytest.skip(missing)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield chromium
+        chromium.close()

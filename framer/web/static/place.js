@@ -1,6 +1,6 @@
 // framer's placement in the browser: where the portrait goes in the frame's window, decided as
 // framer/core/geometry.py and framer/core/pipeline.py decide it, so that a page that frames the photo on the phone
-// shows the crop `framer apply` would make. tests/test_web_browser_place.py runs both on thousands of
+// shows the crop `framer apply` would make. tests/web/test_web_browser_place.py runs both on thousands of
 // cases in Chromium and requires the same crop; change one, change the other.
 //
 // Sizes are [w, h] arrays, boxes {x, y, w, h} (a Box or any object with those numbers), faces

@@ -30,7 +30,6 @@ from typing import Any, ClassVar
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFilter
-from test_web_browser import browser  # noqa: F401 (the fixture)
 
 from framer.core import pipeline
 from framer.core.compose import PreparedFrame
@@ -119,7 +118,7 @@ class _Static(BaseHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def page(browser: Any) -> Iterator[Any]:  # noqa: F811
+def page(browser: Any) -> Iterator[Any]:
     """A page on a loopback server that has imported place.js (as `harness.P`)."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Static)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -12,7 +12,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import Result
 from PIL import Image
 
 from helpers import DATA, run, two_people
@@ -24,10 +23,6 @@ def rows(report: Path) -> dict[str, dict]:
     return {
         Path(r["input"]).name: r for r in map(json.loads, report.read_text(encoding="utf-8").splitlines())
     }
-
-
-def error_lines(result: Result) -> list[str]:
-    return [line for line in result.output.splitlines() if line.startswith("Error:")]
 
 
 @pytest.fixture

@@ -21,7 +21,6 @@ import http.server
 import io
 import json
 import math
-import os
 import re
 import sys
 import threading
@@ -45,20 +44,8 @@ from framer.core.detect import FaceDetector
 from framer.core.geometry import Adjust, Box, Face
 from framer.frames.model import Frame
 from framer.frames.registry import load_frame
-from helpers import DATA, assert_face_placed, faces_in, two_people
+from helpers import DATA, DESKTOP, PHONE, assert_face_placed, faces_in, two_people
 
-CHROMIUM = Path("/usr/bin/chromium")
-REQUIRED = os.environ.get("FRAMER_REQUIRE_BROWSER") == "1"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-PHONE = {"width": 360, "height": 740}
-DESKTOP = {"width": 1280, "height": 860}
 # Zalo's in-app browser on Android, where a download silently does nothing.
 ZALO = (
     "Mozilla/5.0 (Linux; Android 12; SM-A525F Build/SP1A.210812.016; wv) AppleWebKit/537.36 "
@@ -78,32 +65,6 @@ SAME_PICTURE = 6.0  # mean difference (of 255) inside the window between the pag
 # The files the page's face detector loads in the background once the page is ready.
 DETECTOR_FILES = (".onnx", ".wasm", ".mjs")
 SECOND = "khung-thu-hai"  # a second frame, its window off to the left (second_frame)
-
-
-def _browser_missing() -> str | None:
-    """Why the browser tests cannot run here, or None."""
-    if not CHROMIUM.exists():
-        return f"{CHROMIUM} is missing (apt-get install chromium); never `playwright install`"
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "Playwright for Python is not installed (pip install '.[test]')"
-    return None
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    missing = _browser_missing()
-    if missing:
-        if REQUIRED:
-            pytest.fail(f"FRAMER_REQUIRE_BROWSER=1 but {missing}")
-        pytest.skip(missing)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 # ---- the two doors -----------------------------------------------------------------------------------

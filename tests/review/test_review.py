@@ -7,98 +7,21 @@ import io
 import os
 import re
 import shutil
-from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from PIL import Image, ImageChops, ImageOps, ImageStat
+from PIL import Image, ImageChops, ImageStat
 
 import framer.batch.record
 from framer.batch.record import Record
 from framer.batch.report_file import ReportFile, read_records
 from framer.reasons import WARNING_TEXT
 from framer.review.sheet import build_review, write_review
-from helpers import DATA
+from helpers import DATA, Page, stand_in_output
 
 # A file name cannot hold "/", so no "</script>": an opening tag is enough to hurt if not escaped.
 EVIL = "Nguyễn Thị Ánh <script>alert('x')<img src=x onerror=alert(1)> & \"Lê\" 😀.jpg"
 EVIL_DIR = "photos/phòng kế toán"
-
-
-@dataclass
-class Card:
-    attrs: dict[str, str]
-    img: dict[str, str] | None = None
-    placeholder: str = ""
-    name: str = ""
-    folder: str = ""
-    reasons: list[str] = field(default_factory=list)
-    svg: dict[str, str] | None = None  # the faces' numbers drawn over the picture
-    rects: list[dict[str, str]] = field(default_factory=list)
-    numbers: list[tuple[dict[str, str], str]] = field(default_factory=list)
-
-
-class Page(HTMLParser):
-    """The parts of the review page the tests look at."""
-
-    def __init__(self, html: str) -> None:
-        super().__init__(convert_charrefs=True)
-        self.cards: list[Card] = []
-        self.headings: list[str] = []
-        self.tags: list[tuple[str, dict[str, str]]] = []
-        self.text: list[str] = []
-        self._into: str | None = None
-        self.feed(html)
-        self.close()
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = {k: v or "" for k, v in attrs}
-        self.tags.append((tag, a))
-        classes = a.get("class", "").split()
-        if tag == "figure" and "card" in classes:
-            self.cards.append(Card(a))
-        elif tag == "img" and self.cards:
-            self.cards[-1].img = a
-        elif tag == "svg" and self.cards:
-            self.cards[-1].svg = a
-        elif tag == "rect" and self.cards:
-            self.cards[-1].rects.append(a)
-        elif tag == "text" and self.cards:
-            self.cards[-1].numbers.append((a, ""))
-            self._into = "text"
-        elif tag == "h2":
-            self.headings.append("")
-            self._into = "h2"
-        elif tag == "li" and self.cards:
-            self.cards[-1].reasons.append("")
-            self._into = "li"
-        elif "placeholder" in classes or "name" in classes or "folder" in classes:
-            self._into = next(c for c in ("placeholder", "name", "folder") if c in classes)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("h2", "li", "span", "div", "text"):
-            self._into = None
-
-    def handle_data(self, data: str) -> None:
-        self.text.append(data)
-        if self._into == "h2":
-            self.headings[-1] += data
-        elif self._into == "li":
-            self.cards[-1].reasons[-1] += data
-        elif self._into == "text":
-            attrs, text = self.cards[-1].numbers[-1]
-            self.cards[-1].numbers[-1] = (attrs, text + data)
-        elif self._into in ("placeholder", "name", "folder"):
-            card = self.cards[-1]
-            setattr(card, self._into, getattr(card, self._into) + data)
-
-
-def stand_in_output(src: Path, dst: Path) -> None:
-    """A square JPEG made from a real photo, standing in for a framed output."""
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    with Image.open(src) as im:
-        ImageOps.fit(ImageOps.exif_transpose(im).convert("RGB"), (360, 360)).save(dst, quality=90)
 
 
 @pytest.fixture(scope="module")

@@ -13,15 +13,15 @@ from typing import Any
 
 import numpy as np
 import pytest
-from test_review_serve import ON, SIZE, make_batch, pixels, rerun
-from test_web_browser import DESKTOP, browser  # noqa: F401 (the fixture)
 
 from framer.batch.adjust import read_adjustments
 from framer.review.session import Hints, load
 from framer.web.review_app import create_review_app
 from framer.web.review_service import ReviewConfig
 from framer.web.serving import in_thread
-from helpers import run
+from helpers import DESKTOP, ON, TEST_SIZE, make_batch, pixels, rerun, run
+
+SIZE = str(TEST_SIZE)
 
 
 @pytest.fixture
@@ -39,7 +39,7 @@ def serving(token: str | None = None) -> Iterator[str]:
 
 
 @pytest.fixture
-def open_page(browser: Any) -> Iterator[Any]:  # noqa: F811
+def open_page(browser: Any) -> Iterator[Any]:
     pages = []
 
     def opened(url: str, viewport: dict[str, int] = DESKTOP) -> Any:
@@ -188,7 +188,7 @@ def test_keys_filters_and_a_check_mark_that_survives_a_restart(batch_dir: Path, 
     assert all("up_to_date" in row["warnings"] for row in rerun())
 
 
-def test_the_page_on_a_phone_fits_its_width_and_reads_in_vietnamese(batch_dir: Path, browser: Any) -> None:  # noqa: F811
+def test_the_page_on_a_phone_fits_its_width_and_reads_in_vietnamese(batch_dir: Path, browser: Any) -> None:
     with serving() as url:
         context = browser.new_context(viewport={"width": 360, "height": 740}, locale="vi-VN")
         page = context.new_page()

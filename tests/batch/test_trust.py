@@ -15,7 +15,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import Result
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -23,7 +22,7 @@ from framer.batch import journal
 from framer.batch.names import folded
 from framer.batch.plan import distinct_outputs
 from framer.batch.tasks import Job, preview_path
-from helpers import DATA, run, snapshot, stale_staging
+from helpers import DATA, ROOT, error_lines, run, snapshot, stale_staging
 
 DURING = ["--date", "2023-10-05", "--size", "360", "--jobs", "1"]
 
@@ -38,10 +37,6 @@ def by_name(report: Path) -> dict[str, dict]:
 
 def pictures(folder: Path) -> list[str]:
     return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file() and p.name[0] != ".")
-
-
-def error_lines(result: Result) -> list[str]:
-    return [line for line in result.output.splitlines() if line.startswith("Error:")]
 
 
 def framer(*args: str | Path, cwd: Path | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
@@ -843,6 +838,6 @@ def test_a_csv_report_without_its_header_is_refused(tmp_path: Path) -> None:
 def test_a_window_too_small_to_show_a_face_is_refused(tmp_path: Path) -> None:
     me = tmp_path / "me.jpg"
     shutil.copy(DATA / "grace_hopper.jpg", me)
-    frame = Path(__file__).parent.parent / "frames" / "dx-2023" / "frame.png"
+    frame = ROOT / "frames" / "dx-2023" / "frame.png"
     result = run("apply", me, "--frame", frame, "--window", "1000,1000,1e-9,1e-9", *DURING)
     assert result.exit_code == 2 and "too small to show a portrait" in result.output

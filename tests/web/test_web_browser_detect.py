@@ -26,7 +26,6 @@ from urllib.parse import urlparse
 import numpy as np
 import pytest
 from PIL import Image
-from test_web_browser import browser  # noqa: F401 (the fixture)
 
 from framer.core import detect
 from framer.core.compose import resize
@@ -199,7 +198,7 @@ def seen() -> Seen:
 
 
 @pytest.fixture(scope="module")
-def probe(browser: Any, host: str, seen: Seen) -> Iterator[Any]:  # noqa: F811
+def probe(browser: Any, host: str, seen: Seen) -> Iterator[Any]:
     """The test page with its detector built, in a context that refuses any host but the loopback one."""
     context = browser.new_context()
     context.set_default_timeout(60_000)

@@ -15,7 +15,9 @@ from types import ModuleType
 
 import pytest
 
-SCRIPT = Path(__file__).parent.parent / "scripts" / "vendor_onnxruntime.py"
+from helpers import ROOT
+
+SCRIPT = ROOT / "scripts" / "vendor_onnxruntime.py"
 
 
 @pytest.fixture(scope="module")

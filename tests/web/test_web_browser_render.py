@@ -18,7 +18,6 @@ from typing import Any
 import numpy as np
 import pytest
 from PIL import Image
-from test_web_browser import browser  # noqa: F401 (the fixture)
 
 from framer.core.compose import render_portrait
 from framer.core.geometry import Box, Placement
@@ -54,7 +53,7 @@ SIZE = (540, 540)
 
 
 @pytest.fixture(scope="module")
-def page(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:  # noqa: F811
+def page(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     folder = tmp_path_factory.mktemp("render")
     (folder / "render.js").write_bytes((files("framer.web") / "static" / "render.js").read_bytes())
     (folder / "probe.js").write_text(PROBE, encoding="utf-8")

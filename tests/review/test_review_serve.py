@@ -20,7 +20,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image
 from starlette.exceptions import StarletteDeprecationWarning
 
 from framer.batch.adjust import read_adjustments
@@ -28,26 +27,13 @@ from framer.batch.journal import folder_lock
 from framer.review.session import Hints, load
 from framer.web.review_app import create_review_app
 from framer.web.review_service import ReviewConfig
-from helpers import DATA, run, two_people
+from helpers import DATA, ON, TEST_SIZE, make_batch, pixels, rerun, run, two_people
+
+SIZE = str(TEST_SIZE)
 
 with warnings.catch_warnings():  # as test_web_api: this Starlette prefers httpx2, httpx is what is here
     warnings.simplefilter("ignore", StarletteDeprecationWarning)
     from starlette.testclient import TestClient
-
-SIZE = "540"  # half the default output: the same geometry, a quarter of the pixels
-ON = ("--date", "2023-10-05")  # within the built-in frame's campaign
-
-
-def make_batch(folder: Path, *extra: str) -> Path:
-    """photos/ (two people, a cat, a portrait in a sub-folder) framed into framed/ with a report."""
-    photos = folder / "photos"
-    (photos / "sub").mkdir(parents=True)
-    two_people(photos / "group.jpg")
-    shutil.copy(DATA / "chelsea.png", photos / "cat.png")
-    shutil.copy(DATA / "grace_hopper.jpg", photos / "sub" / "hopper.jpg")
-    result = run("apply", "photos", "-o", "framed", "--report", "report.jsonl", "--size", SIZE, *ON, *extra)
-    assert result.exit_code in (0, 1), result.output
-    return folder / "report.jsonl"
 
 
 @pytest.fixture
@@ -71,31 +57,6 @@ def client(
 def api(batch_dir: Path) -> Iterator[TestClient]:
     with client() as c:
         yield c
-
-
-def pixels(path: Path) -> np.ndarray:
-    with Image.open(path) as image:
-        return np.asarray(image.convert("RGB"))
-
-
-def rerun(*extra: str) -> list[dict]:
-    """framer apply again, as the batch was run, with the adjust file: its report's rows."""
-    result = run(
-        "apply",
-        "photos",
-        "-o",
-        "framed",
-        "--report",
-        "again.jsonl",
-        "--size",
-        SIZE,
-        *ON,
-        "--adjust",
-        "FIXES.csv",
-        *extra,
-    )
-    assert result.exit_code in (0, 1), result.output
-    return [json.loads(line) for line in Path("again.jsonl").read_text().splitlines()]
 
 
 # ---- the photos ------------------------------------------------------------------------------------

@@ -41,8 +41,9 @@ from framer.frames.draw.paint import Drawn, draw_frame, text_coverage
 from framer.frames.draw.palette import MIN_CONTRAST, PALETTES, background_at, band_at, contrast, palette_for
 from framer.frames.draw.plan import Layout, plan
 from framer.frames.model import Frame
+from helpers import ROOT
 
-FRAMES = Path(__file__).resolve().parent.parent / "frames"
+FRAMES = ROOT / "frames"
 BUILTIN = FRAMES / "dx-2023"
 ACCEPTANCE = Design(
     title="NGÀY CHUYỂN ĐỔI SỐ QUỐC GIA",

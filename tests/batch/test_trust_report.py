@@ -12,14 +12,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_review import Page, stand_in_output
 
 from framer.batch.adjust import read_adjustments
 from framer.batch.cells import sheet_cell, sheet_text
 from framer.batch.record import Record
 from framer.batch.report_file import ReportFile, read_records
 from framer.review.sheet import build_review
-from helpers import DATA, run
+from helpers import DATA, Page, run, stand_in_output
 
 DURING = ["--date", "2023-10-05", "--size", "360", "--jobs", "1"]
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")

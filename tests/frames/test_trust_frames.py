@@ -23,10 +23,10 @@ from framer.core.geometry import Box
 from framer.errors import FrameError
 from framer.frames.model import MAX_FRAME_BYTES, Frame
 from framer.frames.registry import load_frame
-from helpers import DATA, run
+from helpers import DATA, ROOT, run
 
 PHOTO = DATA / "grace_hopper.jpg"
-BUILTIN_PNG = Path(__file__).parent.parent / "frames" / "dx-2023" / "frame.png"
+BUILTIN_PNG = ROOT / "frames" / "dx-2023" / "frame.png"
 NOT_REGULAR = "not a regular file (a folder, a pipe or a device)"
 
 
