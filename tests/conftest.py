@@ -12,6 +12,7 @@ from hypothesis import settings
 
 from framer.core.compose import PreparedFrame
 from framer.core.detect import FaceDetector
+from framer.frames.model import Frame
 from framer.frames.registry import load_frame
 from helpers import ARGS, CHROMIUM, REQUIRED, TEST_SIZE, browser_missing
 
@@ -71,3 +72,9 @@ def browser() -> Iterator[Any]:
         chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(scope="module")
+def dx() -> Frame:
+    """The built-in frame, its window found."""
+    return load_frame("dx-2023").settled()

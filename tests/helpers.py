@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import shutil
+import warnings
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -16,6 +17,12 @@ from PIL import Image, ImageOps
 
 from framer.core.detect import FaceDetector
 from framer.core.geometry import Box, Face
+
+with warnings.catch_warnings():  # Starlette 1.x would rather have httpx2; httpx is what the project has
+    from starlette.exceptions import StarletteDeprecationWarning
+
+    warnings.simplefilter("ignore", StarletteDeprecationWarning)
+    from starlette.testclient import TestClient  # noqa: F401 (for the tests of the web apps)
 
 ROOT = Path(__file__).resolve().parent.parent  # the repository
 DATA = Path(__file__).parent / "data"

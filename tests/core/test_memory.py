@@ -14,7 +14,6 @@ import resource
 import struct
 import sys
 import time
-import warnings
 import zlib
 from collections.abc import Iterator
 from datetime import date
@@ -35,13 +34,7 @@ from framer.frames.model import Frame
 from framer.frames.registry import load_frame
 from framer.web.app import create_app
 from framer.web.service import Config, Service
-from helpers import DATA, run
-
-with warnings.catch_warnings():  # as tests/test_web_api.py
-    from starlette.exceptions import StarletteDeprecationWarning
-
-    warnings.simplefilter("ignore", StarletteDeprecationWarning)
-    from starlette.testclient import TestClient
+from helpers import DATA, TestClient, run
 
 SIDE = 9900  # 98 MP, just under the default --max-megapixels 100
 HOPPER = (DATA / "grace_hopper.jpg").read_bytes()

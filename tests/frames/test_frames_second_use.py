@@ -12,23 +12,17 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import warnings
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from PIL import Image, ImageDraw
-from starlette.exceptions import StarletteDeprecationWarning
 
 from framer.frames.registry import load_frame
 from framer.web.app import create_app
 from framer.web.service import Config
-from helpers import DATA, run
-
-with warnings.catch_warnings():  # as test_web_api: this Starlette prefers httpx2, httpx is what is here
-    warnings.simplefilter("ignore", StarletteDeprecationWarning)
-    from starlette.testclient import TestClient
+from helpers import DATA, TestClient, run
 
 KINDS = ("built-in", "added", "png", "folder")
 USES = 3

@@ -13,27 +13,21 @@ import time
 import unicodedata
 import urllib.error
 import urllib.request
-import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 import pytest
-from starlette.exceptions import StarletteDeprecationWarning
 
 from framer.batch.adjust import read_adjustments
 from framer.batch.journal import folder_lock
 from framer.review.session import Hints, load
 from framer.web.review_app import create_review_app
 from framer.web.review_service import ReviewConfig
-from helpers import DATA, ON, TEST_SIZE, make_batch, pixels, rerun, run, two_people
+from helpers import DATA, ON, TEST_SIZE, TestClient, make_batch, pixels, rerun, run, two_people
 
 SIZE = str(TEST_SIZE)
-
-with warnings.catch_warnings():  # as test_web_api: this Starlette prefers httpx2, httpx is what is here
-    warnings.simplefilter("ignore", StarletteDeprecationWarning)
-    from starlette.testclient import TestClient
 
 
 @pytest.fixture

@@ -6,33 +6,21 @@ the API."""
 from __future__ import annotations
 
 import asyncio
-import warnings
 from datetime import date
 from pathlib import Path
 
 import pytest
-from starlette.exceptions import StarletteDeprecationWarning
 
 from framer.batch.adjust import read_adjustments
 from framer.errors import AdjustError
 from framer.frames.model import Frame
-from framer.frames.registry import load_frame
 from framer.web.app import create_app
 from framer.web.origin import host_name, loopback_hosts
 from framer.web.service import Config
-from helpers import DATA
-
-with warnings.catch_warnings():  # as test_web_api: this Starlette prefers httpx2, httpx is what is here
-    warnings.simplefilter("ignore", StarletteDeprecationWarning)
-    from starlette.testclient import TestClient
+from helpers import DATA, TestClient
 
 DURING = date(2023, 10, 5)
 HOPPER = (DATA / "grace_hopper.jpg").read_bytes()
-
-
-@pytest.fixture(scope="module")
-def dx() -> Frame:
-    return load_frame("dx-2023").settled()
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,6 @@ import os
 import resource
 import socket
 import time
-import warnings
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -26,7 +25,6 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 from starlette.applications import Starlette
-from starlette.exceptions import StarletteDeprecationWarning
 from starlette.requests import Request
 
 from framer.cli.serve import serve
@@ -37,7 +35,6 @@ from framer.core.images import encode
 from framer.core.pipeline import analyse, frame_file
 from framer.errors import PhotoError
 from framer.frames.model import Frame
-from framer.frames.registry import load_frame
 from framer.web.app import create_app
 from framer.web.errors import answer
 from framer.web.language import preferred
@@ -47,19 +44,10 @@ from framer.web.site import PAGE_POLICY
 from framer.web.store import PhotoStore
 from framer.web.upload import Budget, download_stem
 from framer.web.views import attachment
-from helpers import DATA, assert_face_placed, faces_in, two_people
-
-with warnings.catch_warnings():  # Starlette 1.x would rather have httpx2; httpx is what the project has
-    warnings.simplefilter("ignore", StarletteDeprecationWarning)
-    from starlette.testclient import TestClient
+from helpers import DATA, TestClient, assert_face_placed, faces_in, two_people
 
 DURING = date(2023, 10, 5)
 HOPPER = (DATA / "grace_hopper.jpg").read_bytes()
-
-
-@pytest.fixture(scope="module")
-def dx() -> Frame:
-    return load_frame("dx-2023").settled()
 
 
 @pytest.fixture(scope="module")
