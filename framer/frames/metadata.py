@@ -40,7 +40,7 @@ def parse_frame(folder: Traversable | Path, origin: str = "built-in") -> Frame:
     data = _read(folder, meta_path)
     fields = _Fields(meta_path, data)
     image_path = _image_path(folder, meta_path, fields)
-    box, window = _window(meta_path, data, fields)
+    box, window = _window(fields)
     output_size = fields.optional_number("output_size")
     if output_size is not None and not (16 <= output_size <= 8192):
         raise FrameError(
@@ -48,7 +48,7 @@ def parse_frame(folder: Traversable | Path, origin: str = "built-in") -> Frame:
                 path=meta_path, value=output_size
             )
         )
-    campaign, messages = _campaign(meta_path, data, fields)
+    campaign, messages = _campaign(fields)
     return Frame(
         name=fields.text("name"),
         title=fields.optional_text("title") or fields.text("name"),
@@ -101,13 +101,10 @@ def _image_path(folder: Traversable | Path, meta_path: Traversable, fields: _Fie
     return image_path
 
 
-def _window(
-    meta_path: Traversable, data: dict[str, Any], fields: _Fields
-) -> tuple[Box | None, dict[str, Any]]:
+def _window(fields: _Fields) -> tuple[Box | None, dict[str, Any]]:
     """The declared window's box (None: found from the transparency), and its [window] table."""
-    box = None
-    window: dict[str, Any] = {}
-    if "window" in data:
+    meta_path, box, window = fields.path, None, {}
+    if "window" in fields.data:
         window = fields.table("window")
         box = Box(*(float(fields.number(f"window.{k}", window)) for k in ("x", "y", "width", "height")))
         if box.w <= 0 or box.h <= 0:
@@ -117,13 +114,11 @@ def _window(
     return box, window
 
 
-def _campaign(
-    meta_path: Traversable, data: dict[str, Any], fields: _Fields
-) -> tuple[Campaign | None, dict[str, str]]:
+def _campaign(fields: _Fields) -> tuple[Campaign | None, dict[str, str]]:
     """The [campaign] table's dates and time zone (None: no campaign), and its words for each phase."""
-    campaign = None
+    meta_path, campaign = fields.path, None
     messages: dict[str, str] = {}
-    if "campaign" in data:
+    if "campaign" in fields.data:
         table = fields.table("campaign")
         for phase in ("before", "during", "after"):
             text = fields.optional_text(f"campaign.{phase}", table)
